@@ -1,0 +1,96 @@
+"""The one content-error type, and the report that collects them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """A problem in the content, at a place an editor can jump to."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Report:
+    """Collects content errors from every stage instead of stopping at the first."""
+
+    errors: list[ContentError] = field(default_factory=list)
+
+    def add(self, error: ContentError) -> None:
+        self.errors.append(error)
+
+    def extend(self, errors: Iterable[ContentError]) -> None:
+        self.errors.extend(errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def sorted(self) -> list[ContentError]:
+        return sorted(set(self.errors))
+
+
+class ContentErrors(Exception):
+    """Raised by a stage when the content has problems; carries all of them, sorted."""
+
+    def __init__(self, errors: Iterable[ContentError]):
+        self.errors = sorted(set(errors))
+        super().__init__(format_plain(self.errors))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A "did you mean" hint naming the closest candidate, if one is close."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def format_plain(errors: Iterable[ContentError]) -> str:
+    """One `path:line:col: message (hint)` line per error."""
+    return "\n".join(str(e) for e in errors)
+
+
+def format_grouped(errors: list[ContentError]) -> str:
+    """Errors grouped under their file, ending with a count; for people at a terminal."""
+    lines: list[str] = []
+    current = None
+    for error in errors:
+        if error.path != current:
+            if current is not None:
+                lines.append("")
+            lines.append(error.path)
+            current = error.path
+        lines.append(f"  {error}")
+    files = len({e.path for e in errors})
+    noun = "problem" if len(errors) == 1 else "problems"
+    fnoun = "file" if files == 1 else "files"
+    if errors:
+        lines.append("")
+    lines.append(f"{len(errors)} {noun} in {files} {fnoun}")
+    return "\n".join(lines)
+
+
+def format_json(errors: list[ContentError]) -> str:
+    """The same problems as JSON, for editor integrations."""
+    return json.dumps({"problems": [e.as_dict() for e in errors], "count": len(errors)},
+                      ensure_ascii=False, indent=2)

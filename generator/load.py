@@ -1,0 +1,279 @@
+"""Stage 1: read the content folder's YAML files into plain values that remember their positions.
+
+PyYAML's safe loader is the parser, but its defaults are not what editors expect: it keeps the
+last of two duplicate keys, expands aliases without a limit, overflows the stack on deep nesting,
+and turns `no`, `on`, `0755` and `2023-08-28` into a bool, an octal and a date. Here every scalar
+is text unless it is plainly `true`/`false`, `null`/`~`, a decimal number; anchors, aliases and
+explicit tags are refused; each problem becomes a ContentError with its line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, ScalarEvent, CollectionStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, did_you_mean
+from .schema import FILE_KINDS
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50
+
+# Where a file sits decides what it holds: shared collections at the top, one folder a briefing.
+SHARED_FILES = {k.filename: k.kind for k in FILE_KINDS if k.shared}
+BRIEFING_FILES = {k.filename: k.kind for k in FILE_KINDS if not k.shared}
+BRIEFINGS_DIR = "briefings"
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML file: its kind, its plain value, and where each value and key stands."""
+
+    path: str
+    kind: str
+    briefing: str | None
+    data: Any
+    positions: Mapping[Path_, Position]
+    key_positions: Mapping[Path_, Position]
+
+    def position(self, at: Path_, *, key: bool = False) -> Position:
+        """The position of the value (or key) at `at`, else of its nearest enclosing value."""
+        table = self.key_positions if key else self.positions
+        while at:
+            if at in table:
+                return table[at]
+            if key and at in self.positions:
+                return self.positions[at]
+            at = at[:-1]
+        return self.positions.get((), Position(1, 1))
+
+    def error(self, at: Path_, message: str, hint: str | None = None, *, key: bool = False) -> ContentError:
+        pos = self.position(at, key=key)
+        return ContentError(self.path, pos.line, pos.column, message, hint)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every document of a content folder, in a stable order."""
+
+    root: Path
+    documents: tuple[Document, ...]
+
+    def of_kind(self, kind: str) -> Iterator[Document]:
+        return (d for d in self.documents if d.kind == kind)
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """Only the plain scalars an editor means: true/false, null, decimal numbers; the rest is text."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, _Resolver):
+    """A composer that refuses anchors, aliases and nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not supported; write the value out", event.start_mark)
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not supported; write each value out", event.start_mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Problem(Exception):
+    def __init__(self, node: Node, message: str, hint: str | None = None):
+        self.node, self.message, self.hint = node, message, hint
+
+
+def _position(node: Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_SCALARS = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+}
+
+
+def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> Any:
+    positions[at] = _position(node)
+    if isinstance(node, ScalarNode):
+        convert = _SCALARS.get(node.tag)
+        if convert is None:
+            raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
+        return convert(node.value)
+    if isinstance(node, SequenceNode):
+        return [_to_value(item, at + (i,), positions, key_positions) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
+                raise _Problem(key_node, "a key must be a plain name")
+            key = key_node.value
+            if key == "<<":
+                raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
+            if key in result:
+                first = key_positions[at + (key,)]
+                raise _Problem(key_node, f"duplicate key '{key}'",
+                               f"it is already set at line {first.line}; keep one")
+            key_positions[at + (key,)] = _position(key_node)
+            result[key] = _to_value(value_node, at + (key,), positions, key_positions)
+        return result
+    raise _Problem(node, "unsupported YAML node")  # pragma: no cover - PyYAML has no other kind
+
+
+def _line_col(text: str, index: int) -> Position:
+    before = text[:index]
+    return Position(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
+    """Parse one YAML text; return its Document, or the first error that stops parsing."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        pos = _line_col(text, exc.position)
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return ContentError(path, pos.line, pos.column, f"character {char} is not allowed in YAML",
+                            "remove control characters")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        hint = "check the indentation and quoting" if isinstance(exc, (yaml.scanner.ScannerError,
+                                                                         yaml.parser.ParserError)) else None
+        if mark is None:
+            return ContentError(path, 1, 1, message, hint)
+        return ContentError(path, mark.line + 1, mark.column + 1, message, hint)
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know carries a mark
+        return ContentError(path, 1, 1, str(exc))
+    finally:
+        loader.dispose()
+    positions: dict[Path_, Position] = {(): Position(1, 1)}
+    key_positions: dict[Path_, Position] = {}
+    data = None
+    if root is not None:
+        try:
+            data = _to_value(root, (), positions, key_positions)
+        except _Problem as problem:
+            pos = _position(problem.node)
+            return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
+    return Document(path, kind, briefing, data, MappingProxyType(positions), MappingProxyType(key_positions))
+
+
+def read_text(file: Path, display: str) -> str | ContentError:
+    """A file's text as UTF-8, or an error that says why it cannot be read."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return ContentError(display, 1, 1, f"file is {size:,} bytes, larger than the limit of "
+                            f"{MAX_FILE_BYTES:,}", "split the records across briefings or shorten them")
+    raw = file.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", errors="replace")
+        pos = _line_col(prefix + "x", len(prefix))
+        return ContentError(display, pos.line, pos.column, "file is not valid UTF-8",
+                            "save the file as UTF-8")
+
+
+def _classify(relative: Path) -> tuple[str | None, str | None, str | None]:
+    """(kind, briefing id, hint) for a file under content/; kind None when it is not a content file."""
+    parts = relative.parts
+    if len(parts) == 1:
+        hint = did_you_mean(parts[0], SHARED_FILES)
+        return SHARED_FILES.get(parts[0]), None, hint
+    if len(parts) == 3 and parts[0] == BRIEFINGS_DIR:
+        hint = did_you_mean(parts[2], BRIEFING_FILES)
+        return BRIEFING_FILES.get(parts[2]), parts[1], hint
+    return None, None, None
+
+
+def display_path(path: Path) -> str:
+    """`path` as an editor would type it: relative to the working folder where possible."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def load_content(root: Path) -> tuple[Content, list[ContentError]]:
+    """Read every YAML file under `root`; unknown files and unreadable YAML are reported, not raised."""
+    display_root = display_path(root)
+    documents: list[Document] = []
+    errors: list[ContentError] = []
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        if file.is_dir() or any(part.startswith(".") for part in relative.parts):
+            continue
+        display = f"{display_root}/{relative.as_posix()}"
+        if file.suffix not in (".yml", ".yaml"):
+            if file.name.lower() not in ("readme.md", "readme.txt"):
+                errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",
+                                           "content files are .yml; move other files elsewhere"))
+            continue
+        kind, briefing, hint = _classify(relative)
+        if kind is None:
+            where = ("top-level files are " + ", ".join(SHARED_FILES) if len(relative.parts) == 1
+                     else "a briefing folder holds " + ", ".join(BRIEFING_FILES))
+            errors.append(ContentError(display, 1, 1, f"unexpected file '{relative.name}'",
+                                       hint or where))
+            continue
+        text = read_text(file, display)
+        if isinstance(text, ContentError):
+            errors.append(text)
+            continue
+        parsed = parse_yaml(text, display, kind, briefing)
+        if isinstance(parsed, ContentError):
+            errors.append(parsed)
+        else:
+            documents.append(parsed)
+    return Content(root, tuple(documents)), errors

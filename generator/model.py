@@ -1,0 +1,180 @@
+"""Stage 3: the validated records as one immutable dataset, with the indexes pages need.
+
+`Dataset` is what validation hands on: every record, ids resolved and checked. `index_dataset`
+derives the back-references (who appears where, which facts cite which source) once, so no
+page has to search the whole dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Iterator, Mapping
+
+from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization,
+                     Person, Record, Ref, Source, Statement)
+
+
+@dataclass(frozen=True)
+class BriefingBundle:
+    """One briefing and the records of its folder, in file order."""
+
+    id: str
+    briefing: Briefing
+    agenda: tuple[AgendaItem, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    context: tuple[ContextEvent, ...] = ()
+
+    def records(self) -> Iterator[tuple[str, Record]]:
+        """(kind, record) for the briefing itself and each record of its folder."""
+        yield "briefing", self.briefing
+        for kind, records in (("agenda", self.agenda), ("dispute", self.disputes),
+                              ("agreement", self.agreements), ("statement", self.statements),
+                              ("context", self.context)):
+            for record in records:
+                yield kind, record
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every validated record. Briefings are ordered newest first (by `updated`, then id)."""
+
+    sources: Mapping[str, Source]
+    people: Mapping[str, Person]
+    organizations: Mapping[str, Organization]
+    briefings: tuple[BriefingBundle, ...]
+
+    def actor(self, actor_id: str) -> Person | Organization:
+        return self.people.get(actor_id) or self.organizations[actor_id]
+
+    def epoch(self) -> int:
+        """The newest briefing's `updated` date as a Unix time: the build date of the site."""
+        newest = max((b.briefing.updated for b in self.briefings), default="2000-01-01")
+        return int(dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), dt.timezone.utc).timestamp())
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A record of a briefing in which a person or organisation takes part."""
+
+    briefing: str
+    kind: str
+    record: Record
+    role: str
+
+
+@dataclass(frozen=True)
+class CitedFact:
+    """A record that cites a source, with the citation itself."""
+
+    briefing: str | None
+    kind: str
+    record: Record
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Index:
+    """Back-references derived from a Dataset."""
+
+    appearances: Mapping[str, tuple[Appearance, ...]]
+    citations: Mapping[str, tuple[CitedFact, ...]]
+
+
+def ref_kind(record: Record, field: str) -> str | None:
+    """The kind of record that `field` of `record` refers to, or None for other fields."""
+    return _ref_kinds(type(record)).get(field)
+
+
+_REF_KINDS: dict[type, dict[str, str]] = {}
+
+
+def _ref_kinds(model: type[Record]) -> dict[str, str]:
+    if model not in _REF_KINDS:
+        kinds = {}
+        for name, info in model.model_fields.items():
+            found = _find_ref(info.annotation) or next(
+                (m.kind for m in info.metadata if isinstance(m, Ref)), None)
+            if found:
+                kinds[name] = found
+        _REF_KINDS[model] = kinds
+    return _REF_KINDS[model]
+
+
+def _find_ref(annotation: object) -> str | None:
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, Ref):
+            return meta.kind
+    for arg in getattr(annotation, "__args__", ()):
+        found = _find_ref(arg)
+        if found:
+            return found
+    return None
+
+
+Path_ = tuple[str | int, ...]
+
+
+def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
+    """The record and every record nested in it, each with its path from `record`."""
+    yield at, record
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, Record):
+            yield from iter_records(value, at + (name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Record):
+                    yield from iter_records(item, at + (name, i))
+
+
+def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]]:
+    """(path, kind, id) for every reference held in `record` or its nested records."""
+    for sub_at, sub in iter_records(record, at):
+        for name, kind in _ref_kinds(type(sub)).items():
+            value = getattr(sub, name)
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield sub_at + (name, i), kind, item
+            elif value is not None:
+                yield sub_at + (name,), kind, value
+
+
+def iter_citations(record: Record) -> Iterator[Citation]:
+    for _, sub in iter_records(record):
+        if isinstance(sub, Citation):
+            yield sub
+
+
+_ACTOR_KINDS = ("person", "organization", "actor")
+
+
+def index_dataset(data: Dataset) -> Index:
+    """Who appears where, and which facts cite each source; each list in dataset order."""
+    appearances: dict[str, list[Appearance]] = {}
+    citations: dict[str, list[CitedFact]] = {}
+
+    def note(briefing: str | None, kind: str, record: Record) -> None:
+        seen: set[str] = set()
+        for path, ref, target in iter_refs(record):
+            if ref in _ACTOR_KINDS and briefing is not None and target not in seen:
+                seen.add(target)
+                role = str(next(p for p in reversed(path) if isinstance(p, str)))
+                appearances.setdefault(target, []).append(Appearance(briefing, kind, record, role))
+        for citation in iter_citations(record):
+            citations.setdefault(citation.source, []).append(CitedFact(briefing, kind, record, citation))
+
+    for kind, collection in (("source", data.sources), ("person", data.people),
+                             ("organization", data.organizations)):
+        for record in collection.values():
+            note(None, kind, record)
+    for bundle in data.briefings:
+        for kind, record in bundle.records():
+            note(bundle.id, kind, record)
+    return Index(
+        appearances=MappingProxyType({k: tuple(v) for k, v in sorted(appearances.items())}),
+        citations=MappingProxyType({k: tuple(v) for k, v in sorted(citations.items())}),
+    )

@@ -1,0 +1,159 @@
+"""Stage 4: the dataset through Jinja page templates to pages (source path -> title and HTML).
+
+A pure function of the dataset, its index and the page templates. Templates run with
+autoescaping and StrictUndefined: a missing field is an error, never an empty string. Links
+between pages are relative, so the site also reads from disk without a server.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from .markup import render_inline, render_markdown
+from .model import Dataset, Index
+from .schema import Citation
+
+BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "memo")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it goes, its title and description, and its body HTML."""
+
+    path: str
+    title: str
+    description: str
+    html: str
+    in_nav: bool = False
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    citation: Citation
+    refs: tuple[str, ...]
+
+
+@dataclass
+class Citer:
+    """Numbers the citations of one page in order of first use, and lists them as footnotes."""
+
+    url: Any
+    sources: Mapping[str, Any]
+    _numbers: dict[Citation, int] = field(default_factory=dict)
+    _refs: dict[Citation, list[str]] = field(default_factory=dict)
+
+    def __call__(self, citations: list[Citation]) -> Markup:
+        marks = []
+        for citation in citations:
+            number = self._numbers.setdefault(citation, len(self._numbers) + 1)
+            refs = self._refs.setdefault(citation, [])
+            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")
+            refs.append(ref_id)
+            source = self.sources[citation.source]
+            label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
+            marks.append(Markup('<a class="cite" id="{}" href="#note-{}" title="{}">[{}]</a>').format(
+                ref_id, number, label, number))
+        return Markup('<sup class="cites">{}</sup>').format(Markup("").join(marks)) if marks else Markup("")
+
+    def footnotes(self) -> list[Footnote]:
+        return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
+
+
+def source_anchor(citation: Citation) -> str:
+    """The fragment of a source page that a citation points at."""
+    return f"p{citation.para}" if citation.para else "top"
+
+
+class Site:
+    """Page paths and relative links, shared by every template."""
+
+    @staticmethod
+    def page_path(kind: str, rid: str | None = None, briefing: str | None = None) -> str:
+        if kind == "home":
+            return "index.md"
+        if kind == "briefing":
+            return f"briefings/{briefing}/index.md"
+        if kind in BRIEFING_PARTS:
+            return f"briefings/{briefing}/{kind}.md"
+        collection = {"person": "people", "organization": "organizations", "source": "sources",
+                      "data": "data"}[kind]
+        return f"{collection}/{rid}.md" if rid else f"{collection}/index.md"
+
+    @staticmethod
+    def output_path(page_path: str) -> str:
+        return page_path[:-3] + ".html" if page_path.endswith(".md") else page_path
+
+    @classmethod
+    def relative(cls, from_page: str, to_path: str) -> str:
+        target = cls.output_path(to_path)
+        base = posixpath.dirname(cls.output_path(from_page))
+        return posixpath.relpath(target, base or ".")
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The Jinja environment for page templates: autoescape on, undefined values are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = render_markdown
+    env.filters["inline"] = render_inline
+    env.globals["source_anchor"] = source_anchor
+    return env
+
+
+def _context(data: Dataset, index: Index, path: str, **extra: Any) -> dict[str, Any]:
+    def url(kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
+        target = Site.relative(path, Site.page_path(kind, rid, briefing))
+        return f"{target}#{fragment}" if fragment else target
+
+    def asset(target: str) -> str:
+        return Site.relative(path, target)
+
+    def actor_url(actor_id: str) -> str:
+        return url("person" if actor_id in data.people else "organization", actor_id)
+
+    return {"data": data, "index": index, "page_path": path, "url": url, "asset": asset,
+            "actor_url": actor_url, "actor": data.actor,
+            "cite": Citer(url, data.sources), **extra}
+
+
+def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
+    """(page path, template, extra context, in nav) for every page of the site."""
+    yield Site.page_path("home"), "home.html", {}, True
+    for bundle in data.briefings:
+        yield Site.page_path("briefing", briefing=bundle.id), "briefing.html", {"bundle": bundle}, True
+        for part in BRIEFING_PARTS:
+            yield Site.page_path(part, briefing=bundle.id), f"{part}.html", {"bundle": bundle}, False
+    for kind, collection, name in (("person", data.people, "person"),
+                                   ("organization", data.organizations, "organization"),
+                                   ("source", data.sources, "source")):
+        yield Site.page_path(kind), f"{name}_index.html", {}, True
+        for rid, record in collection.items():
+            yield Site.page_path(kind, rid), f"{name}.html", {"record": record}, False
+
+
+def render_pages(data: Dataset, index: Index, templates: Path) -> Mapping[str, Page]:
+    """Every page of the site, by source path. Page templates set `title` and `description`."""
+    env = make_environment(templates)
+    pages: dict[str, Page] = {}
+    for path, template_name, extra, in_nav in _jobs(data):
+        template = env.get_template(template_name)
+        context = _context(data, index, path, **extra)
+        module = template.make_module(context)
+        pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
+                           str(module), in_nav)
+    return MappingProxyType(pages)
+

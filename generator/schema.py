@@ -1,0 +1,472 @@
+"""The one definition of the content: record types, field rules, references and documentation.
+
+Validation (validate.py), the JSON Schema that editors' YAML language servers read (`briefing
+schema`), and the field reference in the authoring guide are all generated from these models.
+Pydantic was chosen over a hand-kept JSON Schema file because it gives typed, immutable records
+to the later stages as well as validation and the schema, from the same lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX = 64
+_ID_RE = re.compile(ID_PATTERN)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_APPROX_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
+    return PydanticCustomError("content", message, {"hint": hint} if hint else {})
+
+
+def _check_id(value: str) -> str:
+    if len(value) > ID_MAX:
+        raise _fail(f"id is {len(value)} characters long; the limit is {ID_MAX}")
+    if not _ID_RE.match(value):
+        raise _fail(f"'{value}' is not a valid id",
+                    "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if _CONTROL_RE.search(value):
+        raise _fail("text contains a control character", "remove it")
+    if not value.strip():
+        raise _fail("text is empty", "write something or remove the field")
+    return value
+
+
+def _check_date(value: str) -> str:
+    if not _DATE_RE.match(value):
+        raise _fail(f"'{value}' is not a date", "write dates as YYYY-MM-DD, like '2023-08-28'")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"'{value}' is not a real date") from None
+    return value
+
+
+def _check_approx_date(value: str) -> str:
+    if not _APPROX_RE.match(value):
+        raise _fail(f"'{value}' is not a date",
+                    "write YYYY, YYYY-MM or YYYY-MM-DD; put wording like 'earlier in 2023' in when_text")
+    year, month, day = (value.split("-") + [None, None])[:3]
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise _fail(f"'{value}' is not a real date") from None
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not _TIME_RE.match(value):
+        raise _fail(f"'{value}' is not a time", "write 24-hour local time as HH:MM, like '09:30'")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not _URL_RE.match(value):
+        raise _fail(f"'{value}' is not a web address", "only http:// and https:// addresses are allowed")
+    return value
+
+
+def _check_country(value: str) -> str:
+    if not _COUNTRY_RE.match(value):
+        raise _fail(f"'{value}' is not a country code", "use the two-letter ISO code, like 'US' or 'CN'")
+    return value
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value is the id of another record of `kind`."""
+
+    kind: str
+
+
+def _string(check, description: str, **schema) -> object:
+    return Annotated[str, AfterValidator(check),
+                     WithJsonSchema({"type": "string", "description": description, **schema})]
+
+
+Text = _string(_check_text, "Plain text; shown exactly as written (never as markup).", minLength=1)
+Markdown = _string(_check_text, "Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.",
+                   minLength=1)
+Id = _string(_check_id, "An id: lowercase letters, digits and single hyphens.", pattern=ID_PATTERN,
+             maxLength=ID_MAX)
+Date = _string(_check_date, "A calendar date, YYYY-MM-DD.", pattern=_DATE_RE.pattern)
+ApproxDate = _string(_check_approx_date, "A date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD.",
+                     pattern=_APPROX_RE.pattern)
+Time = _string(_check_time, "Local time, 24-hour HH:MM.", pattern=_TIME_RE.pattern)
+Url = _string(_check_url, "An http:// or https:// address.", pattern=_URL_RE.pattern)
+Country = _string(_check_country, "Two-letter ISO 3166 country code, like US or CN.",
+                  pattern=_COUNTRY_RE.pattern)
+
+
+def ref(kind: str, description: str) -> object:
+    """An id field that must name an existing record of `kind`."""
+    return Annotated[str, AfterValidator(_check_id), Ref(kind),
+                     WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": description})]
+
+
+SourceRef = ref("source", "The id of a source in sources.yml.")
+PersonRef = ref("person", "The id of a person in people.yml.")
+OrganizationRef = ref("organization", "The id of an organisation in organizations.yml.")
+ActorRef = ref("actor", "The id of a person (people.yml) or an organisation (organizations.yml).")
+AgendaRef = ref("agenda", "The id of an agenda item of this briefing (agenda.yml).")
+DisputeRef = ref("dispute", "The id of a dispute of this briefing (disputes.yml).")
+AgreementRef = ref("agreement", "The id of an agreement of this briefing (agreements.yml).")
+IssueRef = ref("issue", "The id of a dispute or an agreement of this briefing.")
+
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__
+
+
+class Record(BaseModel):
+    """Base of every content record: immutable, strict types, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Citation(Record):
+    """Where a fact comes from: a source and, for the article, the paragraph."""
+
+    source: SourceRef
+    """The id of the source record."""
+    para: int | None = Field(default=None, ge=1)
+    """The paragraph number within the source, for sources with numbered paragraphs."""
+    quote: Text | None = Field(default=None, max_length=200)
+    """A short excerpt (at most 200 characters) of the source that supports the fact."""
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class Paragraph(Record):
+    """One numbered paragraph of a source, described in our own words (never republished)."""
+
+    n: int = Field(ge=1)
+    """The paragraph's number, counting from 1 in the source's order."""
+    about: Text
+    """What the paragraph covers, in a few words of our own."""
+
+
+class Source(Record):
+    """A document that facts are taken from: an article, a readout, a news report."""
+
+    id: Id
+    """The source's id, used in citations."""
+    title: Text
+    """The source's own title."""
+    standfirst: Text | None = None
+    """The source's subtitle or standfirst, where it has one."""
+    publisher: Text
+    """Who published it: an outlet, a ministry, a department."""
+    kind: Literal["article", "readout", "news-report", "announcement", "statement", "reference"]
+    """What sort of document it is."""
+    date: ApproxDate | None = None
+    """When it was published, as precisely as known."""
+    author: Text | None = None
+    """Who wrote it, where known."""
+    url: Url | None = None
+    """Where a reader can find it, if it is online."""
+    description: Markdown | None = None
+    """What the source is and how the briefing uses it."""
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    """The source's numbered paragraphs (n: 1, 2, ...), each with a short note of what it covers."""
+
+
+class Role(Record):
+    """A position a person holds or held."""
+
+    title: Text
+    """The title, as the source states it: "Commerce Secretary", "Vice Premier"."""
+    organization: OrganizationRef | None = None
+    """The organisation the role belongs to."""
+    period: Text | None = None
+    """When the role was held, if it matters: "since March 2023", "in August 2023"."""
+    sources: Citations
+    """Where the role is stated."""
+
+
+class Person(Record):
+    """A person named in a briefing."""
+
+    id: Id
+    """The person's id: usually the name in lowercase with hyphens, like 'wang-wentao'."""
+    name: Text
+    """The name as the sources write it in English."""
+    name_zh: Text | None = None
+    """The name in Chinese characters, where known."""
+    country: Country | None = None
+    """The country the person serves or belongs to."""
+    roles: list[Role] = Field(min_length=1)
+    """The person's roles, each with its organisation and citations."""
+    sources: Citations
+    """Where the person is mentioned."""
+
+
+class Organization(Record):
+    """A ministry, department, government, company or other body."""
+
+    id: Id
+    """The organisation's id, like 'mofcom'."""
+    name: Text
+    """The full name in English."""
+    name_zh: Text | None = None
+    """The name in Chinese characters, where known."""
+    short_name: Text | None = None
+    """A common short form, like 'MOFCOM'."""
+    country: Country | None = None
+    """The country the organisation belongs to."""
+    kind: Literal["government", "ministry", "department", "agency", "company", "association",
+                  "international", "other"]
+    """What sort of body it is."""
+    parent: OrganizationRef | None = None
+    """The organisation this one is part of."""
+    url: Url | None = None
+    """The organisation's website."""
+    sources: Citations
+    """Where the organisation is mentioned."""
+
+
+class Place(Record):
+    """A city a briefing's event took place in."""
+
+    city: Text
+    """The city."""
+    country: Country
+    """The country code."""
+
+
+class Takeaway(Record):
+    """One key point of a briefing, with its citations."""
+
+    text: Markdown
+    """The point, in a sentence or two."""
+    sources: Citations
+    """Where it comes from."""
+
+
+class Briefing(Record):
+    """A briefing: one event or visit, with its summary and key takeaways (briefing.yml)."""
+
+    title: Text
+    """The briefing's headline."""
+    subtitle: Text | None = None
+    """A one-line description under the headline."""
+    start: Date | None = None
+    """The first day of the event, where a cited source gives it."""
+    end: Date | None = None
+    """The last day of the event, where a cited source gives it."""
+    places: list[Place] = Field(min_length=1)
+    """Where it took place."""
+    status: Literal["upcoming", "ongoing", "concluded"]
+    """Whether the event is still to come, under way or over."""
+    updated: Date
+    """When the briefing was last revised; orders the home page and the feed."""
+    principals: list[PersonRef] = Field(default_factory=list)
+    """The main people involved, shown in the at-a-glance panel."""
+    summary: Markdown
+    """What happened, in a paragraph."""
+    takeaways: list[Takeaway] = Field(default_factory=list)
+    """The key points a reader should leave with."""
+    sources: Citations
+    """Where the summary, dates and places come from."""
+
+
+class AgendaItem(Record):
+    """One engagement of the visit: a meeting, a call, travel (agenda.yml)."""
+
+    id: Id
+    """The item's id within the briefing."""
+    title: Text
+    """A short name for the engagement."""
+    day: Weekday
+    """The weekday, as the sources give it."""
+    date: Date | None = None
+    """The calendar date, only where a cited source gives it; must fall on `day`."""
+    time: Time | None = None
+    """Local start time, where known."""
+    city: Text
+    """The city."""
+    venue: Text | None = None
+    """The building or place, where known."""
+    kind: Literal["meeting", "talks", "courtesy-call", "working-session", "visit", "travel",
+                  "departure", "arrival", "other"]
+    """What sort of engagement it was."""
+    status: Literal["planned", "happened", "cancelled"]
+    """Whether it happened or, as the source reports, was still planned."""
+    participants: list[PersonRef] = Field(default_factory=list)
+    """The people who took part."""
+    organizations: list[OrganizationRef] = Field(default_factory=list)
+    """The organisations involved or hosting."""
+    summary: Markdown
+    """What happened (or is planned)."""
+    outcomes: list[Text] = Field(default_factory=list)
+    """What came out of it, one line each."""
+    sources: Citations
+    """Where the engagement is reported."""
+
+
+class Response(Record):
+    """The other side's stated position on a dispute."""
+
+    by: list[ActorRef] = Field(min_length=1)
+    """Who states it."""
+    position: Markdown
+    """The position, as stated."""
+    sources: Citations
+    """Where it is stated."""
+
+
+class Dispute(Record):
+    """A concern one side raised against the other (disputes.yml)."""
+
+    id: Id
+    """The dispute's id within the briefing."""
+    title: Text
+    """The concern, in a few words."""
+    category: Literal["tariffs", "semiconductors", "investment", "subsidies", "sanctions",
+                      "export-controls", "market-access", "other"]
+    """What area of policy it concerns."""
+    raised_by: list[ActorRef] = Field(min_length=1)
+    """Who raised it: people and organisations."""
+    raised_at: AgendaRef | None = None
+    """The agenda item where it was raised."""
+    description: Markdown
+    """What the concern is."""
+    response: Response | None = None
+    """The other side's stated position."""
+    status: Literal["raised", "under-discussion", "referred", "unresolved", "resolved"]
+    """Where the dispute stands."""
+    sources: Citations
+    """Where the concern is reported."""
+
+
+class NextStep(Record):
+    """A step announced to follow an agreement."""
+
+    text: Markdown
+    """What is to happen."""
+    when: ApproxDate | None = None
+    """When, as precisely as known."""
+    when_text: Text | None = None
+    """When, in words, if the sources are vague: "on Tuesday", "early 2024"."""
+    sources: Citations
+    """Where the step is announced."""
+
+
+class Agreement(Record):
+    """Something the sides agreed (agreements.yml)."""
+
+    id: Id
+    """The agreement's id within the briefing."""
+    title: Text
+    """The agreement, in a few words."""
+    parties: list[ActorRef] = Field(min_length=1)
+    """Who agreed: people and organisations."""
+    agreed_at: AgendaRef | None = None
+    """The agenda item where it was agreed."""
+    description: Markdown
+    """What was agreed."""
+    next_steps: list[NextStep] = Field(default_factory=list)
+    """What is to follow, in order."""
+    sources: Citations
+    """Where the agreement is reported."""
+
+
+class Statement(Record):
+    """Something a side said: an exact quote or a paraphrase (statements.yml)."""
+
+    id: Id
+    """The statement's id within the briefing."""
+    speaker: ActorRef
+    """Who said it: a person or an organisation."""
+    kind: Literal["quote", "paraphrase"]
+    """`quote` only when `text` is the exact words of a cited source; otherwise `paraphrase`."""
+    text: Text
+    """The words: verbatim for a quote, in our words for a paraphrase."""
+    date: Date | None = None
+    """When it was said, where a cited source gives the date."""
+    at: AgendaRef | None = None
+    """The agenda item where it was said."""
+    about: list[IssueRef] = Field(default_factory=list)
+    """The disputes and agreements it bears on."""
+    sources: Citations
+    """Where it is reported."""
+
+
+class ContextEvent(Record):
+    """Something that came before and explains the event (context.yml)."""
+
+    id: Id
+    """The event's id within the briefing."""
+    when: ApproxDate
+    """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timeline."""
+    when_text: Text | None = None
+    """When, as the source words it, if vaguer than `when`: "earlier in 2023"."""
+    title: Text
+    """What happened, in a few words."""
+    summary: Markdown
+    """What happened and why it matters."""
+    actors: list[ActorRef] = Field(default_factory=list)
+    """The people and organisations involved."""
+    sources: Citations
+    """Where it is reported."""
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of content file: its name, its record model, and whether it holds a list."""
+
+    kind: str
+    filename: str
+    model: type[Record]
+    is_list: bool
+    shared: bool
+
+
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind("source", "sources.yml", Source, True, True),
+    FileKind("person", "people.yml", Person, True, True),
+    FileKind("organization", "organizations.yml", Organization, True, True),
+    FileKind("briefing", "briefing.yml", Briefing, False, False),
+    FileKind("agenda", "agenda.yml", AgendaItem, True, False),
+    FileKind("dispute", "disputes.yml", Dispute, True, False),
+    FileKind("agreement", "agreements.yml", Agreement, True, False),
+    FileKind("statement", "statements.yml", Statement, True, False),
+    FileKind("context", "context.yml", ContextEvent, True, False),
+)
+KINDS = {k.kind: k for k in FILE_KINDS}
+
+
+SCHEMA_BASE_URI = "https://briefing-sites.invalid/schema/"
+
+
+def json_schemas() -> dict[str, dict]:
+    """The JSON Schema of each content file, by schema file name (`people.schema.json`, ...)."""
+    from pydantic import TypeAdapter
+
+    schemas = {}
+    for file_kind in FILE_KINDS:
+        name = file_kind.filename.removesuffix(".yml") + ".schema.json"
+        if file_kind.is_list:
+            schema = TypeAdapter(list[file_kind.model]).json_schema()
+            schema["description"] = f"{file_kind.filename}: a list of records. " + (file_kind.model.__doc__ or "")
+        else:
+            schema = file_kind.model.model_json_schema()
+        schemas[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                         "$id": SCHEMA_BASE_URI + name, "title": file_kind.filename, **schema}
+    return schemas

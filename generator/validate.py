@@ -1,0 +1,286 @@
+"""Stage 2: check every document against the schema, then every reference between records.
+
+Per-record checks run first; cross-reference checks (ids unique, references resolve, citations
+point at real paragraphs, dates agree) run after them on the records that passed. Every problem
+is collected, never raised one at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, did_you_mean
+from .load import Content, Document, Path_
+from .model import BriefingBundle, Dataset, iter_records, iter_refs
+from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record
+
+_ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A validated record and where it was written."""
+
+    record: Record
+    doc: Document
+    at: Path_
+
+    def error(self, sub: Path_, message: str, hint: str | None = None) -> ContentError:
+        return self.doc.error(self.at + sub, message, hint)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _unwrap_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The model that holds the last field of `loc`."""
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in model.model_fields:
+            inner = _unwrap_model(model.model_fields[part].annotation)
+            if inner is not None:
+                model = inner
+    return model
+
+
+def _field_label(loc: tuple) -> str:
+    names = [p for p in loc if isinstance(p, str)]
+    return names[-1] if names else "value"
+
+
+def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -> ContentError:
+    """Turn one pydantic error into a ContentError in words an editor understands."""
+    loc = tuple(err["loc"])
+    where = at + loc
+    kind = err["type"]
+    field = _field_label(loc)
+    value = err.get("input")
+    if kind == "missing":
+        return doc.error(where[:-1], f"missing field '{loc[-1]}'",
+                         _doc_of(_model_at(model, loc), str(loc[-1])))
+    if kind == "extra_forbidden":
+        allowed = _model_at(model, loc).model_fields
+        hint = did_you_mean(str(loc[-1]), allowed) or "allowed fields: " + ", ".join(allowed)
+        return doc.error(where, f"unknown field '{loc[-1]}'", hint, key=True)
+    if kind == "content":
+        return doc.error(where, err["msg"], (err.get("ctx") or {}).get("hint"))
+    if kind == "string_type":
+        hint = "put the value in quotes" if isinstance(value, (bool, int, float)) else None
+        return doc.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
+    if kind in ("int_type", "int_parsing"):
+        return doc.error(where, f"'{field}' should be a whole number, not {_describe(value)}")
+    if kind == "list_type":
+        return doc.error(where, f"'{field}' should be a list, not {_describe(value)}",
+                         "write each item on its own line starting with '- '")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return doc.error(where, f"'{field}' should be a mapping of fields, not {_describe(value)}")
+    if kind == "literal_error":
+        expected = err["ctx"]["expected"]
+        hint = did_you_mean(str(value), re.findall(r"'([^']*)'", expected)) or f"one of {expected}"
+        return doc.error(where, f"'{field}' cannot be {_describe(value)}", hint)
+    if kind == "too_short" and isinstance(value, list):
+        need = err["ctx"]["min_length"]
+        return doc.error(where, f"'{field}' needs at least {need} {'entry' if need == 1 else 'entries'}")
+    if kind == "string_too_long":
+        return doc.error(where, f"'{field}' is longer than {err['ctx']['max_length']} characters",
+                         "quote a shorter excerpt")
+    return doc.error(where, f"'{field}': {err['msg']}")
+
+
+def _doc_of(model: type[BaseModel], name: str) -> str | None:
+    info = model.model_fields.get(name)
+    return info.description.rstrip(".").lower() if info and info.description else None
+
+
+def _validate_document(doc: Document, errors: list[ContentError]) -> list[Located]:
+    """The records of one document that pass the schema; the others' problems go to `errors`."""
+    file_kind = KINDS[doc.kind]
+    if file_kind.is_list:
+        items = doc.data if doc.data is not None else []
+        if not isinstance(items, list):
+            errors.append(doc.error((), f"{file_kind.filename} should be a list of records, "
+                                        f"not {_describe(items)}",
+                                    "start each record with '- ' (or write [] for none)"))
+            return []
+        entries = [((i,), item) for i, item in enumerate(items)]
+    else:
+        if not isinstance(doc.data, dict):
+            what = "empty" if doc.data is None else f"{_describe(doc.data)}"
+            errors.append(doc.error((), f"{file_kind.filename} should be a mapping of fields, not {what}",
+                                    "start from `briefing new briefing SLUG`"))
+            return []
+        entries = [((), doc.data)]
+    located = []
+    for at, item in entries:
+        try:
+            record = file_kind.model.model_validate(item)
+        except ValidationError as exc:
+            errors.extend(_schema_error(doc, at, file_kind.model, e) for e in exc.errors())
+        else:
+            located.append(Located(record, doc, at))
+    return located
+
+
+_NOUNS = {
+    "source": "source", "person": "person", "organization": "organisation",
+    "actor": "person or organisation", "agenda": "agenda item of this briefing",
+    "dispute": "dispute of this briefing", "agreement": "agreement of this briefing",
+    "issue": "dispute or agreement of this briefing",
+}
+
+
+def _label(path: Path_) -> str:
+    name = next(p for p in reversed(path) if isinstance(p, str))
+    if isinstance(path[-1], int):
+        name = name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
+    return name
+
+
+def _unique(records: list[Located], what: str, errors: list[ContentError]) -> dict[str, Located]:
+    seen: dict[str, Located] = {}
+    for item in records:
+        rid = item.record.id
+        if rid in seen:
+            first = seen[rid]
+            pos = first.doc.position(first.at + ("id",))
+            errors.append(item.error(("id",), f"duplicate {what} id '{rid}'",
+                                     f"first used at {first.doc.path}:{pos.line}:{pos.column}"))
+        else:
+            seen[rid] = item
+    return seen
+
+
+def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], errors: list[ContentError]) -> None:
+    for path, kind, target in iter_refs(item.record):
+        names = namespaces[kind]
+        if target not in names:
+            errors.append(item.error(path, f"{_label(path)} '{target}' is not a known {_NOUNS[kind]}",
+                                     did_you_mean(target, names)))
+
+
+def _check_citations(item: Located, sources: dict[str, Located], errors: list[ContentError]) -> None:
+    for path, sub in iter_records(item.record):
+        if not isinstance(sub, Citation) or sub.para is None or sub.source not in sources:
+            continue
+        count = len(sources[sub.source].record.paragraphs)
+        if count == 0:
+            errors.append(item.error(path + ("para",), f"source '{sub.source}' has no numbered paragraphs",
+                                     "remove 'para' or number the source's paragraphs"))
+        elif sub.para > count:
+            errors.append(item.error(path + ("para",), f"source '{sub.source}' has no paragraph {sub.para}",
+                                     f"it has paragraphs 1 to {count}"))
+
+
+def _check_paragraph_numbers(item: Located, errors: list[ContentError]) -> None:
+    for i, paragraph in enumerate(item.record.paragraphs):
+        if paragraph.n != i + 1:
+            errors.append(item.error(("paragraphs", i, "n"), f"paragraph {paragraph.n} is out of order",
+                                     f"expected {i + 1}; number paragraphs 1, 2, 3 in order"))
+
+
+def _check_dates(briefing: Located, agenda: list[Located], errors: list[ContentError]) -> None:
+    b: Briefing = briefing.record
+    if b.start and b.end and b.end < b.start:
+        errors.append(briefing.error(("end",), f"end {b.end} is before start {b.start}"))
+    for item in agenda:
+        a: AgendaItem = item.record
+        if a.date is None:
+            continue
+        weekday = WEEKDAYS[dt.date.fromisoformat(a.date).weekday()]
+        if weekday != a.day:
+            errors.append(item.error(("date",), f"{a.date} is a {weekday}, not a {a.day}",
+                                     "correct the date or the day"))
+        if (b.start and a.date < b.start) or (b.end and a.date > b.end):
+            errors.append(item.error(("date",), f"{a.date} lies outside the briefing's dates "
+                                                f"{b.start or '…'} to {b.end or '…'}"))
+
+
+def validate_content(content: Content) -> tuple[Dataset | None, list[ContentError]]:
+    """Check every record and every reference; the Dataset only when there is no error."""
+    errors: list[ContentError] = []
+    by_kind: dict[tuple[str, str | None], list[Located]] = {}
+    for doc in content.documents:
+        by_kind.setdefault((doc.kind, doc.briefing), []).extend(_validate_document(doc, errors))
+
+    sources = _unique(by_kind.get(("source", None), []), "source", errors)
+    people = _unique(by_kind.get(("person", None), []), "person", errors)
+    organizations = _unique(by_kind.get(("organization", None), []), "organisation", errors)
+    _unique(list(people.values()) + list(organizations.values()), "person or organisation", errors)
+    shared = {"source": sources, "person": people, "organization": organizations,
+              "actor": {**people, **organizations}}
+    for item in sources.values():
+        _check_paragraph_numbers(item, errors)
+    for item in [*people.values(), *organizations.values()]:
+        _check_refs(item, shared, errors)
+        _check_citations(item, sources, errors)
+
+    briefing_ids = sorted({b for (_, b) in by_kind if b is not None}
+                          | {d.briefing for d in content.documents if d.briefing})
+    bundles = []
+    for bid in briefing_ids:
+        bundle = _validate_briefing(bid, content, by_kind, shared, sources, errors)
+        if bundle is not None:
+            bundles.append(bundle)
+    if errors:
+        return None, errors
+    bundles.sort(key=lambda b: (b.briefing.updated, b.id), reverse=True)
+    return Dataset(
+        sources=MappingProxyType({k: v.record for k, v in sources.items()}),
+        people=MappingProxyType({k: v.record for k, v in people.items()}),
+        organizations=MappingProxyType({k: v.record for k, v in organizations.items()}),
+        briefings=tuple(bundles),
+    ), errors
+
+
+def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, errors) -> BriefingBundle | None:
+    docs = [d for d in content.documents if d.briefing == bid]
+    header = by_kind.get(("briefing", bid), [])
+    if not _ID_RE.match(bid):
+        errors.append(ContentError(docs[0].path if docs else f"content/briefings/{bid}", 1, 1,
+                                   f"briefing folder '{bid}' is not a valid id",
+                                   "rename the folder with lowercase letters, digits and hyphens"))
+    if not any(d.kind == "briefing" for d in docs):
+        errors.append(ContentError(f"content/briefings/{bid}/briefing.yml", 1, 1,
+                                   f"briefing '{bid}' has no briefing.yml",
+                                   "every briefing folder needs one; see `briefing new briefing`"))
+    local = {kind: _unique(by_kind.get((kind, bid), []), kind, errors)
+             for kind in ("agenda", "dispute", "agreement", "statement", "context")}
+    namespaces = {**shared, "agenda": local["agenda"], "dispute": local["dispute"],
+                  "agreement": local["agreement"], "issue": {**local["dispute"], **local["agreement"]}}
+    for item in header + [i for records in local.values() for i in records.values()]:
+        _check_refs(item, namespaces, errors)
+        _check_citations(item, sources, errors)
+    if not header:
+        return None
+    _check_dates(header[0], list(local["agenda"].values()), errors)
+    records = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
+    return BriefingBundle(
+        id=bid, briefing=header[0].record, agenda=records["agenda"], disputes=records["dispute"],
+        agreements=records["agreement"], statements=records["statement"], context=records["context"],
+    )
