@@ -238,3 +238,13 @@ def test_the_site_quotes_only_a_small_part_of_the_article(built, bundle):
     # An excerpt that lies inside a longer one republishes nothing more.
     total = sum(len(q) for q in quoted if not any(q in other for other in quoted - {q}))
     assert 0 < total < 0.25 * ARTICLE_CHARS, f"{total} of {ARTICLE_CHARS} characters quoted"
+
+
+def test_every_content_file_names_its_schema_for_editors():
+    for path in sorted((ROOT / "content").rglob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        prefix = "# yaml-language-server: $schema="
+        assert first.startswith(prefix), f"{path.name} does not start with the schema line"
+        schema = (path.parent / first.removeprefix(prefix)).resolve()
+        assert schema == ROOT / "schema" / (path.stem + ".schema.json"), f"{path} points at {schema}"
+        assert schema.is_file(), f"{path} points at a missing schema {schema}"
