@@ -179,8 +179,9 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     """Parse one YAML text; return its Document, or the first error that stops parsing."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         pos = _line_col(text, exc.position)
@@ -198,7 +199,8 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know carries a mark
         return ContentError(path, 1, 1, str(exc))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     positions: dict[Path_, Position] = {(): Position(1, 1)}
     key_positions: dict[Path_, Position] = {}
     data = None

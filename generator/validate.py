@@ -115,7 +115,10 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
 
 def _doc_of(model: type[BaseModel], name: str) -> str | None:
     info = model.model_fields.get(name)
-    return info.description.rstrip(".").lower() if info and info.description else None
+    if not (info and info.description):
+        return None
+    text = info.description.split("\n")[0].rstrip(".")
+    return text[0].lower() + text[1:]
 
 
 def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:

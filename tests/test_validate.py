@@ -69,7 +69,7 @@ def test_wrong_type(content):
 def test_missing_field(content):
     text = PEOPLE_HEAD.replace("  name: Wang Wentao\n", "")
     assert problems(content, {"people.yml": text}) == [
-        "content/people.yml:1:3: missing field 'name' (the name as the sources write it in english)"
+        "content/people.yml:1:3: missing field 'name' (the name as the sources write it in English)"
     ]
 
 
