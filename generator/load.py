@@ -74,6 +74,8 @@ class Content:
 
     root: Path
     documents: tuple[Document, ...]
+    unreadable: frozenset[tuple[str, str | None]] = frozenset()
+    """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind)
@@ -224,20 +226,23 @@ def _compose_fast(text: str) -> Node | None:
     """
     if _FastLoader is None:
         return None
-    loader = _FastLoader(text)
+    loader = None
     try:
+        loader = _FastLoader(text)
         root = loader.get_single_node()
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: text libyaml cannot encode, like a lone surrogate
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return _EMPTY if root is None else root
 
 
 def _compose(text: str, path: str) -> Node | ContentError:
     """The document's node tree through PyYAML's pure-Python parser, or the error that stops it."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         pos = _line_col(text, exc.position)
@@ -255,7 +260,8 @@ def _compose(text: str, path: str) -> Node | ContentError:
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know carries a mark
         return ContentError(path, 1, 1, str(exc))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return _EMPTY if root is None else root
 
 
@@ -300,6 +306,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
     display_root = display_path(root)
     documents: list[Document] = []
     errors: list[ContentError] = []
+    unreadable: set[tuple[str, str | None]] = set()
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
         if file.is_dir() or any(part.startswith(".") for part in relative.parts):
@@ -318,12 +325,10 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
                                        hint or where))
             continue
         text = read_text(file, display)
-        if isinstance(text, ContentError):
-            errors.append(text)
-            continue
-        parsed = parse_yaml(text, display, kind, briefing)
+        parsed = text if isinstance(text, ContentError) else parse_yaml(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)
+            unreadable.add((kind, briefing))
         else:
             documents.append(parsed)
-    return Content(root, tuple(documents)), errors
+    return Content(root, tuple(documents), frozenset(unreadable)), errors
