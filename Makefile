@@ -27,5 +27,9 @@ schema: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+SIZES ?= 10 100 1000
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --sizes "$(SIZES)" --serve
+
 clean:
 	rm -rf site .site-* $(VENV) .pytest_cache .hypothesis

@@ -72,7 +72,7 @@ def _pool_sources(seed: Dataset) -> set[str]:
 
 
 def _dump(value: Any) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000)
+    return yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
