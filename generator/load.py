@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, NamedTuple
@@ -43,9 +44,12 @@ class Position(NamedTuple):
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
-    """One YAML file: its kind, its plain value, and where each value and key stands."""
+    """One YAML file: its kind, its plain value, and where each value and key stands.
+
+    Documents compare by identity, so later stages can remember their work on one (see `parse_cached`).
+    """
 
     path: str
     kind: str
@@ -267,6 +271,11 @@ def _compose(text: str, path: str) -> Node | ContentError:
     return _EMPTY if root is None else root
 
 
+# `mkdocs serve` loads the whole folder after every save: a file whose text is unchanged gets the
+# same Document back, unparsed, and the same validated records (validate.py keys on the Document).
+parse_cached = lru_cache(maxsize=16384)(parse_yaml)
+
+
 def read_text(file: Path, display: str) -> str | ContentError:
     """A file's text as UTF-8, or an error that says why it cannot be read."""
     size = file.stat().st_size
@@ -327,7 +336,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
                                        hint or where))
             continue
         text = read_text(file, display)
-        parsed = text if isinstance(text, ContentError) else parse_yaml(text, display, kind, briefing)
+        parsed = text if isinstance(text, ContentError) else parse_cached(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)
             unreadable.add((kind, briefing))

@@ -20,6 +20,9 @@ from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
 
+# The nav lists only the newest briefings; the home page lists them all. Every page carries the
+# nav, so a nav that grew with the archive would make the build quadratic in the briefings.
+NAV_BRIEFINGS = 10
 BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "memo")
 
 
@@ -133,8 +136,9 @@ def _context(data: Dataset, index: Index, path: str, **extra: Any) -> dict[str, 
 def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     """(page path, template, extra context, in nav) for every page of the site."""
     yield Site.page_path("home"), "home.html", {}, True
-    for bundle in data.briefings:
-        yield Site.page_path("briefing", briefing=bundle.id), "briefing.html", {"bundle": bundle}, True
+    for rank, bundle in enumerate(data.briefings):
+        yield (Site.page_path("briefing", briefing=bundle.id), "briefing.html", {"bundle": bundle},
+               rank < NAV_BRIEFINGS)
         for part in BRIEFING_PARTS:
             yield Site.page_path(part, briefing=bundle.id), f"{part}.html", {"bundle": bundle}, False
     for kind, collection, name in (("person", data.people, "person"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, get_args
 
@@ -119,6 +120,15 @@ def _doc_of(model: type[BaseModel], name: str) -> str | None:
         return None
     text = info.description.split("\n")[0].rstrip(".")
     return text[0].lower() + text[1:]
+
+
+@lru_cache(maxsize=16384)
+def _validated(doc: Document) -> tuple[tuple[Located, ...], tuple[ContentError, ...], frozenset[str]]:
+    """`_validate_document`, once per Document: a rebuild re-validates only the files that changed."""
+    errors: list[ContentError] = []
+    broken: set[str] = set()
+    located = _validate_document(doc, errors, broken)
+    return tuple(located), tuple(errors), frozenset(broken)
 
 
 def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
@@ -254,7 +264,10 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     by_kind: dict[tuple[str, str | None], list[Located]] = {}
     broken: set[str] = set()
     for doc in content.documents:
-        by_kind.setdefault((doc.kind, doc.briefing), []).extend(_validate_document(doc, errors, broken))
+        located, doc_errors, doc_broken = _validated(doc)
+        by_kind.setdefault((doc.kind, doc.briefing), []).extend(located)
+        errors.extend(doc_errors)
+        broken |= doc_broken
 
     sources = _unique(by_kind.get(("source", None), []), "source", errors)
     people = _unique(by_kind.get(("person", None), []), "person", errors)
