@@ -41,9 +41,10 @@ SERVE_TIMEOUT_S = 900.0
 
 @dataclass(frozen=True)
 class Run:
-    """One measured child process: wall time, peak resident memory, exit status and output."""
+    """One measured child process: wall time, CPU time, peak resident memory, exit status and output."""
 
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     returncode: int
     output: str
@@ -51,24 +52,30 @@ class Run:
 
 @dataclass(frozen=True)
 class Result:
-    """The figures of one size."""
+    """The figures of one size: wall times, then CPU times (steadier on a busy machine)."""
 
     briefings: int
     records: int
     pages: int
-    check_s: float
-    build_s: float
-    baseline_s: float
-    peak_mb: float
+    check: Run
+    build: Run
+    baseline: Run
 
     @property
-    def ratio(self) -> float:
-        return self.build_s / self.baseline_s
+    def build_s(self) -> float:
+        return self.build.seconds
+
+    @property
+    def peak_mb(self) -> float:
+        return self.build.peak_mb
 
     def line(self) -> str:
+        check, build, base = self.check, self.build, self.baseline
         return (f"briefings={self.briefings} records={self.records} pages={self.pages} "
-                f"check_s={self.check_s:.2f} build_s={self.build_s:.2f} baseline_s={self.baseline_s:.2f} "
-                f"ratio={self.ratio:.2f} peak_mb={self.peak_mb:.0f}")
+                f"check_s={check.seconds:.2f} build_s={build.seconds:.2f} baseline_s={base.seconds:.2f} "
+                f"ratio={build.seconds / base.seconds:.2f} peak_mb={self.peak_mb:.0f} "
+                f"check_cpu_s={check.cpu_seconds:.2f} build_cpu_s={build.cpu_seconds:.2f} "
+                f"baseline_cpu_s={base.cpu_seconds:.2f} cpu_ratio={build.cpu_seconds / base.cpu_seconds:.2f}")
 
 
 def measure(command: list[str], cwd: Path) -> Run:
@@ -82,7 +89,7 @@ def measure(command: list[str], cwd: Path) -> Run:
         out.seek(0)
         output = out.read().decode("utf-8", errors="replace")
     # ru_maxrss is in kilobytes on Linux.
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, output)
 
 
 def _checked(run: Run, what: str) -> Run:
@@ -164,8 +171,7 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False) -> 
     base_pages = _count_pages(baseline / "out")
     if base_pages != pages:
         raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
-    result = Result(archive.briefings, archive.records, pages, check.seconds, build.seconds, base.seconds,
-                    build.peak_mb)
+    result = Result(archive.briefings, archive.records, pages, check, build, base)
     rebuild = serve_rebuild(site, _a_briefing(site / "content")) if serve else None
     return result, rebuild
 
@@ -261,7 +267,9 @@ def main(argv: list[str] | None = None) -> None:
         for small, large in zip(results, results[1:]):
             print(f"scaling briefings={small.briefings}->{large.briefings} "
                   f"(x{large.briefings / small.briefings:g}): "
-                  f"build_s x{large.build_s / small.build_s:.2f} peak_mb x{large.peak_mb / small.peak_mb:.2f}")
+                  f"build_s x{large.build_s / small.build_s:.2f} "
+                  f"build_cpu_s x{large.build.cpu_seconds / small.build.cpu_seconds:.2f} "
+                  f"peak_mb x{large.peak_mb / small.peak_mb:.2f}")
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

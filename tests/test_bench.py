@@ -15,7 +15,8 @@ from generator.build import check
 from conftest import ROOT
 
 LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) build_s=([\d.]+) "
-                  r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+)$")
+                  r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) check_cpu_s=([\d.]+) "
+                  r"build_cpu_s=([\d.]+) baseline_cpu_s=([\d.]+) cpu_ratio=([\d.]+)$")
 
 
 @pytest.fixture
@@ -66,6 +67,9 @@ def test_a_small_run_prints_one_sane_line_per_size_and_the_rebuild_times():
     assert 0 < check_s and 0 < baseline_s and 0 < build_s
     assert ratio == pytest.approx(build_s / baseline_s, abs=0.02 + 0.01 * ratio)
     assert 20 < peak_mb < 4000
+    check_cpu, build_cpu, baseline_cpu, cpu_ratio = (float(sizes[0].group(i)) for i in (9, 10, 11, 12))
+    assert 0 < check_cpu and 0 < build_cpu and 0 < baseline_cpu
+    assert cpu_ratio == pytest.approx(build_cpu / baseline_cpu, abs=0.02 + 0.01 * cpu_ratio)
     rebuilds = [re.match(r"^serve (example|briefings=10): save_to_page_s=([\d.]+)$", line) for line in lines]
     assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
     assert all(float(m.group(2)) > 0 for m in rebuilds if m)
