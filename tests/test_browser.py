@@ -60,8 +60,8 @@ def page_kinds(site: Path) -> dict[str, str]:
     briefing = sorted(site.glob("briefings/*/index.html"))[0].parent.relative_to(site).as_posix()
     first = {folder: next(p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html")
              for folder in ("people", "organizations", "sources")}
-    # A person with a Chinese name shows the bilingual heading; prefer one when there is one.
-    people = sorted((site / "people").glob("*.html"))
+    # A person with a Chinese name shows the bilingual heading: prefer the one with most to show.
+    people = sorted((site / "people").glob("*.html"), key=lambda p: -p.stat().st_size)
     bilingual = [p for p in people if p.name != "index.html" and 'lang="zh"' in p.read_text("utf-8")]
     kinds = {"home": "index.html", "briefing": f"{briefing}/index.html", "search": "search.html",
              "not-found": "404.html", "people": "people/index.html",
