@@ -14,13 +14,7 @@ import yaml
 from generator.publish import publish
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
-
-
-def site_content() -> Path:
-    """The content the theme is tested on: the example briefing of the project."""
-    example = ROOT / "content"
-    return example if (example / "briefings").is_dir() else FIXTURE_CONTENT
+EXAMPLE_CONTENT = ROOT / "content"
 
 
 def build_site(out: Path, content: Path, *, site_url: str | None = None) -> Path:
@@ -44,4 +38,4 @@ def build_site(out: Path, content: Path, *, site_url: str | None = None) -> Path
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The example site, built once for the session."""
-    return build_site(tmp_path_factory.mktemp("site"), site_content(), site_url="https://briefings.example.org/")
+    return build_site(tmp_path_factory.mktemp("site"), EXAMPLE_CONTENT, site_url="https://briefings.example.org/")

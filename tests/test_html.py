@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from sitebuild import FIXTURE_CONTENT, ROOT, build_site, built_site  # noqa: F401 - a pytest fixture
+from sitebuild import EXAMPLE_CONTENT, ROOT, build_site, built_site  # noqa: F401 - a pytest fixture
 
 VNU = ROOT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Java and the npm test tools"
@@ -136,11 +136,11 @@ def test_navigation_lists_sections_and_briefings_but_not_record_pages(built_site
 
 def test_markup_in_content_is_shown_as_text_in_titles_and_navigation(tmp_path: Path):
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, content)
+    shutil.copytree(EXAMPLE_CONTENT, content)
     hostile = "<img src=x onerror=alert(1)>"
     briefing = next(content.glob("briefings/*/briefing.yml"))
     text = briefing.read_text(encoding="utf-8")
-    briefing.write_text(text.replace("title: ", f"title: Visit {hostile} ", 1), encoding="utf-8")
+    briefing.write_text(text.replace("\ntitle: ", f"\ntitle: Visit {hostile} ", 1), encoding="utf-8")
     people = content / "people.yml"
     people.write_text(people.read_text(encoding="utf-8").replace(
         "name: Gina Raimondo", f"name: \"Gina {hostile}\""), encoding="utf-8")
