@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .export import SiteInfo
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
@@ -35,7 +36,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_pre_build(self, *, config) -> None:
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
         try:
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"))
+            site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
+            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site)
         except ContentErrors as exc:
             self.built = None
             raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
@@ -53,6 +55,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if page.in_nav:
                 target = briefings if page.path.startswith("briefings/") else nav
                 target.append({page.title: page.path})
+        for path, content in self.built.exports.items():
+            files.append(File.generated(config, path, content=content))
         if not config.nav:
             config.nav = nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
         return files

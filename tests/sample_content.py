@@ -1,0 +1,107 @@
+"""A small content tree built from dicts, with strings that every output format must carry intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+# Quotes, commas, a semicolon, a newline, markup characters, an entity and Chinese.
+HOSTILE = 'He said "no", she said \'yes\'; a, b\nsecond line <b>bold</b> & &amp; 王文涛'
+HOSTILE_TITLE = 'Talks on "chips", tariffs & <export> controls; 商务部 visit'
+HOSTILE_VENUE = 'Diaoyutai, "Building 5" <east> & 钓鱼台'
+HOSTILE_QUOTE = 'a "frank", constructive & <useful> talk; 坦诚'
+
+ARTICLE = [{"source": "article", "para": 1, "quote": HOSTILE_QUOTE}]
+LATER = [{"source": "article", "para": 2}]
+
+SOURCES = [
+    {"id": "article", "title": "Raimondo visits Beijing", "publisher": "Example News", "kind": "article",
+     "date": "2023-08-30", "url": "https://news.example.org/a?x=1&y=2",
+     "paragraphs": [{"n": 1, "about": "the meeting"}, {"n": 2, "about": "the outcome"}]},
+    {"id": "readout", "title": "Readout, \"final\" & <short>", "publisher": "商务部", "kind": "readout"},
+]
+PEOPLE = [
+    {"id": "gina-raimondo", "name": 'Gina "G." Raimondo, <US> & co', "country": "US",
+     "roles": [{"title": "Commerce Secretary", "organization": "doc", "sources": ARTICLE}], "sources": ARTICLE},
+    {"id": "wang-wentao", "name": "Wang Wentao", "name_zh": "王文涛", "country": "CN",
+     "roles": [{"title": "Minister of Commerce", "organization": "mofcom", "period": HOSTILE,
+                "sources": LATER}], "sources": [{"source": "readout"}]},
+]
+ORGANIZATIONS = [
+    {"id": "mofcom", "name": "Ministry of Commerce", "name_zh": "商务部", "short_name": "MOFCOM",
+     "country": "CN", "kind": "ministry", "sources": ARTICLE},
+    {"id": "doc", "name": "Department of Commerce", "country": "US", "kind": "department",
+     "url": "https://www.commerce.gov/", "sources": ARTICLE},
+]
+VISIT = {
+    "briefing.yml": {
+        "title": HOSTILE_TITLE, "subtitle": HOSTILE, "start": "2023-08-27", "end": "2023-08-30",
+        "places": [{"city": "Beijing", "country": "CN"}, {"city": "Shanghai", "country": "CN"}],
+        "status": "concluded", "updated": "2023-09-01", "principals": ["gina-raimondo", "wang-wentao"],
+        "summary": "Talks *in* Beijing & Shanghai.",
+        "takeaways": [{"text": "A working group.", "sources": LATER}], "sources": ARTICLE},
+    "agenda.yml": [
+        {"id": "arrival", "title": "Arrival in Beijing", "day": "Sunday", "date": "2023-08-27",
+         "city": "Beijing", "kind": "arrival", "status": "happened", "summary": "She arrives.",
+         "sources": ARTICLE},
+        {"id": "meet-wang", "title": HOSTILE_TITLE, "day": "Monday", "date": "2023-08-28", "time": "09:30",
+         "city": "Beijing", "venue": HOSTILE_VENUE, "kind": "meeting", "status": "happened",
+         "participants": ["gina-raimondo", "wang-wentao"], "organizations": ["mofcom", "doc"],
+         "summary": "They *met*.", "outcomes": [HOSTILE, "A second outcome"], "sources": ARTICLE + LATER},
+        {"id": "shanghai-visit", "title": "Visit to Shanghai", "day": "Wednesday", "city": "Shanghai",
+         "kind": "visit", "status": "happened", "summary": "A visit.", "sources": LATER},
+    ],
+    "disputes.yml": [
+        {"id": "tariffs", "title": HOSTILE_TITLE, "category": "tariffs", "raised_by": ["mofcom", "wang-wentao"],
+         "raised_at": "meet-wang", "description": "Section 301 tariffs.",
+         "response": {"by": ["gina-raimondo"], "position": "Not negotiable.", "sources": LATER},
+         "status": "raised", "sources": ARTICLE},
+    ],
+    "agreements.yml": [
+        {"id": "working-group", "title": "A working group", "parties": ["doc", "mofcom"],
+         "agreed_at": "meet-wang", "description": "On trade.",
+         "next_steps": [{"text": "First meeting.", "when": "2024", "when_text": HOSTILE, "sources": LATER}],
+         "sources": LATER},
+    ],
+    "statements.yml": [
+        {"id": "frank", "speaker": "gina-raimondo", "kind": "quote", "text": HOSTILE, "date": "2023-08-28",
+         "at": "meet-wang", "about": ["tariffs", "working-group"], "sources": ARTICLE},
+    ],
+    "context.yml": [
+        {"id": "export-rules", "when": "2023-07", "when_text": "in July", "title": "New export rules",
+         "summary": "Rules were announced.", "actors": ["doc"], "sources": [{"source": "readout"}]},
+    ],
+}
+EARLIER = {
+    "briefing.yml": {
+        "title": "An earlier call", "places": [{"city": "Washington", "country": "US"}],
+        "status": "concluded", "updated": "2023-06-01", "summary": "A call.", "sources": LATER},
+    "agenda.yml": [
+        {"id": "call", "title": "Phone call", "day": "Thursday", "date": "2023-06-01", "time": "14:00",
+         "city": "Washington", "kind": "talks", "status": "happened", "summary": "A call.",
+         "sources": LATER},
+    ],
+}
+BRIEFINGS = {"visit": VISIT, "earlier-call": EARLIER}
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # the loader refuses anchors, and the dicts above share citation lists
+
+
+def write_yaml(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def write_content(root: Path) -> Path:
+    """Write the sample content folder under `root` and return it."""
+    write_yaml(root / "sources.yml", SOURCES)
+    write_yaml(root / "people.yml", PEOPLE)
+    write_yaml(root / "organizations.yml", ORGANIZATIONS)
+    for briefing, files in BRIEFINGS.items():
+        for name, value in files.items():
+            write_yaml(root / "briefings" / briefing / name, value)
+    return root
