@@ -63,9 +63,10 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class Collection:
-    """One kind of record as it appears in the JSON and CSV exports."""
+    """One kind of record as it appears in the JSON and CSV exports, and where its page is."""
 
     name: str
+    noun: str
     model: type[Record]
     in_briefing: bool
     page: str
@@ -73,18 +74,21 @@ class Collection:
 
 
 COLLECTIONS: tuple[Collection, ...] = (
-    Collection("sources", Source, False, "source"),
-    Collection("people", Person, False, "person"),
-    Collection("organizations", Organization, False, "organization"),
-    Collection("briefings", Briefing, False, "briefing"),
-    Collection("agenda", AgendaItem, True, "agenda", "agenda"),
-    Collection("disputes", Dispute, True, "disputes", "dispute"),
-    Collection("agreements", Agreement, True, "agreements", "agreement"),
-    Collection("statements", Statement, True, "statements", "statement"),
-    Collection("context", ContextEvent, True, "context", "context"),
+    Collection("sources", "source", Source, False, "source"),
+    Collection("people", "person", Person, False, "person"),
+    Collection("organizations", "organisation", Organization, False, "organization"),
+    Collection("briefings", "briefing", Briefing, False, "briefing"),
+    Collection("agenda", "agenda item", AgendaItem, True, "agenda", "agenda"),
+    Collection("disputes", "dispute", Dispute, True, "disputes", "dispute"),
+    Collection("agreements", "agreement", Agreement, True, "agreements", "agreement"),
+    Collection("statements", "statement", Statement, True, "statements", "statement"),
+    Collection("context", "context event", ContextEvent, True, "context", "context"),
 )
 _BY_NAME = {c.name: c for c in COLLECTIONS}
 CITATION_COLUMNS = ("collection", "briefing", "record", "field", "source", "para", "quote", "page_url")
+
+
+FORMATS = {"json": "JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,25 @@ class Export:
     title: str
     description: str
     briefing: str | None = None
+
+    @property
+    def format(self) -> str:
+        """The name of the file's format, for people."""
+        return FORMATS[self.kind]
+
+
+def calendar_path(briefing: str) -> str:
+    """Where a briefing's agenda calendar goes."""
+    return f"briefings/{briefing}/agenda.ics"
+
+
+def has_calendar(bundle: BriefingBundle) -> bool:
+    """Whether the briefing gets an agenda calendar: only if a cited date places an item on one.
+
+    RFC 5545 requires a calendar to hold at least one component, and an item known only by its
+    weekday cannot be put on a date.
+    """
+    return any(item.date for item in bundle.agenda)
 
 
 def list_exports(data: Dataset) -> tuple[Export, ...]:
@@ -109,11 +132,11 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
     ]
     for collection in COLLECTIONS:
         exports.append(Export(f"data/{collection.name}.csv", "csv", f"{collection.name}.csv",
-                              f"One row per {collection.model.__name__.lower()} record."))
+                              f"One row per {collection.noun}" + (", with its briefing." if collection.in_briefing else ".")))
     exports.append(Export("data/citations.csv", "csv", "citations.csv",
                           "One row per citation: which field of which record cites which source."))
-    for bundle in data.briefings:
-        exports.append(Export(f"briefings/{bundle.id}/agenda.ics", "ics",
+    for bundle in filter(has_calendar, data.briefings):
+        exports.append(Export(calendar_path(bundle.id), "ics",
                               f"{bundle.briefing.title}: agenda (iCalendar)",
                               "One event per dated agenda item, for calendar programs.", bundle.id))
     exports.append(Export(FEED, "atom", "Feed of briefings (Atom)",
@@ -132,13 +155,12 @@ def render_exports(data: Dataset, site: SiteInfo) -> Mapping[str, bytes]:
         path = f"data/{collection.name}.csv"
         files[path] = _csv(_collection_rows(data, collection, _linker(site, path)))
     files["data/citations.csv"] = _csv(_citation_rows(data, _linker(site, "data/citations.csv")))
-    for bundle in data.briefings:
-        path = f"briefings/{bundle.id}/agenda.ics"
+    for bundle in filter(has_calendar, data.briefings):
+        path = calendar_path(bundle.id)
         files[path] = agenda_calendar(bundle, data.sources, site, _linker(site, path))
     files[FEED] = atom_feed(data, site)
     for name, text in schema_files().items():
         files[f"schema/{name}"] = text.encode("utf-8")
-    assert list(files) == [e.path for e in list_exports(data)]
     return MappingProxyType(files)
 
 
@@ -220,7 +242,7 @@ def dataset_json(data: Dataset, site: SiteInfo, path: str = DATA_JSON) -> dict[s
 def _briefing_json(bundle: BriefingBundle, link: Linker) -> dict[str, Any]:
     out = _record_json(_BY_NAME["briefings"], bundle.briefing, bundle.id, link)
     out["id"] = bundle.id
-    out["calendar_url"] = link(f"briefings/{bundle.id}/agenda.ics")
+    out["calendar_url"] = link(calendar_path(bundle.id)) if has_calendar(bundle) else None
     for collection in COLLECTIONS:
         if collection.in_briefing:
             out[collection.name] = [_record_json(collection, r, bundle.id, link)
@@ -242,7 +264,8 @@ def export_json_schema() -> dict[str, Any]:
     entry["title"] = "BriefingEntry"
     entry["description"] = "A briefing with its id, its calendar and the records of its folder."
     _add_property(entry, "id", {"type": "string", "description": "The briefing's id (its folder name)."})
-    _add_property(entry, "calendar_url", {"type": "string", "description": "Its agenda as iCalendar."})
+    _add_property(entry, "calendar_url", {"type": ["string", "null"], "description": (
+        "Its agenda as iCalendar; null when no agenda item has a cited date.")})
     for collection in COLLECTIONS:
         if collection.in_briefing:
             _add_property(entry, collection.name,

@@ -83,7 +83,16 @@ EARLIER = {
          "sources": LATER},
     ],
 }
-BRIEFINGS = {"visit": VISIT, "earlier-call": EARLIER}
+UNDATED = {
+    "briefing.yml": {
+        "title": "A week of talks", "places": [{"city": "Brussels", "country": "BE"}],
+        "status": "concluded", "updated": "2023-01-01", "summary": "Talks.", "sources": LATER},
+    "agenda.yml": [
+        {"id": "talks", "title": "Talks", "day": "Friday", "city": "Brussels", "kind": "talks",
+         "status": "happened", "summary": "Talks.", "sources": LATER},
+    ],
+}
+BRIEFINGS = {"visit": VISIT, "earlier-call": EARLIER, "undated-week": UNDATED}
 
 
 class _Dumper(yaml.SafeDumper):

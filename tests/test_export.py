@@ -88,7 +88,7 @@ def test_export_schema_rejects_a_record_without_its_address_or_with_a_bad_value(
 def test_json_keeps_order_ids_and_content_strings(built):
     data = _json(built)
     assert data["schema_version"] == 1
-    assert [b["id"] for b in data["briefings"]] == ["visit", "earlier-call"]  # newest first
+    assert [b["id"] for b in data["briefings"]] == ["visit", "earlier-call", "undated-week"]  # newest first
     visit = data["briefings"][0]
     assert [a["id"] for a in visit["agenda"]] == ["arrival", "meet-wang", "shanghai-visit"]
     meeting = visit["agenda"][1]
@@ -190,6 +190,14 @@ def test_calendar_has_one_event_per_dated_item_with_stable_uids(built):
     assert "- Wednesday: Visit to Shanghai" in str(calendar["description"])
 
 
+def test_briefing_without_a_dated_item_has_no_calendar(built):
+    # RFC 5545 wants at least one component; an empty calendar would also promise what it lacks.
+    assert "briefings/undated-week/agenda.ics" not in built.exports
+    assert _json(built)["briefings"][2]["calendar_url"] is None
+    page = built.pages[Site.page_path("briefing", briefing="undated-week")].html
+    assert "agenda.ics" not in page and "agenda.csv" in page
+
+
 def test_calendar_times_are_in_the_local_zone_or_all_day(built):
     calendar = _calendar(built, "visit")
     events = {str(e["uid"]).split(".")[0]: e for e in calendar.walk("VEVENT")}
@@ -223,11 +231,13 @@ def test_feed_is_atom_with_entries_newest_first(built):
     feed = feedparser.parse(built.exports["feed.atom"])
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    assert [e.id for e in feed.entries] == ["tag:briefing-sites.invalid,2026:briefings/visit",
-                                             "tag:briefing-sites.invalid,2026:briefings/earlier-call"]
-    assert [e.updated for e in feed.entries] == ["2023-09-01T00:00:00Z", "2023-06-01T00:00:00Z"]
+    assert [e.id for e in feed.entries] == [f"tag:briefing-sites.invalid,2026:briefings/{b}"
+                                             for b in ("visit", "earlier-call", "undated-week")]
+    assert [e.updated for e in feed.entries] == ["2023-09-01T00:00:00Z", "2023-06-01T00:00:00Z",
+                                                  "2023-01-01T00:00:00Z"]
     assert feed.feed.updated == "2023-09-01T00:00:00Z"
-    assert [e.link for e in feed.entries] == ["briefings/visit/index.html", "briefings/earlier-call/index.html"]
+    assert [e.link for e in feed.entries] == [f"briefings/{b}/index.html"
+                                               for b in ("visit", "earlier-call", "undated-week")]
     for entry in feed.entries:
         assert _resolve("feed.atom", entry.link) in _site_files(built)
 
