@@ -131,8 +131,9 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
                "The layout of the JSON export, for programs that read it."),
     ]
     for collection in COLLECTIONS:
+        scope = ", with its briefing" if collection.in_briefing else ""
         exports.append(Export(f"data/{collection.name}.csv", "csv", f"{collection.name}.csv",
-                              f"One row per {collection.noun}" + (", with its briefing." if collection.in_briefing else ".")))
+                              f"One row per {collection.noun}{scope}."))
     exports.append(Export("data/citations.csv", "csv", "citations.csv",
                           "One row per citation: which field of which record cites which source."))
     for bundle in filter(has_calendar, data.briefings):
@@ -351,9 +352,9 @@ def _citation_rows(data: Dataset, link: Linker) -> Iterator[tuple[str, ...]]:
             record_id = briefing if collection.name == "briefings" else record.id
             for path, sub in iter_records(record):
                 if isinstance(sub, Citation):
-                    yield (collection.name, briefing or "", record_id,
-                           ".".join(str(p) for p in path), sub.source, "" if sub.para is None else str(sub.para),
-                           sub.quote or "", link(Site.page_path("source", sub.source), source_anchor(sub)))
+                    yield (collection.name, briefing or "", record_id, ".".join(map(str, path)),
+                           sub.source, "" if sub.para is None else str(sub.para), sub.quote or "",
+                           link(Site.page_path("source", sub.source), source_anchor(sub)))
 
 
 # iCalendar ---------------------------------------------------------------------------------
@@ -377,7 +378,9 @@ def _citation_text(sources: Mapping[str, Source], citation: Citation, link: Link
     text = source.title + (f", paragraph {citation.para}" if citation.para else "")
     if citation.quote:
         text += f": \u201c{citation.quote}\u201d"
-    return f"{text} <{link(Site.page_path('source', source.id), source_anchor(citation))}>" if absolute else text
+    if not absolute:
+        return text
+    return f"{text} <{link(Site.page_path('source', source.id), source_anchor(citation))}>"
 
 
 def _event_description(item: AgendaItem, sources: Mapping[str, Source], link: Linker, absolute: bool) -> str:

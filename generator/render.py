@@ -146,7 +146,8 @@ def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     yield Site.page_path("data"), "data_index.html", {}, True
 
 
-def render_pages(data: Dataset, index: Index, templates: Path, exports: Sequence[Any] = ()) -> Mapping[str, Page]:
+def render_pages(data: Dataset, index: Index, templates: Path,
+                 exports: Sequence[Any] = ()) -> Mapping[str, Page]:
     """Every page of the site, by source path. Page templates set `title` and `description`.
 
     `exports` lists the export files (export.Export) that pages link to.

@@ -25,17 +25,18 @@ from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports
 from generator.model import iter_citations
 from generator.render import Site
 from generator.schema import schema_files
-from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_content)
+from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "pages"
 SITE = SiteInfo("Briefings", None, "Curated, cited briefings.")
+EXPORT_SCHEMA = "schema/briefings-export.schema.json"
 SITE_WITH_URL = SiteInfo("Briefings", "https://briefings.example.org/sub/", "Curated, cited briefings.")
 
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
-    return write_content(tmp_path_factory.mktemp("export") / "content")
+    return write_sample(tmp_path_factory.mktemp("export") / "content")
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +70,13 @@ def _site_files(built: Built) -> set[str]:
 # JSON --------------------------------------------------------------------------------------
 
 def test_json_validates_against_the_published_export_schema(built):
-    schema = json.loads(built.exports["schema/briefings-export.schema.json"])
+    schema = json.loads(built.exports[EXPORT_SCHEMA])
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(_json(built))
 
 
 def test_export_schema_rejects_a_record_without_its_address_or_with_a_bad_value(built):
-    validator = jsonschema.Draft202012Validator(json.loads(built.exports["schema/briefings-export.schema.json"]))
+    validator = jsonschema.Draft202012Validator(json.loads(built.exports[EXPORT_SCHEMA]))
     data = _json(built)
     del data["briefings"][0]["agenda"][0]["page_url"]
     data["people"][1]["country"] = "China"
@@ -141,7 +142,8 @@ def test_csv_has_a_header_and_one_row_per_record(built, collection):
     key = "id" if "id" in rows[0] else None
     if key:
         index = rows[0].index(key)
-        expected = [b.id for b in built.data.briefings] if collection.name == "briefings" else [r.id for r in records]
+        briefings = [b.id for b in built.data.briefings]
+        expected = briefings if collection.name == "briefings" else [r.id for r in records]
         assert [row[index] for row in rows[1:]] == expected
 
 
@@ -220,9 +222,10 @@ def test_calendar_keeps_content_strings_and_cites_sources(built, built_with_url)
     assert f"- {HOSTILE}\n- A second outcome" in description
     assert f"- Raimondo visits Beijing, paragraph 1: \u201c{HOSTILE_QUOTE}\u201d\n" in description
     assert "article.html" not in description and "url" not in meeting  # no address that leads nowhere
-    meeting = [e for e in _calendar(built_with_url, "visit").walk("VEVENT") if "meet-wang" in str(e["uid"])][0]
+    meeting = [e for e in _calendar(built_with_url, "visit").walk("VEVENT")
+               if "meet-wang" in str(e["uid"])][0]
     assert "<https://briefings.example.org/sub/sources/article.html#p2>" in str(meeting["description"])
-    assert str(meeting["url"]) == "https://briefings.example.org/sub/briefings/visit/agenda.html#agenda-meet-wang"
+    assert str(meeting["url"]) == f"{SITE_WITH_URL.url}briefings/visit/agenda.html#agenda-meet-wang"
 
 
 # Atom --------------------------------------------------------------------------------------
@@ -280,7 +283,8 @@ def test_every_export_is_listed_on_the_data_page(built):
 
 def test_briefing_page_links_its_calendar_and_data_and_home_links_the_feed(built):
     page = built.pages[Site.page_path("briefing", briefing="visit")].html
-    for path in ("briefings/visit/agenda.ics", "data/briefings.json", "data/agenda.csv", "data/citations.csv"):
+    for path in ("briefings/visit/agenda.ics", "data/briefings.json", "data/agenda.csv",
+                 "data/citations.csv"):
         assert f'href="{Site.relative("briefings/visit/index.md", path)}"' in page, path
     assert "earlier-call/agenda.ics" not in page
     assert 'href="feed.atom"' in built.pages[Site.page_path("home")].html
@@ -305,3 +309,36 @@ def test_two_builds_give_byte_identical_exports(content, built):
     out = subprocess.run([sys.executable, "-c", _DIGEST, str(content), str(TEMPLATES), str(ROOT)],
                          env=env, capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == {p: hashlib.sha256(b).hexdigest() for p, b in built.exports.items()}
+
+
+# The example briefing ---------------------------------------------------------------------------
+
+def test_the_example_exports_read_back():
+    example = build(ROOT / "content", TEMPLATES, SITE)
+    data = _json(example)
+    jsonschema.Draft202012Validator(json.loads(example.exports[EXPORT_SCHEMA])).validate(data)
+    for collection in COLLECTIONS:
+        assert len(_csv(example, collection.name)) == len(_records(example, collection.name)), collection.name
+    feed = feedparser.parse(example.exports["feed.atom"])
+    assert not feed.bozo and len(feed.entries) == len(example.data.briefings)
+    for bundle in example.data.briefings:
+        dated = [item for item in bundle.agenda if item.date]
+        path = f"briefings/{bundle.id}/agenda.ics"
+        assert (path in example.exports) == bool(dated)
+        if not dated:
+            continue
+        calendar = icalendar.Calendar.from_ical(example.exports[path])
+        events = calendar.walk("VEVENT")
+        assert [str(e["uid"]) for e in events] == [f"{i.id}.{bundle.id}.agenda@briefing-sites.invalid"
+                                                   for i in dated]
+        assert [e.decoded("dtstart") for e in events if not e["dtstart"].params.get("TZID")] == [
+            dt.date.fromisoformat(i.date) for i in dated if i.time is None]
+
+
+def test_record_addresses_point_at_anchors_the_pages_have(built):
+    data = _json(built)
+    visit = data["briefings"][0]
+    for record in visit["agenda"] + visit["disputes"]:
+        path, fragment = _resolve("data/briefings.json", record["page_url"]), record["page_url"].split("#")[1]
+        page = built.pages[path.removesuffix(".html") + ".md"]
+        assert f'id="{fragment}"' in page.html, record["page_url"]

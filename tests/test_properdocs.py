@@ -13,7 +13,6 @@ from mkdocs.config import load_config
 
 from generator.build import build
 from generator.export import SiteInfo
-from sample_content import write_content
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,12 +23,11 @@ SEARCH_SCRIPT = "search/main.js"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the project's configuration and templates with the sample content."""
+    """A copy of the example project: configuration, templates, pages and content."""
     root = tmp_path_factory.mktemp("project")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "docs", root / "docs")
-    write_content(root / "content")
+    for name in ("templates", "docs", "content"):
+        shutil.copytree(ROOT / name, root / name)
     return root
 
 
@@ -49,7 +47,8 @@ def sites(project, tmp_path_factory) -> dict[str, dict[str, bytes]]:
 
 def test_properdocs_builds_the_same_files_as_mkdocs(sites):
     assert sorted(sites["properdocs"]) == sorted(sites["mkdocs"])
-    assert "briefings/visit/index.html" in sites["mkdocs"]
+    assert "briefings/raimondo-china-2023/index.html" in sites["mkdocs"]
+    assert "briefings/raimondo-china-2023/agenda.ics" in sites["mkdocs"]
 
 
 def test_properdocs_pages_and_exports_are_byte_identical_to_mkdocs(sites):
@@ -68,7 +67,8 @@ def test_both_builds_publish_the_exports_the_pipeline_makes(project, sites):
 
 def test_the_feed_is_announced_in_every_page_head(sites):
     for tool, files in sites.items():
-        for path in ("index.html", "briefings/visit/agenda.html"):
+        for path in ("index.html", "briefings/raimondo-china-2023/agenda.html"):
             head = files[path].decode("utf-8").split("</head>")[0]
             href = "feed.atom" if path == "index.html" else "../../feed.atom"
-            assert f'<link rel="alternate" type="application/atom+xml" title="Briefings" href="{href}">' in head, tool
+            link = f'<link rel="alternate" type="application/atom+xml" title="Briefings" href="{href}">'
+            assert link in head, tool
