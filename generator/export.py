@@ -139,7 +139,8 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
     for bundle in filter(has_calendar, data.briefings):
         exports.append(Export(calendar_path(bundle.id), "ics",
                               f"{bundle.briefing.title}: agenda (iCalendar)",
-                              "One event per dated agenda item, for calendar programs.", bundle.id))
+                              f"The agenda of {bundle.briefing.title}: one event per item with a "
+                              "cited date, for calendar programs.", bundle.id))
     exports.append(Export(FEED, "atom", "Feed of briefings (Atom)",
                           "Every briefing, newest first, for feed readers."))
     for name in schema_files():
@@ -384,7 +385,7 @@ def _citation_text(sources: Mapping[str, Source], citation: Citation, link: Link
 
 
 def _event_description(item: AgendaItem, sources: Mapping[str, Source], link: Linker, absolute: bool) -> str:
-    parts = [item.summary]
+    parts = [item.summary.strip()]
     if item.outcomes:
         parts.append("Outcomes:\n" + "\n".join(f"- {o}" for o in item.outcomes))
     parts.append("Sources:\n" + "\n".join(f"- {_citation_text(sources, c, link, absolute)}"
