@@ -19,12 +19,15 @@ import feedparser
 import icalendar
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from generator.build import Built, build
-from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports
-from generator.model import iter_citations
+from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
+from generator.model import BriefingBundle, Dataset, iter_citations
 from generator.render import Site
-from generator.schema import schema_files
+from generator.schema import AgendaItem, Briefing, Source, schema_files
 from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -342,3 +345,44 @@ def test_record_addresses_point_at_anchors_the_pages_have(built):
         path, fragment = _resolve("data/briefings.json", record["page_url"]), record["page_url"].split("#")[1]
         page = built.pages[path.removesuffix(".html") + ".md"]
         assert f'id="{fragment}"' in page.html, record["page_url"]
+
+
+# Any text the schema accepts ------------------------------------------------------------------
+
+def _tiny_dataset(text: str) -> Dataset:
+    """One briefing whose title, subtitle, agenda item and statement all carry `text`."""
+    cite = [{"source": "s", "para": 1, "quote": text[:200]}]
+    source = Source.model_validate({"id": "s", "title": text, "publisher": text, "kind": "article",
+                                    "paragraphs": [{"n": 1, "about": text}]})
+    briefing = Briefing.model_validate({
+        "title": text, "subtitle": text, "places": [{"city": text, "country": "CN"}], "status": "concluded",
+        "updated": "2023-09-01", "summary": "A summary.", "sources": cite})
+    item = AgendaItem.model_validate({
+        "id": "i", "title": text, "day": "Monday", "date": "2023-08-28", "time": "09:30", "city": text,
+        "venue": text, "kind": "meeting", "status": "happened", "summary": "A meeting.",
+        "outcomes": [text], "sources": cite})
+    return Dataset(sources={"s": source}, people={}, organizations={},
+                   briefings=(BriefingBundle("b", briefing, agenda=(item,)),))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.one_of(st.sampled_from('"\',;<>&\n\r\t\\ 王文涛\u2028\x85\ufffe'), st.characters()),
+               min_size=1, max_size=40))
+def test_any_valid_text_survives_every_format(text):
+    try:
+        data = _tiny_dataset(text)
+    except ValidationError:
+        assume(False)
+    exports = render_exports(data, SITE)
+    record = json.loads(exports["data/briefings.json"])["briefings"][0]
+    assert (record["title"], record["agenda"][0]["venue"], record["agenda"][0]["outcomes"]) == (text, text, [text])
+    row = next(csv.DictReader(io.StringIO(exports["data/agenda.csv"].decode("utf-8"), newline="")))
+    assert (row["title"], row["venue"], json.loads(row["outcomes"])) == (text, text, [text])
+    assert next(csv.DictReader(io.StringIO(exports["data/citations.csv"].decode("utf-8"),
+                                           newline="")))["quote"] == text[:200]
+    (event,) = icalendar.Calendar.from_ical(exports["briefings/b/agenda.ics"]).walk("VEVENT")
+    assert (str(event["summary"]), str(event["location"])) == (text, f"{text}, {text}")
+    assert f"- {text}\n" in str(event["description"])
+    entry = ET.fromstring(exports["feed.atom"]).find("{http://www.w3.org/2005/Atom}entry")
+    assert entry.findtext("{http://www.w3.org/2005/Atom}title") == text
+    assert entry.findtext("{http://www.w3.org/2005/Atom}summary") == text
