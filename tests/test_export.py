@@ -23,11 +23,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from generator.build import Built, build
+from generator.build import Built, build, check
+from generator.errors import ContentErrors
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator.render import Site
 from generator.schema import AgendaItem, Briefing, Source, schema_files
+from conftest import MINIMAL
 from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,18 +40,18 @@ SITE_WITH_URL = SiteInfo("Briefings", "https://briefings.example.org/sub/", "Cur
 
 
 @pytest.fixture(scope="module")
-def content(tmp_path_factory) -> Path:
+def sample(tmp_path_factory) -> Path:
     return write_sample(tmp_path_factory.mktemp("export") / "content")
 
 
 @pytest.fixture(scope="module")
-def built(content) -> Built:
-    return build(content, TEMPLATES, SITE)
+def built(sample) -> Built:
+    return build(sample, TEMPLATES, SITE)
 
 
 @pytest.fixture(scope="module")
-def built_with_url(content) -> Built:
-    return build(content, TEMPLATES, SITE_WITH_URL)
+def built_with_url(sample) -> Built:
+    return build(sample, TEMPLATES, SITE_WITH_URL)
 
 
 def _json(built: Built) -> dict:
@@ -304,12 +306,12 @@ print(json.dumps({p: hashlib.sha256(b).hexdigest() for p, b in built.exports.ite
 """
 
 
-def test_two_builds_give_byte_identical_exports(content, built):
-    again = build(content, TEMPLATES, SITE)
+def test_two_builds_give_byte_identical_exports(sample, built):
+    again = build(sample, TEMPLATES, SITE)
     assert dict(again.exports) == dict(built.exports)
     # A second process with another hash seed: no set or dict order leaks into the files.
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    out = subprocess.run([sys.executable, "-c", _DIGEST, str(content), str(TEMPLATES), str(ROOT)],
+    out = subprocess.run([sys.executable, "-c", _DIGEST, str(sample), str(TEMPLATES), str(ROOT)],
                          env=env, capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == {p: hashlib.sha256(b).hexdigest() for p, b in built.exports.items()}
 
@@ -386,3 +388,14 @@ def test_any_valid_text_survives_every_format(text):
     entry = ET.fromstring(exports["feed.atom"]).find("{http://www.w3.org/2005/Atom}entry")
     assert entry.findtext("{http://www.w3.org/2005/Atom}title") == text
     assert entry.findtext("{http://www.w3.org/2005/Atom}summary") == text
+
+
+def test_text_that_no_calendar_or_feed_can_carry_is_refused_at_its_place(content):
+    # iCalendar text has no escape for a lone carriage return and XML 1.0 none for U+FFFE.
+    people = [{**MINIMAL["people.yml"][0], "name": "Wang\rWentao", "name_zh": "王\ufffe"}]
+    with pytest.raises(ContentErrors) as caught:
+        check(content({"people.yml": people}))
+    assert [str(e) for e in caught.value.errors] == [
+        "content/people.yml:2:9: text contains a control character (remove it)",
+        "content/people.yml:3:12: text contains a control character (remove it)",
+    ]
