@@ -29,10 +29,9 @@ from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, r
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator.render import Site
 from generator.schema import AgendaItem, Briefing, Source, schema_files
-from conftest import MINIMAL
+from conftest import MINIMAL, ROOT
 from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "pages"
 SITE = SiteInfo("Briefings", None, "Curated, cited briefings.")
 EXPORT_SCHEMA = "schema/briefings-export.schema.json"
