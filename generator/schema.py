@@ -25,9 +25,7 @@ _APPROX_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-# Besides tab and line feed, no control character: a carriage return or a non-character has no
-# place in iCalendar text or XML (the calendar and feed exports), and a lone surrogate no UTF-8.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
