@@ -9,7 +9,6 @@ dataset's order, and every date comes from the content, never from the clock.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -274,7 +273,8 @@ def export_json_schema() -> dict[str, Any]:
         _add_property(defs[collection.model.__name__], "page_url", url)
     _add_property(defs["Citation"], "page_url",
                   {"type": "string", "description": "The address of the cited passage's source page."})
-    entry = copy.deepcopy(defs["Briefing"])
+    # In the export a briefing also carries its id, its calendar and its folder's records.
+    entry = defs.pop("Briefing")
     entry["title"] = "BriefingEntry"
     entry["description"] = "A briefing with its id, its calendar and the records of its folder."
     _add_property(entry, "id", {"type": "string", "description": "The briefing's id (its folder name)."})
