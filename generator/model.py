@@ -83,6 +83,8 @@ class Index:
 
     appearances: Mapping[str, tuple[Appearance, ...]]
     citations: Mapping[str, tuple[CitedFact, ...]]
+    appearances_by_briefing: Mapping[str, tuple[tuple[BriefingBundle, tuple[Appearance, ...]], ...]]
+    """A person's or organisation's appearances grouped under their briefing, newest briefing first."""
 
 
 def ref_kind(record: Record, field: str) -> str | None:
@@ -187,7 +189,21 @@ def index_dataset(data: Dataset) -> Index:
     for bundle in data.briefings:
         for kind, record in bundle.records():
             note(bundle.id, kind, record)
+    bundles = {bundle.id: bundle for bundle in data.briefings}
     return Index(
         appearances=MappingProxyType({k: tuple(v) for k, v in sorted(appearances.items())}),
         citations=MappingProxyType({k: tuple(v) for k, v in sorted(citations.items())}),
+        appearances_by_briefing=MappingProxyType(
+            {k: _group_by_briefing(v, bundles) for k, v in sorted(appearances.items())}),
     )
+
+
+def _group_by_briefing(found: list[Appearance], bundles: Mapping[str, BriefingBundle]
+                       ) -> tuple[tuple[BriefingBundle, tuple[Appearance, ...]], ...]:
+    # Appearances are noted briefing by briefing, so each briefing's are already together.
+    groups: list[tuple[str, list[Appearance]]] = []
+    for appearance in found:
+        if not groups or groups[-1][0] != appearance.briefing:
+            groups.append((appearance.briefing, []))
+        groups[-1][1].append(appearance)
+    return tuple((bundles[bid], tuple(items)) for bid, items in groups)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from html.parser import HTMLParser
+import re
+from html import unescape
 from pathlib import Path
 from typing import Iterable
 
@@ -94,34 +95,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return server
 
 
-class _Headings(HTMLParser):
-    """Collects the headings that carry an id, with their text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tokens: list[dict] = []
-        self._open: dict | None = None
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            anchor = dict(attrs).get("id")
-            if anchor:
-                self._open = {"level": int(tag[1]), "id": anchor, "name": "", "children": []}
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._open["name"] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open is not None and tag == f"h{self._open['level']}":
-            self._open["name"] = " ".join(self._open["name"].split())
-            self.tokens.append(self._open)
-            self._open = None
+# The pages are our own templates' output: every attribute value is quoted and escaped, so a
+# pattern finds the headings as surely as a parser, at a fraction of the cost on every page.
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def heading_tokens(html: str) -> list[dict]:
     """The headings of a generated page that have an id, in order, as MkDocs table-of-contents tokens."""
-    parser = _Headings()
-    parser.feed(html)
-    parser.close()
-    return parser.tokens
+    tokens = []
+    for found in _HEADING.finditer(html):
+        anchor = _ID.search(found.group(2))
+        if anchor and (anchor.group(1) or anchor.group(2)):
+            name = " ".join(unescape(_TAG.sub("", found.group(3))).split())
+            tokens.append({"level": int(found.group(1)), "id": unescape(anchor.group(1) or anchor.group(2)),
+                           "name": name, "children": []})
+    return tokens
