@@ -8,6 +8,7 @@ between pages are relative, so the site also reads from disk without a server.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -98,7 +99,19 @@ class Site:
     def relative(cls, from_page: str, to_path: str) -> str:
         target = cls.output_path(to_path)
         base = posixpath.dirname(cls.output_path(from_page))
+        return _relpath(target, base)
+
+
+@lru_cache(maxsize=65536)
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath for paths inside the site, without its calls to os.getcwd on every link."""
+    parts, base_parts = target.split("/"), base.split("/") if base else []
+    if any(p in ("", ".", "..") for p in parts + base_parts):
         return posixpath.relpath(target, base or ".")
+    common = 0
+    while common < min(len(parts), len(base_parts)) and parts[common] == base_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
 
 
 def make_environment(templates: Path) -> jinja2.Environment:

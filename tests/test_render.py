@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator.build import build, check
-from generator.render import role_holders
+from generator.render import Site, role_holders
 
 from conftest import ROOT
 
@@ -30,3 +35,13 @@ def test_organisation_page_lists_the_people_with_roles_in_it(content):
     html = built.pages["organizations/mofcom.md"].html
     assert '<a href="../people/wang-wentao.html">Wang Wentao</a> <span lang="zh" class="name-zh">王文涛</span>: Commerce Minister' in html
 
+
+
+_SEGMENTS = st.lists(st.sampled_from(["a", "b", "ab", "people", "index.html"]), min_size=1, max_size=4)
+
+
+@given(target=_SEGMENTS, base=st.lists(st.sampled_from(["a", "b", "ab", "people"]), max_size=3))
+def test_relative_links_agree_with_posixpath_relpath(target, base):
+    from_page, to_path = "/".join(base + ["page.md"]), "/".join(target)
+    expected = posixpath.relpath(to_path, "/".join(base) or ".")
+    assert Site.relative(from_page, to_path) == expected
