@@ -6,10 +6,12 @@ fresh process: `briefing check`, `mkdocs build`, and a baseline `mkdocs build` o
 of trivial Markdown pages with the same theme, plugins, navigation and page paths but without
 the briefing plugin. It prints one line per size:
 
-    briefings=1000 records=21000 pages=14000 check_s=0.9 build_s=6.1 baseline_s=4.8 ratio=1.27 peak_mb=410
+    briefings=1000 records=21000 pages=14000 check_s=0.9 build_s=6.1 baseline_s=4.8 ratio=1.27 peak_mb=410 ...
 
-`--serve` adds the time from saving a YAML file to the rebuilt page under `mkdocs serve`, for
-the seed content itself and for each size.
+followed by the CPU times of the same three processes (user + system), which a busy machine
+disturbs less than wall times, and a scaling line for each pair of sizes. `--serve` adds the
+time from saving a YAML file to the rebuilt page under `mkdocs serve`, for the seed content
+itself and for each size.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from typing import Mapping
 
 from .errors import ContentErrors
 from .export import SiteInfo, list_exports, render_exports
-from .load import load_content
+from .load import load_content, parse_cached
 from .model import Dataset, Index, index_dataset
 from .render import Page, render_pages
-from .validate import validate_content
+from .validate import forget_validated, validate_content
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,22 @@ def check(content_dir: Path) -> Dataset:
     return data
 
 
-def build(content_dir: Path, templates_dir: Path, site: SiteInfo = SiteInfo("Briefings")) -> Built:
-    """Every page and export file of the site from a content folder and a page-template folder."""
+def build(content_dir: Path, templates_dir: Path, site: SiteInfo = SiteInfo("Briefings"), *,
+          keep_files: bool = False) -> Built:
+    """Every page and export file of the site from a content folder and a page-template folder.
+
+    `keep_files` keeps the parsed and validated files for the next build (`mkdocs serve`);
+    otherwise they are let go before the pages are rendered, which lowers the peak memory.
+    """
     data = check(content_dir)
+    if not keep_files:
+        forget_files()
     index = index_dataset(data)
     pages = render_pages(data, index, templates_dir, list_exports(data))
     return Built(data, index, pages, render_exports(data, site))
+
+
+def forget_files() -> None:
+    """Let go of the parsed and validated files kept to make rebuilds fast: a one-off build needs none."""
+    parse_cached.cache_clear()
+    forget_validated()

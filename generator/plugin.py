@@ -44,6 +44,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def __init__(self) -> None:
         self.built: Built | None = None
+        self.serving = False
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.serving = command == "serve"
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -53,7 +57,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site)
+            # Only `mkdocs serve` builds again and needs the parsed files of this build.
+            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site,
+                               keep_files=self.serving)
         except ContentErrors as exc:
             self.built = None
             raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None

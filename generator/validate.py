@@ -131,6 +131,11 @@ def _validated(doc: Document) -> tuple[tuple[Located, ...], tuple[ContentError, 
     return tuple(located), tuple(errors), frozenset(broken)
 
 
+def forget_validated() -> None:
+    """Drop the validated documents kept for the next rebuild."""
+    _validated.cache_clear()
+
+
 def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
     """The records of one document that pass the schema; the others' problems go to `errors`.
 
