@@ -85,6 +85,8 @@ class Index:
     citations: Mapping[str, tuple[CitedFact, ...]]
     appearances_by_briefing: Mapping[str, tuple[tuple[BriefingBundle, tuple[Appearance, ...]], ...]]
     """A person's or organisation's appearances grouped under their briefing, newest briefing first."""
+    cited_by_paragraph: Mapping[str, Mapping[int | None, tuple[CitedFact, ...]]]
+    """A source's citing facts by paragraph (None: the source as a whole), each record once per paragraph."""
 
 
 def ref_kind(record: Record, field: str) -> str | None:
@@ -195,7 +197,17 @@ def index_dataset(data: Dataset) -> Index:
         citations=MappingProxyType({k: tuple(v) for k, v in sorted(citations.items())}),
         appearances_by_briefing=MappingProxyType(
             {k: _group_by_briefing(v, bundles) for k, v in sorted(appearances.items())}),
+        cited_by_paragraph=MappingProxyType({k: _by_paragraph(v) for k, v in sorted(citations.items())}),
     )
+
+
+def _by_paragraph(facts: list[CitedFact]) -> Mapping[int | None, tuple[CitedFact, ...]]:
+    # A record citing a paragraph twice (its summary and a nested field) is listed once, first use first.
+    groups: dict[int | None, dict[tuple, CitedFact]] = {}
+    for fact in facts:
+        key = (fact.kind, fact.briefing, getattr(fact.record, "id", ""))
+        groups.setdefault(fact.citation.para, {}).setdefault(key, fact)
+    return MappingProxyType({para: tuple(found.values()) for para, found in groups.items()})
 
 
 def _group_by_briefing(found: list[Appearance], bundles: Mapping[str, BriefingBundle]
