@@ -17,6 +17,7 @@ itself and for each size.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -80,18 +81,29 @@ class Result:
                 f"baseline_cpu_s={base.cpu_seconds:.2f} cpu_ratio={build.cpu_seconds / base.cpu_seconds:.2f}")
 
 
+# Linux counts a child's memory from before its exec in its peak RSS, so a child of this process,
+# which holds whole archives, would report at least our size. A small Python process starts each
+# measured command instead and reports its wall time and its own os.wait4 figures.
+_TRAMPOLINE = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                  os.waitstatus_to_exitcode(status)]), file=sys.stderr)
+"""
+
+
 def measure(command: list[str], cwd: Path) -> Run:
-    """Run `command` to the end; its own wall time and peak RSS (os.wait4 reports this child only)."""
+    """Run `command` to the end: its wall time, CPU time and peak RSS, its exit status and output."""
     with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        report = subprocess.run([sys.executable, "-S", "-c", _TRAMPOLINE, *command], cwd=cwd, stdout=out,
+                                stderr=subprocess.PIPE, check=True).stderr.decode("utf-8", errors="replace")
         out.seek(0)
         output = out.read().decode("utf-8", errors="replace")
-    # ru_maxrss is in kilobytes on Linux.
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, output)
+    *errors, last = report.strip().splitlines()
+    seconds, cpu_seconds, max_rss_kb, returncode = json.loads(last)
+    return Run(seconds, cpu_seconds, max_rss_kb / 1024, returncode, "\n".join([output, *errors]))
 
 
 def _checked(run: Run, what: str) -> Run:
