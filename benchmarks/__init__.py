@@ -1,0 +1,1 @@
+"""The build benchmark: `make bench` (bench.py) on synthetic archives (synth.py)."""
