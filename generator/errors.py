@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -20,7 +21,7 @@ class ContentError:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return one_line(f"{text} ({self.hint})" if self.hint else text)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -59,6 +60,21 @@ class ContentErrors(Exception):
         super().__init__(format_plain(self.errors))
 
 
+# Control characters, line and paragraph separators, bidirectional and zero-width marks, surrogates.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print on one terminal line: tabs, line breaks and control characters escaped."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value from the content, quoted for a message and cut short if it is long."""
+    text = str(value)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A "did you mean" hint naming the closest candidate, if one is close."""
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
@@ -78,7 +94,7 @@ def format_grouped(errors: list[ContentError]) -> str:
         if error.path != current:
             if current is not None:
                 lines.append("")
-            lines.append(error.path)
+            lines.append(one_line(error.path))
             current = error.path
         lines.append(f"  {error}")
     files = len({e.path for e in errors})

@@ -26,6 +26,13 @@ from .schema import FILE_KINDS
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50
+# Characters no value may hold, however it is written (a quoted "\0" or "\e" as much as the raw
+# byte): C0 and C1 controls other than tab and line breaks, surrogates and Unicode noncharacters.
+# HTML forbids them, XML cannot carry most of them, UTF-8 cannot encode surrogates, and a terminal
+# obeys escape sequences in an error message.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
 
 # Where a file sits decides what it holds: shared collections at the top, one folder a briefing.
 SHARED_FILES = {k.filename: k.kind for k in FILE_KINDS if k.shared}
@@ -141,9 +148,16 @@ _SCALARS = {
 }
 
 
+def _check_characters(node: ScalarNode) -> None:
+    found = FORBIDDEN_CHARACTERS.search(node.value)
+    if found:
+        raise _Problem(node, f"the character U+{ord(found.group()):04X} is not allowed in text", "remove it")
+
+
 def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> Any:
     positions[at] = _position(node)
     if isinstance(node, ScalarNode):
+        _check_characters(node)
         convert = _SCALARS.get(node.tag)
         if convert is None:
             raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
@@ -155,6 +169,7 @@ def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> An
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
                 raise _Problem(key_node, "a key must be a plain name")
+            _check_characters(key_node)
             key = key_node.value
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")

@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, iter_records, iter_refs
 from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record
@@ -46,7 +46,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return shown(value)
 
 
 def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
@@ -87,7 +87,7 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
     if kind == "extra_forbidden":
         allowed = _model_at(model, loc).model_fields
         hint = did_you_mean(str(loc[-1]), allowed) or "allowed fields: " + ", ".join(allowed)
-        return doc.error(where, f"unknown field '{loc[-1]}'", hint, key=True)
+        return doc.error(where, f"unknown field {shown(loc[-1])}", hint, key=True)
     if kind == "content":
         return doc.error(where, err["msg"], (err.get("ctx") or {}).get("hint"))
     if kind == "string_type":
