@@ -139,6 +139,7 @@ def _position(node: Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_SEQUENCE, _MAPPING = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _SCALARS = {
     "tag:yaml.org,2002:str": str,
     "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
@@ -162,6 +163,8 @@ def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> An
         if convert is None:
             raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
         return convert(node.value)
+    if node.tag != (_SEQUENCE if isinstance(node, SequenceNode) else _MAPPING):
+        raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
     if isinstance(node, SequenceNode):
         return [_to_value(item, at + (i,), positions, key_positions) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
@@ -192,8 +195,9 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     """Parse one YAML text; return its Document, or the first error that stops parsing."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks every character here, before any parsing
         root = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         pos = _line_col(text, exc.position)
@@ -211,7 +215,8 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know carries a mark
         return ContentError(path, 1, 1, str(exc))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     positions: dict[Path_, Position] = {(): Position(1, 1)}
     key_positions: dict[Path_, Position] = {}
     data = None

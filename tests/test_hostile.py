@@ -1,0 +1,222 @@
+"""Hostile input: every case is either refused with a `path:line:col: message` line or rendered inert
+in every file the build writes; never a traceback.
+
+The last part is a property test: a canary is written into string fields of the example content
+and must never appear as live markup in any output file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import check
+from generator.cli import main
+from siteproject import FIXTURE_CONTENT
+
+CONTEXT = "content/briefings/visit/context.yml"
+SOURCES = "content/sources.yml"
+# A context record nobody refers to: the place to put a hostile value without side effects.
+CONTEXT_RECORD = """\
+- id: earlier-controls
+  when: 2022-10
+  title: New export controls
+  summary: Controls on chips were announced.
+  sources:
+    - source: readout
+"""
+
+
+def content_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """A copy of the fixture content under tmp_path/content, with `files` written over it."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    for name, data in files.items():
+        target = tmp_path / name
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    return root
+
+
+def problems(tmp_path: Path, monkeypatch, files: dict[str, str | bytes]) -> list[str]:
+    """The problem lines `briefing check` prints for the fixture with `files` changed."""
+    monkeypatch.chdir(tmp_path)
+    content_with(tmp_path, files)
+    result = CliRunner().invoke(main, ["check", "--content", "content"])
+    assert isinstance(result.exception, SystemExit), result.output  # a traceback is a failed test
+    assert result.exit_code == 1, result.output
+    return [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+
+
+def record(**fields: str) -> str:
+    """CONTEXT_RECORD with some lines replaced: {field: the new 'field: value' text}."""
+    text = CONTEXT_RECORD
+    for name, line in fields.items():
+        # The field's line and the more deeply indented lines of its value.
+        text, count = re.subn(rf"^(- |  ){name}:.*(\n    .*)*", lambda m: m.group(1) + line, text, flags=re.M)
+        assert count == 1, name
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused, with the exact line an editor sees.
+
+REFUSED = {
+    "duplicate key": (
+        record(title="title: One\n  title: Two"),
+        ["content/briefings/visit/context.yml:4:3: duplicate key 'title' (it is already set at line 3; "
+         "keep one)"]),
+    "alias bomb": (
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+        'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n',
+        ["content/briefings/visit/context.yml:1:4: anchors (&name) are not supported; write each value out"]),
+    "alias": (
+        record(title="title: &t New controls", summary="summary: *t"),
+        ["content/briefings/visit/context.yml:3:10: anchors (&name) are not supported; write each value out"]),
+    "merge key": (
+        record(title="title: New controls\n  <<: {summary: x}"),
+        ["content/briefings/visit/context.yml:4:3: merge keys (<<) are not supported (write the fields out)"]),
+    "1,000-deep flow nesting": (
+        "[" * 1000 + "]" * 1000 + "\n",
+        ["content/briefings/visit/context.yml:1:51: nesting deeper than 50 levels"]),
+    "1,000-deep block sequences": (
+        "- " * 1000 + "x\n",
+        ["content/briefings/visit/context.yml:1:101: nesting deeper than 50 levels"]),
+    "deep block mappings": (
+        "".join(" " * i + "a:\n" for i in range(999)) + " " * 999 + "a: 1\n",
+        ["content/briefings/visit/context.yml:50:50: nesting deeper than 50 levels"]),
+    "tag on a list": (
+        record(title="title: !!python/object/apply:os.system [echo hi]"),
+        ["content/briefings/visit/context.yml:3:10: the tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+         "is not supported (remove the tag)"]),
+    "tag on a mapping": (
+        record(title="title: !!python/object:os.system {a: 1}"),
+        ["content/briefings/visit/context.yml:3:10: the tag 'tag:yaml.org,2002:python/object:os.system' "
+         "is not supported (remove the tag)"]),
+    "python tag": (
+        record(title="title: !!python/name:os.system x"),
+        ["content/briefings/visit/context.yml:3:10: the tag 'tag:yaml.org,2002:python/name:os.system' "
+         "is not supported (remove the tag)"]),
+    "binary tag": (
+        record(title="title: !!binary aGk="),
+        ["content/briefings/visit/context.yml:3:10: the tag 'tag:yaml.org,2002:binary' is not supported "
+         "(remove the tag)"]),
+    "a list as a key": (
+        record(title="title: x\n  ? [a, b]\n  : c"),
+        ["content/briefings/visit/context.yml:4:5: a key must be a plain name"]),
+    "raw NUL byte": (
+        record(title="title: New\0controls"),
+        ["content/briefings/visit/context.yml:3:13: character U+0000 is not allowed in YAML "
+         "(remove control characters)"]),
+    "escaped NUL": (
+        record(title='title: "New\\0controls"'),
+        ["content/briefings/visit/context.yml:3:10: the character U+0000 is not allowed in text (remove it)"]),
+    "escaped terminal escape": (
+        record(title='title: "\\e[2Jcleared"'),
+        ["content/briefings/visit/context.yml:3:10: the character U+001B is not allowed in text (remove it)"]),
+    "escaped C1 control": (
+        record(summary='summary: "a\\x85b"'),
+        ["content/briefings/visit/context.yml:4:12: the character U+0085 is not allowed in text (remove it)"]),
+    "escaped surrogate": (
+        record(title='title: "half \\ud800 a pair"'),
+        ["content/briefings/visit/context.yml:3:10: the character U+D800 is not allowed in text (remove it)"]),
+    "escaped noncharacter": (
+        record(title='title: "\\uFFFF"'),
+        ["content/briefings/visit/context.yml:3:10: the character U+FFFF is not allowed in text (remove it)"]),
+    "control character in a key": (
+        record(title='title: x\n  "ti\\x1btle": y'),
+        ["content/briefings/visit/context.yml:4:3: the character U+001B is not allowed in text (remove it)"]),
+    "id with a path": (
+        record(id="id: ../../etc/passwd"),
+        ["content/briefings/visit/context.yml:1:7: '../../etc/passwd' is not a valid id (use lowercase letters, "
+         "digits and single hyphens, like 'wang-wentao')"]),
+    "absolute id": (
+        record(id="id: /abs"),
+        ["content/briefings/visit/context.yml:1:7: '/abs' is not a valid id (use lowercase letters, digits and "
+         "single hyphens, like 'wang-wentao')"]),
+    "device name id": (
+        record(id="id: CON"),
+        ["content/briefings/visit/context.yml:1:7: 'CON' is not a valid id (use lowercase letters, digits and "
+         "single hyphens, like 'wang-wentao')"]),
+    "lowercase device name id": (
+        record(id="id: con"),
+        ["content/briefings/visit/context.yml:1:7: 'con' is a reserved file name on Windows "
+         "(choose another id, like 'con-1')"]),
+    "very long id": (
+        record(id="id: " + "a" * 5000),
+        ["content/briefings/visit/context.yml:1:7: id is 5000 characters long; the limit is 64"]),
+    "id with a tab": (
+        record(id='id: "a\\tb"'),
+        ["content/briefings/visit/context.yml:1:7: 'a\\tb' is not a valid id (use lowercase letters, digits and "
+         "single hyphens, like 'wang-wentao')"]),
+    "text where a number belongs": (
+        record(title="title: 42"),
+        ["content/briefings/visit/context.yml:3:10: 'title' should be text, not the number 42 "
+         "(put the value in quotes)"]),
+    "boolean where text belongs": (
+        record(title="title: true"),
+        ["content/briefings/visit/context.yml:3:10: 'title' should be text, not the boolean true "
+         "(put the value in quotes)"]),
+    "null where text belongs": (
+        record(title="title: ~"),
+        ["content/briefings/visit/context.yml:3:10: 'title' should be text, not nothing (null)"]),
+    "list where text belongs": (
+        record(summary="summary: [a, b]"),
+        ["content/briefings/visit/context.yml:4:12: 'summary' should be text, not a list"]),
+    "text where a list belongs": (
+        record(sources="sources: readout"),
+        ["content/briefings/visit/context.yml:5:12: 'sources' should be a list, not 'readout' "
+         "(write each item on its own line starting with '- ')"]),
+    "text where a number belongs in a citation": (
+        record(sources="sources:\n    - source: readout\n      para: two"),
+        ["content/briefings/visit/context.yml:7:13: 'para' should be a whole number, not 'two'"]),
+    "octal-looking number": (
+        record(sources="sources:\n    - source: readout\n      para: 0755"),
+        ["content/briefings/visit/context.yml:7:13: 'para' should be a whole number, not '0755'"]),
+    "mapping where a list of records belongs": (
+        "id: earlier-controls\n",
+        ["content/briefings/visit/context.yml:1:1: context.yml should be a list of records, not a mapping "
+         "(start each record with '- ' (or write [] for none))"]),
+    "missing field": (
+        record(title="title: x").replace("  title: x\n", ""),
+        ["content/briefings/visit/context.yml:1:3: missing field 'title' (what happened, in a few words)"]),
+    "unknown field": (
+        record(title="title: x\n  titel: y"),
+        ["content/briefings/visit/context.yml:4:3: unknown field 'titel' (did you mean 'title'?)"]),
+    "long unknown field": (
+        record(title="title: x\n  " + "k" * 300 + ": y"),
+        ["content/briefings/visit/context.yml:4:3: unknown field '" + "k" * 80 + "…' (allowed fields: id, when, "
+         "when_text, title, summary, actors, sources)"]),
+    "YAML 1.1 no is the text 'no', not false": (
+        record(title="title: x\n  actors: [no]"),
+        ["content/briefings/visit/context.yml:4:12: actor 'no' is not a known person or organisation"]),
+    "invalid UTF-8": (
+        CONTEXT_RECORD.encode().replace(b"chips", b"chi\xffps"),
+        ["content/briefings/visit/context.yml:4:27: file is not valid UTF-8 (save the file as UTF-8)"]),
+    "UTF-16": (
+        CONTEXT_RECORD.encode("utf-16"),
+        ["content/briefings/visit/context.yml:1:1: file is not valid UTF-8 (save the file as UTF-8)"]),
+    "empty briefing.yml": (
+        "",
+        ["content/briefings/visit/briefing.yml:1:1: briefing.yml should be a mapping of fields, not empty "
+         "(start from `briefing new briefing SLUG`)"]),
+    "10 MB file": (
+        b"# " + b"x" * 10_000_000 + b"\n",
+        ["content/briefings/visit/context.yml:1:1: file is 10,000,003 bytes, larger than the limit of 1,000,000 "
+         "(split the records across briefings or shorten them)"]),
+}
+# Which file each case replaces, where it is not context.yml.
+REFUSED_FILE = {"empty briefing.yml": "content/briefings/visit/briefing.yml"}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused_with_its_position(case: str, tmp_path: Path, monkeypatch) -> None:
+    text, expected = REFUSED[case]
+    assert problems(tmp_path, monkeypatch, {REFUSED_FILE.get(case, CONTEXT): text}) == expected
