@@ -220,3 +220,52 @@ REFUSED_FILE = {"empty briefing.yml": "content/briefings/visit/briefing.yml"}
 def test_refused_with_its_position(case: str, tmp_path: Path, monkeypatch) -> None:
     text, expected = REFUSED[case]
     assert problems(tmp_path, monkeypatch, {REFUSED_FILE.get(case, CONTEXT): text}) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Web addresses: only http(s), however the scheme is disguised.
+
+# A source nobody cites, so that its error is the only one.
+EXTRA_SOURCE = "- id: extra\n  title: Extra\n  publisher: Example\n  kind: reference\n  url: "
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("javascript:alert(1)", "javascript:alert(1)"),
+    ("JaVaScRiPt:alert(1)", "JaVaScRiPt:alert(1)"),
+    ('"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),
+    ('" javascript:alert(1)"', " javascript:alert(1)"),
+    ('" https://example.org/"', " https://example.org/"),
+    ("data:text/html,<script>alert(1)</script>", "data:text/html,<script>alert(1)</script>"),
+    ("//example.org/x", "//example.org/x"),
+    ("https://example.org/\"onmouseover=alert(1)", "https://example.org/\"onmouseover=alert(1)"),
+    ("https://example.org/<script>", "https://example.org/<script>"),
+    ('"https://example.org/\\nx"', "https://example.org/\\nx"),
+])
+def test_url_field_refuses_other_schemes(written: str, shown: str, tmp_path: Path, monkeypatch) -> None:
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + written + "\n"
+    line = text.count("\n")
+    assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
+        f"content/sources.yml:{line}:8: '{shown}' is not a web address (only http:// and https:// addresses "
+        "are allowed)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepted as the text an editor wrote.
+
+@pytest.mark.parametrize("written", ["no", "No", "off", "on", "yes", "y", "n", "0755", "0o17", "0x1F",
+                                     "1_000", "1e3", "2023-08-28", "12:30", ".inf", ".nan", "=1+1"])
+def test_yaml_1_1_values_stay_text(written: str, tmp_path: Path) -> None:
+    root = content_with(tmp_path, {CONTEXT: record(title=f"title: {written}")})
+    [context] = check(root).briefings[0].context
+    assert context.title == written
+
+
+def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    root = content_with(tmp_path, {CONTEXT: "\ufeff" + CONTEXT_RECORD})
+    [context] = check(root).briefings[0].context
+    assert context.id == "earlier-controls"
+
+
+def test_empty_list_file_holds_no_records(tmp_path: Path) -> None:
+    root = content_with(tmp_path, {CONTEXT: ""})
+    assert check(root).briefings[0].context == ()
