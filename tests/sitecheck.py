@@ -11,14 +11,25 @@ its file and line:
   tabs, newlines or leading spaces that browsers ignore, and a `data:` URL in a link or frame;
 - an inline event handler attribute (`onclick=`, `onerror=`, ...).
 
+`live_markup(site, marker)` reads every file of a built site, whatever its format, and reports
+each place where content holding `marker` became live markup rather than text: an element whose
+id carries the marker in HTML or XML (and in HTML held by JSON or by an Atom `type="html"`
+element), a JSON key, a CSV row with more cells than its header, an iCalendar line that is not a
+property. A file of a kind it cannot read is reported too, so a new export gets a checker.
+
 Run it by hand with `python tests/sitecheck.py site`.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 import posixpath
 import re
 import sys
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -206,6 +217,111 @@ def _check_reference(name: str, ref: _Reference, files: set[str], pages: dict[st
     if fragment and fragment != "top" and target.endswith(".html") and fragment not in pages[target].ids:
         return f"link {url} points at no element id '{fragment}' in {target}"
     return None
+
+
+class _IdCollector(HTMLParser):
+    """Every id of an HTML text, with its line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids.extend((self.getpos()[0], value or "") for name, value in attrs if name == "id")
+
+
+def _live_in_html(text: str, marker: str) -> list[tuple[int, str]]:
+    parser = _IdCollector()
+    parser.feed(text)
+    parser.close()
+    return [(line, f"element with id '{value}' from the content") for line, value in parser.ids
+            if marker in value]
+
+
+def _live_in_xml(data: bytes, marker: str) -> list[tuple[int, str]]:
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return [(exc.position[0], f"not well-formed XML: {exc}")]
+    found = []
+    for element in root.iter():
+        if any(marker in value for value in element.attrib.values()):
+            found.append((1, f"element <{element.tag}> with an attribute from the content"))
+        if element.get("type") == "html" and element.text:
+            found.extend(_live_in_html(element.text, marker))
+    return found
+
+
+def _live_in_json(data: bytes, marker: str) -> list[tuple[int, str]]:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except ValueError as exc:
+        return [(1, f"not valid JSON: {exc}")]
+    found = []
+
+    def walk(node: object, key: str) -> None:
+        if isinstance(node, dict):
+            for name, item in node.items():
+                if marker in name:
+                    found.append((1, f"JSON key from the content: {name!r}"))
+                walk(item, name)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+        elif isinstance(node, str) and key.endswith("html"):
+            found.extend(_live_in_html(node, marker))
+
+    walk(value, "")
+    return found
+
+
+def _live_in_csv(data: bytes, marker: str) -> list[tuple[int, str]]:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    width = len(rows[0]) if rows else 0
+    return [(number, f"row of {len(row)} cells under a header of {width}")
+            for number, row in enumerate(rows, start=1) if len(row) != width]
+
+
+_ICS_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+=(\"[^\"]*\"|[^\";:,]*)(,(\"[^\"]*\"|[^\";:,]*))*)*:")
+
+
+def _live_in_ics(data: bytes, marker: str) -> list[tuple[int, str]]:
+    text = data.decode("utf-8")
+    if "\n" in text.replace("\r\n", ""):
+        return [(1, "bare line feed in an iCalendar file")]
+    unfolded = re.sub(r"\r\n[ \t]", "", text).split("\r\n")
+    return [(number, f"iCalendar line is not a property: {line[:40]!r}")
+            for number, line in enumerate(unfolded, start=1) if line and not _ICS_LINE.match(line)]
+
+
+def _live_in_static(data: bytes, marker: str) -> list[tuple[int, str]]:
+    return [(1, "content in a static file")] if marker.encode() in data else []
+
+
+_READERS = {
+    ".html": lambda data, marker: _live_in_html(data.decode("utf-8"), marker),
+    ".xml": _live_in_xml, ".atom": _live_in_xml, ".rss": _live_in_xml,
+    ".json": _live_in_json, ".csv": _live_in_csv, ".ics": _live_in_ics,
+    ".css": _live_in_static, ".js": _live_in_static, ".png": _live_in_static, ".svg": _live_in_xml,
+    ".ico": _live_in_static, ".woff2": _live_in_static, ".txt": _live_in_static,
+}
+
+
+def live_markup(site: Path, marker: str) -> list[Defect]:
+    """Each place in any file of `site` where content holding `marker` became live markup."""
+    found = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        name = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        suffix = path.suffix
+        if suffix == ".gz":
+            data, suffix = gzip.decompress(data), Path(path.stem).suffix
+        reader = _READERS.get(suffix)
+        if reader is None:
+            found.append(Defect(name, 1, f"no checker for {suffix or 'extensionless'} files"))
+            continue
+        found.extend(Defect(name, line, message) for line, message in reader(data, marker))
+    return sorted(found)
 
 
 def main(argv: list[str]) -> int:

@@ -7,16 +7,28 @@ and must never appear as live markup in any output file.
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
+from typing import get_args
 
+import jinja2
+import markdown
 import pytest
+import yaml
 from click.testing import CliRunner
+from markupsafe import Markup
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
+from generator import render
 from generator.build import check
 from generator.cli import main
-from siteproject import FIXTURE_CONTENT
+from generator.load import load_content
+from generator.schema import KINDS, Markdown, Text
+from siteproject import FIXTURE_CONTENT, build, make_project
+from sitecheck import check_site, live_markup
 
 CONTEXT = "content/briefings/visit/context.yml"
 SOURCES = "content/sources.yml"
@@ -269,3 +281,172 @@ def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
 def test_empty_list_file_holds_no_records(tmp_path: Path) -> None:
     root = content_with(tmp_path, {CONTEXT: ""})
     assert check(root).briefings[0].context == ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendered inert: markup written into every text and Markdown field stays text in every output.
+
+def _is_text(annotation: object) -> bool:
+    return annotation in (Text, Markdown) or any(_is_text(arg) for arg in get_args(annotation))
+
+
+_TEXT_RULES = get_args(Text)[1:] + get_args(Markdown)[1:]
+
+
+def _is_text_field(info: FieldInfo) -> bool:
+    """True for a Text or Markdown field (pydantic keeps a bare Annotated type's rules in metadata)."""
+    return _is_text(info.annotation) or any(rule in _TEXT_RULES for rule in info.metadata)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, (_model_in(arg) for arg in get_args(annotation))), None)
+
+
+def _text_paths(model: type[BaseModel], data: dict, at: tuple) -> list[tuple[tuple, str]]:
+    """(path, 'Model.field') of every text and Markdown value in one record's data."""
+    found = []
+    for name, value in data.items():
+        info = model.model_fields[name]
+        annotation = info.annotation
+        values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in values:
+            where = at + ((name,) if index is None else (name, index))
+            if isinstance(item, str) and _is_text_field(info):
+                found.append((where, f"{model.__name__}.{name}"))
+            elif isinstance(item, dict):
+                found.extend(_text_paths(_model_in(annotation), item, where))
+    return found
+
+
+def _fixture_documents() -> dict[str, tuple[type[BaseModel], object]]:
+    """Content file (relative to content/) -> (record model, its data) for the fixture."""
+    content, errors = load_content(FIXTURE_CONTENT)
+    assert errors == []
+    found = {}
+    for doc in content.documents:
+        kind = KINDS[doc.kind]
+        name = kind.filename if kind.shared else f"briefings/{doc.briefing}/{kind.filename}"
+        found[name] = (kind.model, doc.data)
+    return found
+
+
+DOCUMENTS = _fixture_documents()
+# (file, path within its data, 'Model.field') of every text and Markdown value of the fixture.
+TEXT_VALUES = [(name, (i,) + path if isinstance(data, list) else path, field)
+               for name, (model, data) in DOCUMENTS.items()
+               for i, item in (enumerate(data) if isinstance(data, list) else [(None, data)])
+               for path, field in _text_paths(model, item, ())]
+TEXT_FIELDS = [(name, path) for name, path, _ in TEXT_VALUES]
+
+
+def test_fixture_fills_every_text_field_of_the_schema() -> None:
+    """The fixture the injection tests use holds a value in every text and Markdown field."""
+    def fields(model: type[BaseModel]) -> set[str]:
+        found = set()
+        for name, info in model.model_fields.items():
+            if _is_text_field(info):
+                found.add(f"{model.__name__}.{name}")
+            inner = _model_in(info.annotation)
+            if inner is not None:
+                found |= fields(inner)
+        return found
+
+    expected = set().union(*(fields(kind.model) for kind in KINDS.values()))
+    assert len(expected) > 30
+    assert expected - {field for _, _, field in TEXT_VALUES} == set()
+
+
+def write_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
+    """The fixture content under root/content with the values at `changes` replaced."""
+    content = root / "content"
+    for name, (_, data) in DOCUMENTS.items():
+        data = copy.deepcopy(data)
+        for (file, path), value in changes.items():
+            if file == name:
+                target = data
+                for part in path[:-1]:
+                    target = target[part]
+                target[path[-1]] = value
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
+                                    encoding="utf-8")
+    return content
+
+
+def _value(name: str, path: tuple) -> str:
+    node = DOCUMENTS[name][1]
+    for part in path:
+        node = node[part]
+    return node
+
+
+def build_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
+    """Build the fixture project with `changes` to its content; the built site folder."""
+    project = make_project(root / "project", write_injected(root / "injected", changes))
+    result = build(project)
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+MARKER = "canary"
+PAYLOADS = [
+    "<script id=canary>alert(1)</script>",
+    "<img id=canary src=x onerror=alert(1)>",
+    "<svg id=canary onload=alert(1)><circle r=9></svg>",
+    '"><b id=canary onmouseover=alert(1)>x</b>',
+    "'><b id=canary onmouseover=alert(1)>x</b>",
+    "<i id=canary onmouseover=x>\"'&",
+    "&lt;b id=canary&gt;entity&lt;/b&gt;",
+    "<!-- canary --><p id=canary>",
+    "<a href=javascript:alert(1) id=canary>x</a>",
+    "[canary](javascript:alert(1))",
+    "[canary](JaVaScRiPt:alert(1))",
+    "[canary](java\tscript:alert(1))",
+    "[canary]( javascript:alert(1))",
+    "[canary](data:text/html,<b id=canary>x</b>)",
+    "<javascript:alert(canary)>",
+    "[canary][r]\n\n[r]: javascript:alert(1)",
+    "![canary](https://example.org/pixel.png)",
+    "[canary](http://example.org/ \"t\" onmouseover=alert(1))",
+    "{{ canary }} {% raw %}",
+]
+
+
+def site_problems(site: Path) -> list[str]:
+    return [str(d) for d in check_site(site) + live_markup(site, MARKER)]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_every_text_field_is_inert(payload: str, tmp_path: Path) -> None:
+    site = build_injected(tmp_path, {field: _value(*field) + " " + payload for field in TEXT_FIELDS})
+    assert site_problems(site) == []
+    # The payload reached the pages, as text.
+    assert "canary" in (site / "briefings" / "visit" / "index.html").read_text(encoding="utf-8")
+
+
+def _unescaped(env: jinja2.Environment) -> jinja2.Environment:
+    env.autoescape = False
+    return env
+
+
+def _unsanitised_markdown(text: str) -> Markup:
+    return Markup(markdown.markdown(text))
+
+
+def test_inertness_check_catches_templates_without_autoescape(tmp_path: Path, monkeypatch) -> None:
+    """The checks above can fail: with autoescaping off, the canary becomes an element."""
+    make_environment = render.make_environment
+    monkeypatch.setattr(render, "make_environment", lambda templates: _unescaped(make_environment(templates)))
+    site = build_injected(tmp_path, {field: "<i id=canary onmouseover=x>\"'&" for field in TEXT_FIELDS})
+    found = site_problems(site)
+    assert any("element with id 'canary' from the content" in line for line in found)
+    assert any("inline event handler onmouseover= on <i>" in line for line in found)
+
+
+def test_inertness_check_catches_an_unsanitised_markdown_filter(tmp_path: Path, monkeypatch) -> None:
+    """The checks above can fail: Markdown without the sanitiser lets a javascript: link through."""
+    monkeypatch.setattr(render, "render_markdown", _unsanitised_markdown)
+    site = build_injected(tmp_path, {field: "[canary](javascript:alert(1))" for field in TEXT_FIELDS})
+    assert any("javascript: URL in href= of <a>" in line for line in site_problems(site))
