@@ -27,11 +27,12 @@ from .schema import FILE_KINDS
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 50
 # Characters no value may hold, however it is written (a quoted "\0" or "\e" as much as the raw
-# byte): C0 and C1 controls other than tab and line breaks, surrogates and Unicode noncharacters.
-# HTML forbids them, XML cannot carry most of them, UTF-8 cannot encode surrogates, and a terminal
-# obeys escape sequences in an error message.
+# byte): C0 and C1 controls other than tab and line feed (YAML turns every written line break into
+# a line feed), surrogates and Unicode noncharacters. HTML forbids them, XML and iCalendar text
+# cannot carry them, UTF-8 cannot encode surrogates, and a terminal obeys escape sequences in an
+# error message.
 FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
 
 # Where a file sits decides what it holds: shared collections at the top, one folder a briefing.

@@ -21,14 +21,15 @@ from .errors import shown
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 64
 _ID_RE = re.compile(ID_PATTERN)
+# Names Windows reserves for devices, with or without an extension: no page may be called so.
+_RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                             *(f"lpt{i}" for i in range(10))])
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _APPROX_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-# Names Windows reserves for devices, with or without an extension: no page may be called so.
-_RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                             *(f"lpt{i}" for i in range(10))])
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
@@ -48,7 +49,8 @@ def _check_id(value: str) -> str:
 
 
 def _check_text(value: str) -> str:
-    # Control characters never get this far: the loader refuses them in every value.
+    if _CONTROL_RE.search(value):
+        raise _fail("text contains a control character", "remove it")
     if not value.strip():
         raise _fail("text is empty", "write something or remove the field")
     return value

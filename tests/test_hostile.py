@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import get_args
 
@@ -17,6 +18,8 @@ import jinja2
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -133,6 +136,9 @@ REFUSED = {
     "escaped terminal escape": (
         record(title='title: "\\e[2Jcleared"'),
         ["content/briefings/visit/context.yml:3:10: the character U+001B is not allowed in text (remove it)"]),
+    "escaped carriage return": (
+        record(title='title: "one\\rtwo"'),
+        ["content/briefings/visit/context.yml:3:10: the character U+000D is not allowed in text (remove it)"]),
     "escaped C1 control": (
         record(summary='summary: "a\\x85b"'),
         ["content/briefings/visit/context.yml:4:12: the character U+0085 is not allowed in text (remove it)"]),
@@ -450,3 +456,24 @@ def test_inertness_check_catches_an_unsanitised_markdown_filter(tmp_path: Path, 
     monkeypatch.setattr(render, "render_markdown", _unsanitised_markdown)
     site = build_injected(tmp_path, {field: "[canary](javascript:alert(1))" for field in TEXT_FIELDS})
     assert any("javascript: URL in href= of <a>" in line for line in site_problems(site))
+
+
+# ---------------------------------------------------------------------------------------------
+# The property: a canary in any string fields, with any text around it, is never live markup.
+
+CANARY = "<i id=canary onmouseover=x>\"'&"
+# Any text an editor can write: no control characters (the loader refuses them) but tabs and new lines.
+_NOISE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co")) | st.sampled_from("\t\n "),
+                 max_size=20)
+
+
+@settings(max_examples=20, deadline=None)
+@given(fields=st.sets(st.sampled_from(TEXT_FIELDS), min_size=1, max_size=12),
+       before=_NOISE, payload=st.sampled_from([CANARY, *PAYLOADS]), after=_NOISE,
+       append=st.booleans())
+def test_canary_never_becomes_live_markup(fields: set, before: str, payload: str, after: str,
+                                          append: bool) -> None:
+    value = before + payload + after
+    with tempfile.TemporaryDirectory() as folder:
+        site = build_injected(Path(folder), {f: (_value(*f) + " " if append else "") + value for f in fields})
+        assert site_problems(site) == []
