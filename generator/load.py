@@ -82,6 +82,8 @@ class Content:
 
     root: Path
     documents: tuple[Document, ...]
+    unreadable: frozenset[tuple[str, str | None]] = frozenset()
+    """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind)
@@ -198,7 +200,7 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
         text = text[1:]
     loader = None
     try:
-        loader = _Loader(text)  # the reader checks every character here, before any parsing
+        loader = _Loader(text)
         root = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         pos = _line_col(text, exc.position)
@@ -271,6 +273,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
     display_root = display_path(root)
     documents: list[Document] = []
     errors: list[ContentError] = []
+    unreadable: set[tuple[str, str | None]] = set()
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
         if file.is_dir() or any(part.startswith(".") for part in relative.parts):
@@ -289,12 +292,10 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
                                        hint or where))
             continue
         text = read_text(file, display)
-        if isinstance(text, ContentError):
-            errors.append(text)
-            continue
-        parsed = parse_yaml(text, display, kind, briefing)
+        parsed = text if isinstance(text, ContentError) else parse_yaml(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)
+            unreadable.add((kind, briefing))
         else:
             documents.append(parsed)
-    return Content(root, tuple(documents)), errors
+    return Content(root, tuple(documents), frozenset(unreadable)), errors

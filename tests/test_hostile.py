@@ -29,6 +29,7 @@ from generator import render
 from generator.build import check
 from generator.cli import main
 from generator.load import load_content
+from conftest import write_content
 from generator.schema import KINDS, Markdown, Text
 from siteproject import FIXTURE_CONTENT, build, make_project
 from sitecheck import check_site, live_markup
@@ -366,7 +367,7 @@ def test_fixture_fills_every_text_field_of_the_schema() -> None:
 
 def write_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
     """The fixture content under root/content with the values at `changes` replaced."""
-    content = root / "content"
+    files = {}
     for name, (_, data) in DOCUMENTS.items():
         data = copy.deepcopy(data)
         for (file, path), value in changes.items():
@@ -375,10 +376,8 @@ def write_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
                 for part in path[:-1]:
                     target = target[part]
                 target[path[-1]] = value
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        (content / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
-                                    encoding="utf-8")
-    return content
+        files[name] = data
+    return write_content(root / "content", files)
 
 
 def _value(name: str, path: tuple) -> str:
