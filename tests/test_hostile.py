@@ -31,7 +31,7 @@ from generator.cli import main
 from generator.load import load_content
 from conftest import write_content
 from generator.schema import KINDS, Markdown, Text
-from siteproject import FIXTURE_CONTENT, build, make_project
+from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
 from sitecheck import check_site, live_markup
 
 CONTEXT = "content/briefings/visit/context.yml"
@@ -327,29 +327,61 @@ def _text_paths(model: type[BaseModel], data: dict, at: tuple) -> list[tuple[tup
     return found
 
 
-def _fixture_documents() -> dict[str, tuple[type[BaseModel], object]]:
-    """Content file (relative to content/) -> (record model, its data) for the fixture."""
-    content, errors = load_content(FIXTURE_CONTENT)
-    assert errors == []
-    found = {}
-    for doc in content.documents:
-        kind = KINDS[doc.kind]
-        name = kind.filename if kind.shared else f"briefings/{doc.briefing}/{kind.filename}"
-        found[name] = (kind.model, doc.data)
-    return found
+class Injectable:
+    """A content folder whose text and Markdown values can be replaced, written and built."""
+
+    def __init__(self, root: Path):
+        content, errors = load_content(root)
+        assert errors == []
+        self.root = root
+        self.documents: dict[str, object] = {}
+        # (file, path within its data, 'Model.field') of every text and Markdown value.
+        self.values: list[tuple[str, tuple, str]] = []
+        for doc in content.documents:
+            kind = KINDS[doc.kind]
+            name = kind.filename if kind.shared else f"briefings/{doc.briefing}/{kind.filename}"
+            self.documents[name] = doc.data
+            records = enumerate(doc.data or []) if kind.is_list else [(None, doc.data)]
+            for i, item in records:
+                self.values.extend((name, path if i is None else (i,) + path, field)
+                                   for path, field in _text_paths(kind.model, item, ()))
+        self.fields = [(name, path) for name, path, _ in self.values]
+
+    def value(self, field: tuple[str, tuple]) -> str:
+        name, path = field
+        node = self.documents[name]
+        for part in path:
+            node = node[part]
+        return node
+
+    def write(self, folder: Path, changes: dict[tuple[str, tuple], str]) -> Path:
+        """The content under folder/content with the values at `changes` replaced."""
+        files = {}
+        for name, data in self.documents.items():
+            data = copy.deepcopy(data)
+            for (file, path), value in changes.items():
+                if file == name:
+                    target = data
+                    for part in path[:-1]:
+                        target = target[part]
+                    target[path[-1]] = value
+            files[name] = data
+        return write_content(folder / "content", files)
+
+    def build(self, folder: Path, changes: dict[tuple[str, tuple], str]) -> Path:
+        """Build a project with this content and `changes`; the built site folder."""
+        project = make_project(folder / "project", self.write(folder / "injected", changes))
+        result = build(project)
+        assert result.exit_code == 0, result.output
+        return project / "site"
 
 
-DOCUMENTS = _fixture_documents()
-# (file, path within its data, 'Model.field') of every text and Markdown value of the fixture.
-TEXT_VALUES = [(name, (i,) + path if isinstance(data, list) else path, field)
-               for name, (model, data) in DOCUMENTS.items()
-               for i, item in (enumerate(data) if isinstance(data, list) else [(None, data)])
-               for path, field in _text_paths(model, item, ())]
-TEXT_FIELDS = [(name, path) for name, path, _ in TEXT_VALUES]
+FIXTURE = Injectable(FIXTURE_CONTENT)
+EXAMPLE = Injectable(ROOT / "content")
 
 
 def test_fixture_fills_every_text_field_of_the_schema() -> None:
-    """The fixture the injection tests use holds a value in every text and Markdown field."""
+    """The fixture the payload tests use holds a value in every text and Markdown field."""
     def fields(model: type[BaseModel]) -> set[str]:
         found = set()
         for name, info in model.model_fields.items():
@@ -362,37 +394,7 @@ def test_fixture_fills_every_text_field_of_the_schema() -> None:
 
     expected = set().union(*(fields(kind.model) for kind in KINDS.values()))
     assert len(expected) > 30
-    assert expected - {field for _, _, field in TEXT_VALUES} == set()
-
-
-def write_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
-    """The fixture content under root/content with the values at `changes` replaced."""
-    files = {}
-    for name, (_, data) in DOCUMENTS.items():
-        data = copy.deepcopy(data)
-        for (file, path), value in changes.items():
-            if file == name:
-                target = data
-                for part in path[:-1]:
-                    target = target[part]
-                target[path[-1]] = value
-        files[name] = data
-    return write_content(root / "content", files)
-
-
-def _value(name: str, path: tuple) -> str:
-    node = DOCUMENTS[name][1]
-    for part in path:
-        node = node[part]
-    return node
-
-
-def build_injected(root: Path, changes: dict[tuple[str, tuple], str]) -> Path:
-    """Build the fixture project with `changes` to its content; the built site folder."""
-    project = make_project(root / "project", write_injected(root / "injected", changes))
-    result = build(project)
-    assert result.exit_code == 0, result.output
-    return project / "site"
+    assert expected - {field for _, _, field in FIXTURE.values} == set()
 
 
 MARKER = "canary"
@@ -425,7 +427,7 @@ def site_problems(site: Path) -> list[str]:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payload_in_every_text_field_is_inert(payload: str, tmp_path: Path) -> None:
-    site = build_injected(tmp_path, {field: _value(*field) + " " + payload for field in TEXT_FIELDS})
+    site = FIXTURE.build(tmp_path, {field: FIXTURE.value(field) + " " + payload for field in FIXTURE.fields})
     assert site_problems(site) == []
     # The payload reached the pages, as text.
     assert "canary" in (site / "briefings" / "visit" / "index.html").read_text(encoding="utf-8")
@@ -444,7 +446,7 @@ def test_inertness_check_catches_templates_without_autoescape(tmp_path: Path, mo
     """The checks above can fail: with autoescaping off, the canary becomes an element."""
     make_environment = render.make_environment
     monkeypatch.setattr(render, "make_environment", lambda templates: _unescaped(make_environment(templates)))
-    site = build_injected(tmp_path, {field: "<i id=canary onmouseover=x>\"'&" for field in TEXT_FIELDS})
+    site = FIXTURE.build(tmp_path, {field: "<i id=canary onmouseover=x>\"'&" for field in FIXTURE.fields})
     found = site_problems(site)
     assert any("element with id 'canary' from the content" in line for line in found)
     assert any("inline event handler onmouseover= on <i>" in line for line in found)
@@ -453,7 +455,7 @@ def test_inertness_check_catches_templates_without_autoescape(tmp_path: Path, mo
 def test_inertness_check_catches_an_unsanitised_markdown_filter(tmp_path: Path, monkeypatch) -> None:
     """The checks above can fail: Markdown without the sanitiser lets a javascript: link through."""
     monkeypatch.setattr(render, "render_markdown", _unsanitised_markdown)
-    site = build_injected(tmp_path, {field: "[canary](javascript:alert(1))" for field in TEXT_FIELDS})
+    site = FIXTURE.build(tmp_path, {field: "[canary](javascript:alert(1))" for field in FIXTURE.fields})
     assert any("javascript: URL in href= of <a>" in line for line in site_problems(site))
 
 
@@ -467,12 +469,21 @@ _NOISE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co")) | 
 
 
 @settings(max_examples=20, deadline=None)
-@given(fields=st.sets(st.sampled_from(TEXT_FIELDS), min_size=1, max_size=12),
+@given(fields=st.sets(st.sampled_from(EXAMPLE.fields), min_size=1, max_size=12),
        before=_NOISE, payload=st.sampled_from([CANARY, *PAYLOADS]), after=_NOISE,
        append=st.booleans())
 def test_canary_never_becomes_live_markup(fields: set, before: str, payload: str, after: str,
                                           append: bool) -> None:
     value = before + payload + after
+    # Cut what is there to 100 characters, so that a citation's quote stays within its 200.
+    changes = {f: (EXAMPLE.value(f)[:100] + " " if append else "") + value for f in fields}
     with tempfile.TemporaryDirectory() as folder:
-        site = build_injected(Path(folder), {f: (_value(*f) + " " if append else "") + value for f in fields})
-        assert site_problems(site) == []
+        assert site_problems(EXAMPLE.build(Path(folder), changes)) == []
+
+
+def test_canary_in_every_text_field_of_the_example_is_text(tmp_path: Path) -> None:
+    site = EXAMPLE.build(tmp_path, {field: EXAMPLE.value(field)[:100] + " " + CANARY for field in EXAMPLE.fields})
+    assert site_problems(site) == []
+    assert len(EXAMPLE.fields) > 100
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "&lt;i id=canary onmouseover=x&gt;" in home
