@@ -276,9 +276,16 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
     unreadable: set[tuple[str, str | None]] = set()
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
-        if file.is_dir() or any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts):
             continue
         display = f"{display_root}/{relative.as_posix()}"
+        if file.is_symlink():
+            # A link could make the site (or an error message) show a file from outside the content.
+            errors.append(ContentError(display, 1, 1, "symbolic links are not read",
+                                       "copy the file or folder into the content folder"))
+            continue
+        if file.is_dir():
+            continue
         if file.suffix not in (".yml", ".yaml"):
             if file.name.lower() not in ("readme.md", "readme.txt"):
                 errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",

@@ -487,3 +487,21 @@ def test_canary_in_every_text_field_of_the_example_is_text(tmp_path: Path) -> No
     assert len(EXAMPLE.fields) > 100
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "&lt;i id=canary onmouseover=x&gt;" in home
+
+
+def test_symbolic_link_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    secret = tmp_path / "secret.yml"
+    secret.write_text("- id: secret\n  title: not for the site\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    root = content_with(tmp_path, {})
+    (root / "briefings" / "visit" / "context.yml").unlink()
+    (root / "briefings" / "visit" / "context.yml").symlink_to(secret)
+    (root / "linked").symlink_to(tmp_path, target_is_directory=True)
+    result = CliRunner().invoke(main, ["check", "--content", "content"])
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert lines == ["content/briefings/visit/context.yml:1:1: symbolic links are not read "
+                     "(copy the file or folder into the content folder)",
+                     "content/linked:1:1: symbolic links are not read (copy the file or folder into the "
+                     "content folder)"]
+    assert "not for the site" not in result.output
