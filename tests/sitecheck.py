@@ -55,6 +55,9 @@ _FRAMES = {"iframe", "frame", "object", "embed"}
 # tab and newlines anywhere.
 _STRIPPED_ENDS = "".join(chr(c) for c in range(0x21))
 _STRIPPED_INSIDE = re.compile(r"[\t\n\r]")
+# A server shows the error page for a missing address at any depth, so its links start at the
+# site's root (as MkDocs writes them); they are checked from there.
+SERVED_AT_ANY_DEPTH = {"404.html"}
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I)
 
 
@@ -202,11 +205,12 @@ def _check_reference(name: str, ref: _Reference, files: set[str], pages: dict[st
     parts = urlsplit(url)
     if parts.scheme:  # data:, mailto:, tel: point at nothing inside the site
         return None
-    if parts.path.startswith("/"):
+    if parts.path.startswith("/") and name not in SERVED_AT_ANY_DEPTH:
         return f"absolute path {url} (links must be relative so the site reads from any folder)"
     target = name
     if parts.path:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+        base = "" if parts.path.startswith("/") else posixpath.dirname(name)
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path.lstrip("/"))))
         if parts.path.endswith("/"):
             target = posixpath.join(target, "index.html")
         if target.startswith("../") or target == "..":

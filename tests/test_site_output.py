@@ -60,9 +60,13 @@ BROKEN_SITE = {
     "css/site.css": "body { background: url(../img/logo.png); }\n@import url(\"https://fonts.example.com/f.css\");\n"
                     "h1 { background: url('missing.png'); }\n",
     "img/logo.png": "not really a png",
+    "404.html": """<!doctype html><html lang="en"><head><title>Not found</title></head>
+<body><a href="/index.html">home</a> <a href="/people/ada.html#bio">Ada</a> <a href="/gone.html">gone</a></body></html>
+""",
 }
 
 PLANTED = [
+    Defect("404.html", 2, "link /gone.html points at no file of the site"),
     Defect("css/site.css", 2, "external resource https://fonts.example.com/f.css"),
     Defect("css/site.css", 3, "link missing.png points at no file of the site"),
     Defect("index.html", 3, "external resource https://cdn.example.com/style.css"),
