@@ -36,15 +36,22 @@ def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("content", message, {"hint": hint} if hint else {})
 
 
-def _check_id(value: str) -> str:
+def id_problem(value: str) -> tuple[str, str | None] | None:
+    """What is wrong with `value` as an id, and a hint; None for a good id."""
     if len(value) > ID_MAX:
-        raise _fail(f"id is {len(value)} characters long; the limit is {ID_MAX}")
+        return f"id is {len(value)} characters long; the limit is {ID_MAX}", None
     if not _ID_RE.match(value):
-        raise _fail(f"{shown(value)} is not a valid id",
-                    "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
+        return (f"{shown(value)} is not a valid id",
+                "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
     if value in _RESERVED_NAMES:
-        raise _fail(f"{shown(value)} is a reserved file name on Windows",
-                    f"choose another id, like '{value}-1'")
+        return f"{shown(value)} is a reserved file name on Windows", f"choose another id, like '{value}-1'"
+    return None
+
+
+def _check_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise _fail(*problem)
     return value
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, iter_records, iter_refs
-from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record
+from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record, id_problem
 
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -292,10 +292,12 @@ def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, bro
                        errors) -> BriefingBundle | None:
     docs = [d for d in content.documents if d.briefing == bid]
     header = by_kind.get(("briefing", bid), [])
-    if not _ID_RE.match(bid):
+    problem = id_problem(bid)
+    if problem is not None:
+        message, hint = problem
         errors.append(ContentError(docs[0].path if docs else f"content/briefings/{bid}", 1, 1,
-                                   f"briefing folder '{bid}' is not a valid id",
-                                   "rename the folder with lowercase letters, digits and hyphens"))
+                                   f"briefing folder name: {message}",
+                                   "rename the folder" + (f"; {hint}" if hint else "")))
     if not any(d.kind == "briefing" for d in docs):
         errors.append(ContentError(f"content/briefings/{bid}/briefing.yml", 1, 1,
                                    f"briefing '{bid}' has no briefing.yml",

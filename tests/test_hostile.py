@@ -62,8 +62,13 @@ def content_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 def problems(tmp_path: Path, monkeypatch, files: dict[str, str | bytes]) -> list[str]:
     """The problem lines `briefing check` prints for the fixture with `files` changed."""
-    monkeypatch.chdir(tmp_path)
     content_with(tmp_path, files)
+    return checked(tmp_path, monkeypatch)
+
+
+def checked(tmp_path: Path, monkeypatch) -> list[str]:
+    """The problem lines `briefing check` prints for tmp_path/content, which must have problems."""
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "--content", "content"])
     assert isinstance(result.exception, SystemExit), result.output  # a traceback is a failed test
     assert result.exit_code == 1, result.output
@@ -505,3 +510,24 @@ def test_symbolic_link_is_not_read(tmp_path: Path, monkeypatch) -> None:
                      "content/linked:1:1: symbolic links are not read (copy the file or folder into the "
                      "content folder)"]
     assert "not for the site" not in result.output
+
+
+@pytest.mark.parametrize("folder, message", [
+    ("CON", "'CON' is not a valid id (rename the folder; use lowercase letters, digits and single hyphens, "
+            "like 'wang-wentao')"),
+    ("a b", "'a b' is not a valid id (rename the folder; use lowercase letters, digits and single hyphens, "
+            "like 'wang-wentao')"),
+    ("con", "'con' is a reserved file name on Windows (rename the folder; choose another id, like 'con-1')"),
+    ("x" * 100, "id is 100 characters long; the limit is 64 (rename the folder)"),
+])
+def test_briefing_folder_must_be_an_id(folder: str, message: str, tmp_path: Path, monkeypatch) -> None:
+    root = content_with(tmp_path, {})
+    shutil.move(root / "briefings" / "visit", root / "briefings" / folder)
+    assert checked(tmp_path, monkeypatch) == [
+        f"content/briefings/{folder}/agenda.yml:1:1: briefing folder name: {message}"]
+
+
+def test_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, monkeypatch) -> None:
+    lines = problems(tmp_path, monkeypatch, {"content/evil\x1b[2J\n.yml": "[]\n"})
+    assert lines == ["content/evil\\x1b[2J\\n.yml:1:1: unexpected file 'evil\\x1b[2J\\n.yml' (top-level files are "
+                     "sources.yml, people.yml, organizations.yml)"]
