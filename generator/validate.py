@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, iter_records, iter_refs
-from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record, id_problem
+from .schema import (ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record,
+                     id_problem)
 
 _ID_RE = re.compile(ID_PATTERN)
 

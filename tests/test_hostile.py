@@ -17,22 +17,21 @@ from typing import get_args
 import jinja2
 import markdown
 import pytest
-import yaml
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from conftest import write_content
 from generator import render
 from generator.build import check
 from generator.cli import main
 from generator.load import load_content
-from conftest import write_content
 from generator.schema import KINDS, Markdown, Text
-from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
 from sitecheck import check_site, live_markup
+from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
 
 CONTEXT = "content/briefings/visit/context.yml"
 SOURCES = "content/sources.yml"
@@ -49,15 +48,9 @@ CONTEXT_RECORD = """\
 
 def content_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A copy of the fixture content under tmp_path/content, with `files` written over it."""
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    for name, data in files.items():
-        target = tmp_path / name
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            target.write_text(data, encoding="utf-8")
-    return root
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    write_content(tmp_path, files)
+    return tmp_path / "content"
 
 
 def problems(tmp_path: Path, monkeypatch, files: dict[str, str | bytes]) -> list[str]:
