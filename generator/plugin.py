@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import os
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterable
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .export import SiteInfo
+from .render import Page
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def site_nav(pages: Iterable[Page]) -> list:
+    """MkDocs `nav` for the pages marked in_nav: home, a Briefings section, then the indexes."""
+    nav: list = []
+    briefings: list = []
+    for page in pages:
+        if page.in_nav:
+            target = briefings if page.path.startswith("briefings/") else nav
+            target.append({page.title: page.path})
+    return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
 
 
 class BriefingConfig(Config):
@@ -35,7 +51,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_pre_build(self, *, config) -> None:
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
         try:
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"))
+            site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
+            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site)
         except ContentErrors as exc:
             self.built = None
             raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
@@ -45,16 +62,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, /, *, config) -> Files:
         assert self.built is not None
-        nav: list = []
-        briefings: list = []
         for page in self.built.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
-            if page.in_nav:
-                target = briefings if page.path.startswith("briefings/") else nav
-                target.append({page.title: page.path})
+        for path, content in self.built.exports.items():
+            files.append(File.generated(config, path, content=content))
         if not config.nav:
-            config.nav = nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
+            config.nav = site_nav(self.built.pages.values())
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
@@ -67,9 +81,47 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
         generated = self.built.pages.get(page.file.src_uri) if self.built else None
-        return generated.html if generated is not None else html
+        if generated is None:
+            return html
+        # The search plugin indexes one entry per heading found in the page's table of contents:
+        # with it, a search leads to the record (a dispute, a person's role), not just its page.
+        page.toc = get_toc(heading_tokens(generated.html))
+        return generated.html
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
         server.watch(str(self._dir(config, "templates_dir")))
         return server
+
+
+class _Headings(HTMLParser):
+    """Collects the headings that carry an id, with their text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[dict] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            anchor = dict(attrs).get("id")
+            if anchor:
+                self._open = {"level": int(tag[1]), "id": anchor, "name": "", "children": []}
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open["name"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == f"h{self._open['level']}":
+            self._open["name"] = " ".join(self._open["name"].split())
+            self.tokens.append(self._open)
+            self._open = None
+
+
+def heading_tokens(html: str) -> list[dict]:
+    """The headings of a generated page that have an id, in order, as MkDocs table-of-contents tokens."""
+    parser = _Headings()
+    parser.feed(html)
+    parser.close()
+    return parser.tokens
