@@ -225,8 +225,8 @@ REFUSED = {
         ["content/briefings/visit/briefing.yml:1:1: briefing.yml should be a mapping of fields, not empty "
          "(start from `briefing new briefing SLUG`)"]),
     "10 MB file": (
-        b"# " + b"x" * 10_000_000 + b"\n",
-        ["content/briefings/visit/context.yml:1:1: file is 10,000,003 bytes, larger than the limit of 1,000,000 "
+        b"# " + b"x" * 10 * 1024 * 1024 + b"\n",
+        ["content/briefings/visit/context.yml:1:1: file is 10,485,763 bytes, larger than the limit of 10,000,000 "
          "(split the records across briefings or shorten them)"]),
 }
 # Which file each case replaces, where it is not context.yml.
