@@ -8,8 +8,10 @@ and must never appear as live markup in any output file.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import get_args
@@ -32,6 +34,7 @@ from generator.load import load_content
 from generator.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
 from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
+from test_html import MISSING_TOOLS, VNU
 
 CONTEXT = "content/briefings/visit/context.yml"
 SOURCES = "content/sources.yml"
@@ -524,3 +527,18 @@ def test_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, mo
     lines = problems(tmp_path, monkeypatch, {"content/evil\x1b[2J\n.yml": "[]\n"})
     assert lines == ["content/evil\\x1b[2J\\n.yml:1:1: unexpected file 'evil\\x1b[2J\\n.yml' (top-level files are "
                      "sources.yml, people.yml, organizations.yml)"]
+
+
+def test_pages_with_hostile_text_pass_the_nu_html_checker(tmp_path: Path) -> None:
+    """Escaped and sanitised content is also valid HTML: every payload, spread over every field."""
+    java = shutil.which("java")
+    assert java and VNU.is_file(), MISSING_TOOLS
+    changes = {field: FIXTURE.value(field) + " " + PAYLOADS[i % len(PAYLOADS)]
+               for i, field in enumerate(FIXTURE.fields)}
+    site = FIXTURE.build(tmp_path, changes)
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    run = subprocess.run([java, "-jar", str(VNU), "--format", "json", *pages],
+                         capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr)["messages"]
+    assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
+            for m in messages if m["type"] in ("error", "non-document-error")] == []
