@@ -135,7 +135,7 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
         hits = [(results.nth(i).inner_text(), results.nth(i).get_attribute("href"))
                 for i in range(results.count())]
         disputes = [(text, href) for text, href in hits
-                    if re.search(r"disputes\.html#dispute-[a-z0-9-]+", href) and "semiconductor" in text.lower()]
+                    if re.search(r"disputes\.html#h-dispute-[a-z0-9-]+$", href) and "semiconductor" in text.lower()]
         assert disputes, f"no result leads to a semiconductor dispute: {hits}"
         page.click(f"#mkdocs-search-results a[href='{disputes[0][1]}']")
         page.wait_for_load_state("load")
