@@ -197,9 +197,13 @@ def test_every_page_but_search_works_without_javascript(browser, site_url, built
 
 
 def test_the_memo_prints_on_one_page(browser, site_url, built_site):
-    page = _open(browser, site_url + page_kinds(built_site)["memo"])
+    page = _open(browser, site_url + page_kinds(built_site)["memo"], viewport={"width": 794, "height": 1123})
     try:
         pdf = page.pdf(format="A4", print_background=False)
+        # A look at the printed memo, beside the other screenshots.
+        page.emulate_media(media="print")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "memo-print.png"), full_page=True)
     finally:
         page.context.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
