@@ -222,3 +222,21 @@ def test_screenshots_for_a_person_to_look_at(browser, site_url, built_site, kind
     finally:
         page.context.close()
     assert target.stat().st_size > 10_000
+
+
+def test_the_skip_link_comes_first_and_focus_is_visible(browser, site_url, built_site):
+    page = _open(browser, site_url + page_kinds(built_site)["disputes"])
+    try:
+        page.keyboard.press("Tab")
+        skip = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect(),
+            s = getComputedStyle(e); return [e.className, r.top >= 0 && r.height > 0, s.outlineStyle]; }""")
+        assert skip[0] == "skip-link" and skip[1], skip
+        assert skip[2] != "none"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#content"
+        page.keyboard.press("Tab")
+        outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [document.activeElement.closest('main') !== null, s.outlineStyle, s.outlineWidth]; }""")
+        assert outline[0] and outline[1] != "none" and outline[2] != "0px", outline
+    finally:
+        page.context.close()
