@@ -31,5 +31,9 @@ test-tools:
 test: $(STAMP) test-tools
 	$(BIN)/python -m pytest
 
+SIZES ?= 10 100 1000
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --sizes "$(SIZES)" --serve
+
 clean:
 	rm -rf site .site-* $(VENV) .pytest_cache .hypothesis test-artifacts tests/tools/node_modules

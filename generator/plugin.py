@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterable
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -15,8 +16,20 @@ from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .render import Page
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def site_nav(pages: Iterable[Page]) -> list:
+    """MkDocs `nav` for the pages marked in_nav: home, a Briefings section, then the indexes."""
+    nav: list = []
+    briefings: list = []
+    for page in pages:
+        if page.in_nav:
+            target = briefings if page.path.startswith("briefings/") else nav
+            target.append({page.title: page.path})
+    return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
 
 
 class BriefingConfig(Config):
@@ -47,16 +60,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, /, *, config) -> Files:
         assert self.built is not None
-        nav: list = []
-        briefings: list = []
         for page in self.built.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
-            if page.in_nav:
-                target = briefings if page.path.startswith("briefings/") else nav
-                target.append({page.title: page.path})
         if not config.nav:
-            config.nav = nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
+            config.nav = site_nav(self.built.pages.values())
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
