@@ -16,6 +16,7 @@ from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .export import SiteInfo
 from .render import Page
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
@@ -50,7 +51,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_pre_build(self, *, config) -> None:
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
         try:
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"))
+            site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
+            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site)
         except ContentErrors as exc:
             self.built = None
             raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
@@ -63,6 +65,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         for page in self.built.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
+        for path, content in self.built.exports.items():
+            files.append(File.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.built.pages.values())
         return files
