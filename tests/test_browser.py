@@ -66,6 +66,7 @@ def page_kinds(site: Path) -> dict[str, str]:
     kinds = {"home": "index.html", "briefing": f"{briefing}/index.html", "search": "search.html",
              "not-found": "404.html", "people": "people/index.html",
              "organizations": "organizations/index.html", "sources": "sources/index.html",
+             "data": "data/index.html",
              "person": (bilingual[0] if bilingual else first["people"]).relative_to(site).as_posix(),
              "organization": first["organizations"].relative_to(site).as_posix(),
              "source": first["sources"].relative_to(site).as_posix()}
@@ -75,7 +76,8 @@ def page_kinds(site: Path) -> dict[str, str]:
 
 
 KINDS = ["home", "briefing", "agenda", "disputes", "agreements", "statements", "context", "memo",
-         "person", "organization", "source", "people", "organizations", "sources", "search", "not-found"]
+         "person", "organization", "source", "people", "organizations", "sources", "data", "search",
+         "not-found"]
 
 
 def _open(browser: Browser, url: str, *, scheme: str = "light", viewport=DESKTOP, js: bool = True) -> Page:
