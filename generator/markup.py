@@ -13,12 +13,12 @@ ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"
                 "hr", "h3", "h4", "h5", "h6", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer"
+_LINK_WITHOUT_HREF = re.compile(rf'<a((?: title="[^"]*")?) rel="{LINK_REL}">')
 # A link keeps its target only when a browser reads it the way the text shows it: an http(s) or
 # mailto address, or a path relative to the page. Whitespace (Markdown turns a tab in
 # `java<TAB>script:` into spaces), backslashes (`\\host` means `//host`) and a leading slash (a root
 # path breaks reading the site from disk; `//host` leaves the site unannounced) lose the target.
-LINK_REL = "noopener noreferrer"
-_LINK_WITHOUT_HREF = re.compile(rf'<a((?: title="[^"]*")?) rel="{LINK_REL}">')
 _SAFE_HREF = re.compile(r"(?:(?:https?://|mailto:)[^\s\\]+|(?![/\\])[^\s\\:#]*(?:#[^\s\\]*)?)", re.I)
 
 
