@@ -19,7 +19,7 @@ check: $(STAMP)
 	$(BIN)/briefing check
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/briefing serve --dev-addr 127.0.0.1:8000
 
 schema: $(STAMP)
 	$(BIN)/briefing schema

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Mapping
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -13,6 +14,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .render import Page
+from .serve import Preview
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
@@ -27,27 +30,39 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def __init__(self) -> None:
         self.built: Built | None = None
+        self.pages: Mapping[str, Page] = {}
+        self.preview: Preview | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
+        self.preview = Preview() if command == "serve" else None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
         return root / getattr(self.config, name)
 
     def on_pre_build(self, *, config) -> None:
-        # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
+        # Runs before MkDocs empties site_dir: a content error leaves the previous site alone,
+        # except while serving, where the problems become the pages (see serve.py).
+        content_dir = self._dir(config, "content_dir")
+        self.built = None
         try:
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"))
+            built = build(content_dir, self._dir(config, "templates_dir"))
         except ContentErrors as exc:
-            self.built = None
-            raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
+            if self.preview is None:
+                raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
+            self.pages = self.preview.problems(exc.errors, content_dir)
+            return
+        self.built = built
+        self.pages = self.preview.shown(built.pages) if self.preview else built.pages
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
-            os.environ["SOURCE_DATE_EPOCH"] = str(self.built.data.epoch())
+            os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
     def on_files(self, files: Files, /, *, config) -> Files:
-        assert self.built is not None
         nav: list = []
         briefings: list = []
-        for page in self.built.pages.values():
+        for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
             if page.in_nav:
@@ -58,7 +73,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
-        generated = self.built.pages.get(page.file.src_uri) if self.built else None
+        generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
         page.meta["title"] = generated.title
@@ -66,10 +81,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return ""  # the body is rendered already; Markdown has nothing to do
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
-        generated = self.built.pages.get(page.file.src_uri) if self.built else None
+        generated = self.pages.get(page.file.src_uri)
         return generated.html if generated is not None else html
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
         server.watch(str(self._dir(config, "templates_dir")))
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         return server
