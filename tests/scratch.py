@@ -1,0 +1,78 @@
+"""Scratch projects for tests: the repository's mkdocs.yml and templates, with content written from dicts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CITE = [{"source": "report", "para": 1}]
+
+# A small, valid content tree: one source, two people, one organisation, one briefing.
+CONTENT: dict[str, Any] = {
+    "sources.yml": [{
+        "id": "report", "title": "A news report", "publisher": "The Daily", "kind": "news-report",
+        "date": "2024-03-01",
+        "paragraphs": [{"n": 1, "about": "the visit"}, {"n": 2, "about": "the talks"}],
+    }],
+    "organizations.yml": [{
+        "id": "ministry", "name": "Ministry of Trade", "kind": "ministry", "country": "FR",
+        "sources": CITE,
+    }],
+    "people.yml": [
+        {"id": "ada-lovelace", "name": "Ada Lovelace", "country": "GB",
+         "roles": [{"title": "Envoy", "sources": CITE}], "sources": CITE},
+        {"id": "blaise-pascal", "name": "Blaise Pascal", "country": "FR",
+         "roles": [{"title": "Minister", "organization": "ministry", "sources": CITE}], "sources": CITE},
+    ],
+    "briefings/paris-talks/briefing.yml": {
+        "title": "Paris talks", "places": [{"city": "Paris", "country": "FR"}], "status": "concluded",
+        "updated": "2024-03-02", "principals": ["ada-lovelace"], "summary": "Two envoys met.",
+        "sources": CITE,
+    },
+    "briefings/paris-talks/agenda.yml": [{
+        "id": "meeting", "title": "First meeting", "day": "Friday", "city": "Paris", "kind": "meeting",
+        "status": "happened", "participants": ["ada-lovelace", "blaise-pascal"],
+        "summary": "They met.", "sources": [{"source": "report", "para": 2}],
+    }],
+    "briefings/paris-talks/disputes.yml": [{
+        "id": "tariffs", "title": "Tariffs on cheese", "category": "tariffs", "raised_by": ["ministry"],
+        "description": "The ministry objected.", "status": "raised", "sources": CITE,
+    }],
+}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a value shared by two records out twice: the content loader refuses aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_content(content: Path, files: dict[str, Any]) -> None:
+    """Write each value as YAML to its path under `content`."""
+    for name, value in files.items():
+        target = content / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def make_project(root: Path, files: dict[str, Any] | None = None, *, copy_content: bool = False) -> Path:
+    """A project in `root`: the repository's mkdocs.yml, templates and schema, and its content.
+
+    The content is the repository's own (`copy_content`) or the files given (CONTENT by default).
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "schema", root / "schema")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    if copy_content:
+        shutil.copytree(ROOT / "content", root / "content")
+    else:
+        write_content(root / "content", CONTENT if files is None else files)
+    return root

@@ -1,0 +1,179 @@
+"""The live preview: problems in the content become the page while serving, and never stop the server."""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from scratch import make_project
+
+from generator.build import check
+from generator.errors import ContentError, ContentErrors
+from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths
+
+STEP_SECONDS = 15  # generous: the machine running the suite may be busy
+
+
+def test_error_html_escapes_every_part_of_a_problem():
+    error = ContentError("content/<b>.yml", 3, 7, "unknown field '<script>alert(1)</script>'",
+                         "did you mean '<img src=x onerror=alert(2)>'?")
+    html = error_html([error], "../index.html")
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "unknown field &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in html
+    assert "<code>content/&lt;b&gt;.yml:3:7</code>" in html
+    assert "<em>(did you mean &#39;&lt;img src=x onerror=alert(2)&gt;&#39;?)</em>" in html
+    assert "1 problem in 1 file" in html
+
+
+def test_error_html_groups_problems_under_their_file_in_order():
+    errors = [ContentError("content/a.yml", 1, 1, "first"), ContentError("content/a.yml", 2, 1, "second"),
+              ContentError("content/b.yml", 5, 3, "third")]
+    html = error_html(errors, "index.html")
+    sections = re.findall(r"<h2><code>(.*?)</code></h2>\n<ul>\n(.*?)</ul>", html, re.S)
+    assert [path for path, _ in sections] == ["content/a.yml", "content/b.yml"]
+    assert sections[0][1].count("<li>") == 2 and "third" in sections[1][1]
+    assert "3 problems in 2 files" in html
+
+
+def test_implied_paths_cover_home_indexes_and_every_briefing_folder(tmp_path):
+    (tmp_path / "briefings" / "trip").mkdir(parents=True)
+    (tmp_path / "briefings" / "visit").mkdir()
+    paths = implied_paths(tmp_path)
+    assert {"index.md", "people/index.md", "organizations/index.md", "sources/index.md"} <= paths
+    for briefing in ("trip", "visit"):
+        assert f"briefings/{briefing}/index.md" in paths
+        assert f"briefings/{briefing}/disputes.md" in paths
+
+
+def test_error_pages_link_home_relatively_and_only_home_is_in_the_nav():
+    errors = [ContentError("content/people.yml", 1, 1, "broken")]
+    pages = error_pages(errors, ["briefings/x/agenda.md", "people/ada.md"])
+    assert set(pages) == {"index.md", "briefings/x/agenda.md", "people/ada.md"}
+    assert '<a href="../../index.html">Home</a>' in pages["briefings/x/agenda.md"].html
+    assert [p.path for p in pages.values() if p.in_nav] == ["index.md"]
+    assert all(p.title == ERROR_TITLE for p in pages.values())
+
+
+def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_terminal(tmp_path):
+    project = make_project(tmp_path / "p")
+    terminal = io.StringIO()
+    preview = Preview(terminal)
+    good = {"index.md": None, "people/ada-lovelace.md": None, "briefings/paris-talks/agenda.md": None}
+    preview.shown(good)
+    (project / "content" / "people.yml").write_text("- id: [\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        check(project / "content")
+    pages = preview.problems(raised.value.errors, project / "content")
+    assert set(good) <= set(pages)
+    assert "briefings/paris-talks/memo.md" in pages  # implied by the folder, even if never shown
+    report = terminal.getvalue()
+    assert re.search(r"^  \S*content/people\.yml:\d+:\d+: ", report, re.M)
+    assert "problem" in report.splitlines()[-2]  # the count line of `briefing check`, then the notice
+
+
+def test_mkdocs_build_still_fails_on_content_errors_and_leaves_the_site_alone(tmp_path):
+    project = make_project(tmp_path / "p")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    (project / "content" / "people.yml").write_text("- id: ada\n  nmae: Ada\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "content/people.yml:2:3: unknown field 'nmae'" in result.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(url: str, predicate, server: subprocess.Popen, what: str) -> str:
+    """The page at `url` once `predicate(status, body)` holds; fails after STEP_SECONDS."""
+    deadline = time.monotonic() + STEP_SECONDS
+    status, body = 0, ""
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the server stopped (exit {server.returncode}) while waiting for {what}"
+        status, body = _get(url)
+        if predicate(status, body):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"no {what} within {STEP_SECONDS} s; last answer {status}: {body[:500]}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
+    project = make_project(tmp_path / "p")
+    briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from generator.cli import main; main()", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=log, stderr=subprocess.STDOUT)
+    page = f"http://127.0.0.1:{port}/briefings/paris-talks/disputes.html"
+    try:
+        _wait_for(page, lambda s, b: s == 200 and "Paris talks" in b, server, "first build")
+
+        briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: Paris talks",
+                                                                         "title: Geneva round"), encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
+        assert "Paris talks" not in body
+
+        disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
+        good = disputes.read_text(encoding="utf-8")
+        disputes.write_text(good.replace("  title: Tariffs", "  <script>x</script>: 1\n  title: Tariffs"),
+                            encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the error page")
+        assert "unknown field &#39;&lt;script&gt;x&lt;/script&gt;&#39;" in body
+        assert "<script>x</script>" not in body
+        assert re.search(r"<code>content/briefings/paris-talks/disputes\.yml:\d+:\d+</code>", body)
+        assert "livereload(" in body  # the reader's tab keeps polling, so the fix brings the site back
+        assert _get(f"http://127.0.0.1:{port}/index.html")[1].count(ERROR_TITLE) >= 1
+
+        disputes.write_text(good, encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the site back")
+        assert ERROR_TITLE not in body
+        assert server.poll() is None
+    finally:
+        _stop(server)
+        log.close()
+    terminal = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert re.search(r"^  content/briefings/paris-talks/disputes\.yml:\d+:\d+: unknown field '<script>x</script>'", terminal, re.M)
+    assert re.search(r"^1 problem in 1 file$", terminal, re.M), terminal
+    assert f"Serving on http://127.0.0.1:{port}/" in terminal
+
+
+def test_serve_defaults_to_the_loopback_address():
+    from generator.cli import serve
+
+    option = next(p for p in serve.params if p.name == "dev_addr")
+    assert option.default == "127.0.0.1:8000"
