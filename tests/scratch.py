@@ -64,14 +64,15 @@ def write_content(content: Path, files: dict[str, Any]) -> None:
 def make_project(root: Path, files: dict[str, Any] | None = None, *, copy_content: bool = False) -> Path:
     """A project in `root`: the repository's mkdocs.yml, templates and schema, and its content.
 
-    The content is the repository's own (`copy_content`) or the files given (CONTENT by default).
+    The content is the files given (CONTENT by default), or with `copy_content` the repository's
+    own example content (CONTENT while the repository has no briefing yet).
     """
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "schema", root / "schema")
     shutil.copytree(ROOT / "docs", root / "docs")
-    if copy_content:
+    if copy_content and any((ROOT / "content").glob("briefings/*/briefing.yml")):
         shutil.copytree(ROOT / "content", root / "content")
     else:
         write_content(root / "content", CONTENT if files is None else files)
