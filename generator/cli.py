@@ -71,6 +71,14 @@ def schema(out: Path, only_check: bool) -> None:
                + (f" ({len(stale)} updated)" if stale and not only_check else ""))
 
 
+def content_dir_of(config_file: Path) -> Path:
+    """The content folder that mkdocs.yml gives the briefing plugin."""
+    from mkdocs.config import load_config
+
+    plugin = load_config(str(config_file)).plugins["briefing"]
+    return config_file.resolve().parent / plugin.config.content_dir
+
+
 @main.command()
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("mkdocs.yml"), show_default=True)
@@ -85,7 +93,7 @@ def build(config_file: Path, site_dir: Path | None) -> None:
     from .publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    content_dir = config_file.parent / "content"
+    content_dir = content_dir_of(config_file)
     try:
         check_content(content_dir)
     except ContentErrors as exc:

@@ -74,6 +74,8 @@ class Content:
 
     root: Path
     documents: tuple[Document, ...]
+    unreadable: frozenset[tuple[str, str | None]] = frozenset()
+    """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind)
@@ -177,8 +179,9 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     """Parse one YAML text; return its Document, or the first error that stops parsing."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         pos = _line_col(text, exc.position)
@@ -196,7 +199,8 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know carries a mark
         return ContentError(path, 1, 1, str(exc))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     positions: dict[Path_, Position] = {(): Position(1, 1)}
     key_positions: dict[Path_, Position] = {}
     data = None
@@ -250,6 +254,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
     display_root = display_path(root)
     documents: list[Document] = []
     errors: list[ContentError] = []
+    unreadable: set[tuple[str, str | None]] = set()
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
         if file.is_dir() or any(part.startswith(".") for part in relative.parts):
@@ -268,12 +273,10 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
                                        hint or where))
             continue
         text = read_text(file, display)
-        if isinstance(text, ContentError):
-            errors.append(text)
-            continue
-        parsed = parse_yaml(text, display, kind, briefing)
+        parsed = text if isinstance(text, ContentError) else parse_yaml(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)
+            unreadable.add((kind, briefing))
         else:
             documents.append(parsed)
-    return Content(root, tuple(documents)), errors
+    return Content(root, tuple(documents), frozenset(unreadable)), errors

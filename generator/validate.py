@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -115,11 +115,18 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
 
 def _doc_of(model: type[BaseModel], name: str) -> str | None:
     info = model.model_fields.get(name)
-    return info.description.rstrip(".").lower() if info and info.description else None
+    if not (info and info.description):
+        return None
+    text = info.description.split("\n")[0].rstrip(".")
+    return text[0].lower() + text[1:]
 
 
-def _validate_document(doc: Document, errors: list[ContentError]) -> list[Located]:
-    """The records of one document that pass the schema; the others' problems go to `errors`."""
+def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
+    """The records of one document that pass the schema; the others' problems go to `errors`.
+
+    The valid ids of records that fail are added to `broken`, so that references to them are not
+    reported a second time as unknown.
+    """
     file_kind = KINDS[doc.kind]
     if file_kind.is_list:
         items = doc.data if doc.data is not None else []
@@ -142,6 +149,9 @@ def _validate_document(doc: Document, errors: list[ContentError]) -> list[Locate
             record = file_kind.model.model_validate(item)
         except ValidationError as exc:
             errors.extend(_schema_error(doc, at, file_kind.model, e) for e in exc.errors())
+            rid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(rid, str) and _ID_RE.match(rid):
+                broken.add(rid)
         else:
             located.append(Located(record, doc, at))
     return located
@@ -162,6 +172,22 @@ def _label(path: Path_) -> str:
     return name
 
 
+class _Unknowable(dict):
+    """The ids of a file that could not be read: any reference to it may be right."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+def _namespace(records: dict[str, Located], kind: str, briefing: str | None, content: Content) -> dict:
+    return _Unknowable(records) if (kind, briefing) in content.unreadable else records
+
+
+def _merge(*namespaces: dict) -> dict:
+    merged = {k: v for names in namespaces for k, v in names.items()}
+    return _Unknowable(merged) if any(isinstance(n, _Unknowable) for n in namespaces) else merged
+
+
 def _unique(records: list[Located], what: str, errors: list[ContentError]) -> dict[str, Located]:
     seen: dict[str, Located] = {}
     for item in records:
@@ -176,10 +202,11 @@ def _unique(records: list[Located], what: str, errors: list[ContentError]) -> di
     return seen
 
 
-def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], errors: list[ContentError]) -> None:
+def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], broken: set[str],
+                errors: list[ContentError]) -> None:
     for path, kind, target in iter_refs(item.record):
         names = namespaces[kind]
-        if target not in names:
+        if target not in names and target not in broken:
             errors.append(item.error(path, f"{_label(path)} '{target}' is not a known {_NOUNS[kind]}",
                                      did_you_mean(target, names)))
 
@@ -225,26 +252,29 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     """Check every record and every reference; the Dataset only when there is no error."""
     errors: list[ContentError] = []
     by_kind: dict[tuple[str, str | None], list[Located]] = {}
+    broken: set[str] = set()
     for doc in content.documents:
-        by_kind.setdefault((doc.kind, doc.briefing), []).extend(_validate_document(doc, errors))
+        by_kind.setdefault((doc.kind, doc.briefing), []).extend(_validate_document(doc, errors, broken))
 
     sources = _unique(by_kind.get(("source", None), []), "source", errors)
     people = _unique(by_kind.get(("person", None), []), "person", errors)
     organizations = _unique(by_kind.get(("organization", None), []), "organisation", errors)
     _unique(list(people.values()) + list(organizations.values()), "person or organisation", errors)
-    shared = {"source": sources, "person": people, "organization": organizations,
-              "actor": {**people, **organizations}}
+    shared = {"source": _namespace(sources, "source", None, content),
+              "person": _namespace(people, "person", None, content),
+              "organization": _namespace(organizations, "organization", None, content)}
+    shared["actor"] = _merge(shared["person"], shared["organization"])
     for item in sources.values():
         _check_paragraph_numbers(item, errors)
     for item in [*people.values(), *organizations.values()]:
-        _check_refs(item, shared, errors)
+        _check_refs(item, shared, broken, errors)
         _check_citations(item, sources, errors)
 
     briefing_ids = sorted({b for (_, b) in by_kind if b is not None}
                           | {d.briefing for d in content.documents if d.briefing})
     bundles = []
     for bid in briefing_ids:
-        bundle = _validate_briefing(bid, content, by_kind, shared, sources, errors)
+        bundle = _validate_briefing(bid, content, by_kind, shared, sources, broken, errors)
         if bundle is not None:
             bundles.append(bundle)
     if errors:
@@ -258,7 +288,8 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     ), errors
 
 
-def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, errors) -> BriefingBundle | None:
+def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, broken,
+                       errors) -> BriefingBundle | None:
     docs = [d for d in content.documents if d.briefing == bid]
     header = by_kind.get(("briefing", bid), [])
     if not _ID_RE.match(bid):
@@ -271,10 +302,10 @@ def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, err
                                    "every briefing folder needs one; see `briefing new briefing`"))
     local = {kind: _unique(by_kind.get((kind, bid), []), kind, errors)
              for kind in ("agenda", "dispute", "agreement", "statement", "context")}
-    namespaces = {**shared, "agenda": local["agenda"], "dispute": local["dispute"],
-                  "agreement": local["agreement"], "issue": {**local["dispute"], **local["agreement"]}}
+    scoped = {kind: _namespace(local[kind], kind, bid, content) for kind in ("agenda", "dispute", "agreement")}
+    namespaces = {**shared, **scoped, "issue": _merge(scoped["dispute"], scoped["agreement"])}
     for item in header + [i for records in local.values() for i in records.values()]:
-        _check_refs(item, namespaces, errors)
+        _check_refs(item, namespaces, broken, errors)
         _check_citations(item, sources, errors)
     if not header:
         return None

@@ -1,0 +1,250 @@
+"""The example briefing in content/: its shape, its citations, and how its records render."""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.build import Built, build
+from generator.model import iter_citations, iter_records
+from generator.render import Site
+from generator.schema import Citation
+
+ROOT = Path(__file__).resolve().parent.parent
+BRIEFING = "raimondo-china-2023"
+ARTICLE = "raimondo-beijing-visit-article"
+
+# Length in characters of the source article's title, standfirst and nine body paragraphs, with
+# runs of whitespace counted as one space and the page's trailing "Leave a Reply" left out.
+# Counted once from the article; the project does not ship or read the article itself.
+ARTICLE_CHARS = 3815
+
+PEOPLE = {
+    "gina-raimondo", "wang-wentao", "he-lifeng", "hu-heping", "li-qiang", "joe-biden",
+    "janet-yellen", "antony-blinken", "xi-jinping", "john-kerry",
+}
+ORGANIZATIONS = {
+    "us-government", "china-government", "us-commerce-department", "mofcom",
+    "china-ministry-of-culture-and-tourism", "us-treasury", "us-state-department",
+}
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    return build(ROOT / "content", ROOT / "templates" / "pages")
+
+
+@pytest.fixture(scope="module")
+def bundle(built):
+    (found,) = [b for b in built.data.briefings if b.id == BRIEFING]
+    return found
+
+
+def _all_records(built):
+    """(label, record) for every top-level record of the dataset."""
+    for kind, records in (("source", built.data.sources), ("person", built.data.people),
+                          ("organization", built.data.organizations)):
+        for rid, record in records.items():
+            yield f"{kind} {rid}", record
+    for b in built.data.briefings:
+        for kind, record in b.records():
+            yield f"{b.id} {kind} {getattr(record, 'id', '')}".rstrip(), record
+
+
+class _Sections(HTMLParser):
+    """The inner HTML text and link targets of the element with each id of interest."""
+
+    def __init__(self, ids: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.ids = ids
+        self.text: dict[str, list[str]] = {}
+        self.hrefs: dict[str, list[str]] = {}
+        self.all_ids: set[str] = set()
+        self._open: list[tuple[str, int]] = []  # (id, depth at which its element opened)
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.all_ids.add(attrs["id"])
+        if tag in ("br", "img", "meta", "link", "input", "hr", "wbr", "source"):
+            if "href" in attrs:
+                self._add_href(attrs["href"])
+            return
+        self._depth += 1
+        if attrs.get("id") in self.ids:
+            self._open.append((attrs["id"], self._depth))
+            self.text.setdefault(attrs["id"], [])
+            self.hrefs.setdefault(attrs["id"], [])
+        if "href" in attrs:
+            self._add_href(attrs["href"])
+
+    def handle_endtag(self, tag):
+        while self._open and self._open[-1][1] >= self._depth:
+            self._open.pop()
+        self._depth -= 1
+
+    def handle_data(self, data):
+        for rid, _ in self._open:
+            self.text[rid].append(data)
+
+    def _add_href(self, href):
+        for rid, _ in self._open:
+            self.hrefs[rid].append(href)
+
+
+def _footnote_targets(html: str, note_ids: set[str]) -> dict[str, list[str]]:
+    parser = _Sections(note_ids)
+    parser.feed(html)
+    return parser.hrefs
+
+
+def _check_rendered(built, page_kind: str, prefix: str, records, label) -> None:
+    page = built.pages[Site.page_path(page_kind, briefing=BRIEFING)]
+    ids = {f"{prefix}-{r.id}" for r in records}
+    parser = _Sections(ids)
+    parser.feed(page.html)
+    for record in records:
+        element_id = f"{prefix}-{record.id}"
+        assert element_id in parser.text, f"{page.path} has no element id={element_id!r}"
+        text = " ".join("".join(parser.text[element_id]).split())
+        assert label(record) in text, f"{element_id} does not show {label(record)!r}"
+        notes = [h[1:] for h in parser.hrefs[element_id] if h.startswith("#note-")]
+        assert notes, f"{element_id} has no citation mark linking to a footnote"
+        assert set(notes) <= parser.all_ids, f"{element_id} links to a missing footnote"
+        cited = {f"sources/{c.source}.html" for c in record.sources}
+        targets = _footnote_targets(page.html, set(notes))
+        base = posixpath.dirname(Site.output_path(page.path))
+        linked = {posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+                  for hrefs in targets.values() for href in hrefs}
+        assert cited & linked, f"the footnotes of {element_id} do not link to its sources {cited}"
+
+
+def test_every_person_the_article_names_is_a_record(built):
+    assert set(built.data.people) == PEOPLE
+
+
+def test_chinese_officials_have_their_chinese_names(built):
+    names = {pid: p.name_zh for pid, p in built.data.people.items() if p.country == "CN"}
+    assert names == {"wang-wentao": "王文涛", "he-lifeng": "何立峰", "hu-heping": "胡和平",
+                     "li-qiang": "李强", "xi-jinping": "习近平"}
+
+
+def test_the_organisations_involved_are_records(built):
+    assert set(built.data.organizations) == ORGANIZATIONS
+
+
+def test_agenda_follows_the_article_day_by_day(bundle):
+    agenda = [(a.day, a.id, a.status) for a in bundle.agenda]
+    assert agenda == [
+        ("Monday", "raimondo-wang-meeting", "happened"),
+        ("Tuesday", "export-control-exchange-first-meeting", "planned"),
+        ("Tuesday", "meeting-he-lifeng", "planned"),
+        ("Tuesday", "meeting-hu-heping", "planned"),
+        ("Tuesday", "courtesy-call-li-qiang", "planned"),
+        ("Tuesday", "shanghai-leg", "planned"),
+        ("Wednesday", "departure", "planned"),
+    ]
+
+
+def test_calendar_dates_come_only_from_the_readout_and_the_announcement(bundle, built):
+    dated = {a.id: a.date for a in bundle.agenda if a.date}
+    assert dated == {"raimondo-wang-meeting": "2023-08-28",
+                     "export-control-exchange-first-meeting": "2023-08-29"}
+    for item in bundle.agenda:
+        if item.date:
+            assert any(c.source == "commerce-readout-2023-08-28" for c in item.sources), item.id
+    b = bundle.briefing
+    assert (b.start, b.end) == ("2023-08-27", "2023-08-30")
+    assert any(c.source == "mofcom-visit-announcement" for c in b.sources)
+
+
+def test_five_disputes_one_per_listed_concern_each_with_washingtons_defence(bundle):
+    assert [d.category for d in bundle.disputes] == [
+        "tariffs", "semiconductors", "investment", "subsidies", "sanctions"]
+    for dispute in bundle.disputes:
+        assert dispute.response is not None and dispute.response.by == ["us-government"], dispute.id
+        assert {"wang-wentao", "mofcom"} <= set(dispute.raised_by), dispute.id
+
+
+def test_agreements_and_their_next_steps(bundle):
+    assert [a.id for a in bundle.agreements] == [
+        "commercial-issues-working-group", "export-control-information-exchange",
+        "trade-secrets-technical-discussions", "secretary-minister-communication"]
+    for agreement in bundle.agreements:
+        assert agreement.next_steps, f"agreement {agreement.id} has no next step"
+
+
+def test_reuters_quote_and_article_paraphrase_are_both_kept(bundle):
+    by_id = {s.id: s for s in bundle.statements}
+    quote = by_id["raimondo-national-security-reuters"]
+    paraphrase = by_id["raimondo-national-security"]
+    assert quote.kind == "quote" and [c.source for c in quote.sources] == ["reuters-2023-08-28"]
+    assert paraphrase.kind == "paraphrase" and [c.source for c in paraphrase.sources] == [ARTICLE]
+    assert len(bundle.statements) == 8
+    assert len(bundle.context) == 6
+
+
+def test_article_quotes_in_statements_are_exact_excerpts_of_their_citations(bundle):
+    for statement in bundle.statements:
+        if statement.kind == "quote":
+            assert any(c.quote and statement.text in c.quote for c in statement.sources), statement.id
+
+
+def test_every_record_cites_a_source_that_resolves(built):
+    sources = built.data.sources
+    checked = 0
+    for label, record in _all_records(built):
+        for _, sub in iter_records(record):
+            if "sources" in type(sub).model_fields:
+                assert sub.sources, f"{label}: a nested record without citations"
+        if label.startswith("source "):
+            continue
+        citations = list(iter_citations(record))
+        assert citations, f"{label} has no citation"
+        for citation in citations:
+            assert citation.source in sources, f"{label} cites unknown source {citation.source}"
+            if citation.para is not None:
+                assert citation.para <= len(sources[citation.source].paragraphs), label
+        checked += 1
+    assert checked == 10 + 7 + 1 + 7 + 5 + 4 + 8 + 6
+
+
+def test_every_dispute_renders_with_its_citations(built, bundle):
+    _check_rendered(built, "disputes", "dispute", bundle.disputes, lambda d: d.title)
+
+
+def test_every_agenda_item_renders_with_its_citations(built, bundle):
+    _check_rendered(built, "agenda", "agenda", bundle.agenda, lambda a: a.title)
+
+
+def _citations(built) -> list[Citation]:
+    return [c for _, record in _all_records(built) for c in iter_citations(record)]
+
+
+def test_no_source_quote_is_longer_than_200_characters(built):
+    quotes = [c.quote for c in _citations(built) if c.quote]
+    assert quotes
+    assert max(len(q) for q in quotes) <= 200
+
+
+def test_the_site_quotes_only_a_small_part_of_the_article(built, bundle):
+    quoted = {" ".join(c.quote.split()) for c in _citations(built) if c.source == ARTICLE and c.quote}
+    quoted |= {" ".join(s.text.split()) for s in bundle.statements
+               if s.kind == "quote" and any(c.source == ARTICLE for c in s.sources)}
+    # An excerpt that lies inside a longer one republishes nothing more.
+    total = sum(len(q) for q in quoted if not any(q in other for other in quoted - {q}))
+    assert 0 < total < 0.25 * ARTICLE_CHARS, f"{total} of {ARTICLE_CHARS} characters quoted"
+
+
+def test_every_content_file_names_its_schema_for_editors():
+    for path in sorted((ROOT / "content").rglob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        prefix = "# yaml-language-server: $schema="
+        assert first.startswith(prefix), f"{path.name} does not start with the schema line"
+        schema = (path.parent / first.removeprefix(prefix)).resolve()
+        assert schema == ROOT / "schema" / (path.stem + ".schema.json"), f"{path} points at {schema}"
+        assert schema.is_file(), f"{path} points at a missing schema {schema}"

@@ -1,0 +1,113 @@
+"""The YAML loader: positions, refusals, YAML 1.1 surprises, and no traceback for any input."""
+
+from __future__ import annotations
+
+import string
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import check
+from generator.errors import ContentError, ContentErrors
+from generator.load import MAX_DEPTH, Position, load_content, parse_yaml
+from generator.validate import validate_content
+
+
+def parse(text: str):
+    return parse_yaml(text, "content/people.yml", "person")
+
+
+def test_positions_of_values_and_keys():
+    doc = parse("- id: a\n  roles:\n    - title: x\n")
+    assert doc.data == [{"id": "a", "roles": [{"title": "x"}]}]
+    assert doc.positions[(0, "roles", 0, "title")] == Position(3, 14)
+    assert doc.key_positions[(0, "roles", 0, "title")] == Position(3, 7)
+    # A path below a scalar falls back to the nearest value that exists.
+    assert doc.position((0, "roles", 0, "title", "deeper")) == Position(3, 14)
+
+
+def test_plain_scalars_are_text_unless_plainly_something_else():
+    doc = parse("a: no\nb: on\nc: 0755\nd: 2023-08-28\ne: 10:30\nf: true\ng: ~\nh: 12\ni: 1.5\nj: 'true'\n")
+    assert doc.data == {"a": "no", "b": "on", "c": "0755", "d": "2023-08-28", "e": "10:30",
+                        "f": True, "g": None, "h": 12, "i": 1.5, "j": "true"}
+
+
+def test_explicit_tags_are_refused():
+    error = parse("a: !!python/object:os.system x\n")
+    assert str(error) == ("content/people.yml:1:4: the tag 'tag:yaml.org,2002:python/object:os.system' "
+                          "is not supported (remove the tag)")
+
+
+def test_deep_nesting_is_an_error_not_a_recursion_error():
+    error = parse("[" * 1000 + "]" * 1000)
+    assert isinstance(error, ContentError)
+    assert error.message == f"nesting deeper than {MAX_DEPTH} levels"
+    assert (error.line, error.column) == (1, MAX_DEPTH + 1)
+
+
+def test_control_character_is_reported_at_its_place():
+    error = parse("- id: a\n  name: x\x07y\n")
+    assert str(error) == "content/people.yml:2:10: character U+0007 is not allowed in YAML (remove control characters)"
+
+
+def test_bom_is_accepted():
+    assert parse("\ufeff- id: a\n").data == [{"id": "a"}]
+
+
+def test_unreadable_files_are_reported_with_their_place(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "people.yml").write_bytes(b"- id: a\n  name: caf\xe9\n")
+    (root / "sources.yml").write_bytes(b"x" * 1_000_001)
+    (root / "notes.txt").write_text("hi")
+    content, errors = load_content(root)
+    assert content.documents == ()
+    assert [str(e) for e in sorted(errors)] == [
+        "content/notes.txt:1:1: unexpected file in the content folder "
+        "(content files are .yml; move other files elsewhere)",
+        "content/people.yml:2:12: file is not valid UTF-8 (save the file as UTF-8)",
+        "content/sources.yml:1:1: file is 1,000,001 bytes, larger than the limit of 1,000,000 "
+        "(split the records across briefings or shorten them)",
+    ]
+    assert content.unreadable == {("person", None), ("source", None)}
+
+
+def test_an_empty_list_file_holds_no_records(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "people.yml").write_text("")
+    content, errors = load_content(tmp_path / "content")
+    data, more = validate_content(content)
+    assert errors == more == []
+    assert dict(data.people) == {}
+
+
+# Arbitrary YAML documents: whatever an editor types, the loader and validator answer with
+# ContentErrors or a dataset, never an exception.
+_scalars = st.one_of(st.text(string.printable, max_size=12),
+                     st.text(st.characters(blacklist_categories=("Cs",)), max_size=6), st.integers(), st.booleans(), st.none(),
+                     st.sampled_from(["no", "on", "0755", "2023-08-28", "wang-wentao", "article", "Monday"]))
+_keys = st.sampled_from(["id", "name", "roles", "title", "sources", "source", "para", "organization",
+                         "kind", "country", "x", "summary", "day", "date"])
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                         st.dictionaries(_keys, inner, max_size=5)),
+                       max_leaves=20)
+_files = st.sampled_from(["people.yml", "sources.yml", "organizations.yml", "briefings/b/briefing.yml",
+                          "briefings/b/agenda.yml", "briefings/b/disputes.yml", "briefings/b/statements.yml"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.dictionaries(_files, _values, min_size=1, max_size=4), garble=st.booleans())
+def test_no_document_makes_a_traceback(tmp_path_factory, files, garble):
+    root = tmp_path_factory.mktemp("content")
+    for name, value in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(value, allow_unicode=True)
+        target.write_text(text[: len(text) // 2] if garble else text, encoding="utf-8")
+    try:
+        check(root)
+    except ContentErrors as exc:
+        assert exc.errors and all(e.line >= 1 and e.column >= 1 and e.message for e in exc.errors)

@@ -1,0 +1,239 @@
+"""One test per kind of content error, each asserting the whole `path:line:col: message` line."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.build import check
+from generator.errors import ContentErrors
+
+PEOPLE_HEAD = """\
+- id: wang-wentao
+  name: Wang Wentao
+  roles:
+    - title: Commerce Minister
+      organization: mofcom
+      sources: [{source: article, para: 1}]
+  sources: [{source: article, para: 1}]
+"""
+
+
+def problems(content, files) -> list[str]:
+    root = content(files)
+    with pytest.raises(ContentErrors) as caught:
+        check(root)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_minimal_content_is_valid(content):
+    data = check(content())
+    assert list(data.people) == ["wang-wentao"]
+    assert [b.id for b in data.briefings] == ["visit"]
+
+
+def test_yaml_syntax_error(content):
+    assert problems(content, {"people.yml": "- id: x\n  name: [unclosed\n"}) == [
+        "content/people.yml:3:1: expected ',' or ']', but got '<stream end>' "
+        "(check the indentation and quoting)"
+    ]
+
+
+def test_duplicate_key(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao\n", "  name: Wang Wentao\n  name: Wang\n")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:3:3: duplicate key 'name' (it is already set at line 2; keep one)"
+    ]
+
+
+def test_alias(content):
+    text = PEOPLE_HEAD.replace("  sources: [{source: article, para: 1}]\n", "  sources: *s\n")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:6:16: aliases (*name) are not supported; write the value out"
+    ]
+
+
+def test_anchor(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: &n Wang Wentao")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:2:9: anchors (&name) are not supported; write each value out"
+    ]
+
+
+def test_wrong_type(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: 1984")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:2:9: 'name' should be text, not the number 1984 (put the value in quotes)"
+    ]
+
+
+def test_missing_field(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao\n", "")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:1:3: missing field 'name' (the name as the sources write it in English)"
+    ]
+
+
+def test_unknown_field(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: Wang Wentao\n  nmae_zh: 王文涛")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:3:3: unknown field 'nmae_zh' (did you mean 'name_zh'?)"
+    ]
+
+
+def test_bad_id(content):
+    text = PEOPLE_HEAD.replace("- id: wang-wentao", "- id: Wang_Wentao")
+    assert problems(content, {"people.yml": text}) == [
+        "content/briefings/visit/agenda.yml:9:5: participant 'wang-wentao' is not a known person",
+        "content/people.yml:1:7: 'Wang_Wentao' is not a valid id "
+        "(use lowercase letters, digits and single hyphens, like 'wang-wentao')",
+    ]
+
+
+def test_duplicate_id(content):
+    text = PEOPLE_HEAD + PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: Someone else")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:8:7: duplicate person id 'wang-wentao' (first used at content/people.yml:1:7)"
+    ]
+
+
+def test_id_shared_by_person_and_organisation(content):
+    text = PEOPLE_HEAD + PEOPLE_HEAD.replace("- id: wang-wentao", "- id: mofcom")
+    assert problems(content, {"people.yml": text}) == [
+        "content/organizations.yml:1:7: duplicate person or organisation id 'mofcom' "
+        "(first used at content/people.yml:8:7)"
+    ]
+
+
+def test_dangling_reference(content):
+    text = """\
+- id: meeting
+  title: Meeting
+  day: Monday
+  city: Beijing
+  kind: meeting
+  status: happened
+  participants: [wang-wentau]
+  summary: They met.
+  sources: [{source: article, para: 1}]
+"""
+    assert problems(content, {"briefings/visit/agenda.yml": text}) == [
+        "content/briefings/visit/agenda.yml:7:18: participant 'wang-wentau' is not a known person "
+        "(did you mean 'wang-wentao'?)"
+    ]
+
+
+def test_bad_citation_source(content):
+    text = PEOPLE_HEAD.replace("  sources: [{source: article, para: 1}]\n", "  sources: [{source: artcle}]\n")
+    text = text.replace("      sources: [{source: artcle}]", "      sources: [{source: article, para: 1}]")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:7:22: source 'artcle' is not a known source (did you mean 'article'?)"
+    ]
+
+
+def test_bad_citation_paragraph(content):
+    text = PEOPLE_HEAD.replace("  sources: [{source: article, para: 1}]\n", "  sources: [{source: article, para: 7}]\n")
+    text = text.replace("      sources: [{source: article, para: 7}]", "      sources: [{source: article, para: 1}]")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:7:37: source 'article' has no paragraph 7 (it has paragraphs 1 to 2)"
+    ]
+
+
+def test_impossible_date(content):
+    text = """\
+title: A visit
+places: [{city: Beijing, country: CN}]
+status: concluded
+updated: 2023-02-30
+summary: A minister met a secretary.
+sources: [{source: article}]
+"""
+    assert problems(content, {"briefings/visit/briefing.yml": text}) == [
+        "content/briefings/visit/briefing.yml:4:10: '2023-02-30' is not a real date"
+    ]
+
+
+def test_agenda_date_outside_briefing_and_on_wrong_weekday(content):
+    text = """\
+- id: meeting
+  title: Meeting
+  day: Monday
+  date: 2023-09-02
+  city: Beijing
+  kind: meeting
+  status: happened
+  summary: They met.
+  sources: [{source: article, para: 1}]
+"""
+    assert problems(content, {"briefings/visit/agenda.yml": text}) == [
+        "content/briefings/visit/agenda.yml:4:9: 2023-09-02 is a Saturday, not a Monday "
+        "(correct the date or the day)",
+        "content/briefings/visit/agenda.yml:4:9: 2023-09-02 lies outside the briefing's dates "
+        "2023-08-27 to 2023-08-30",
+    ]
+
+
+def test_yaml_11_values_stay_text_or_are_reported(content):
+    # `no` and `0755` are text here, not a boolean and an octal; a bare date stays its text.
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: no\n  name_zh: 0755")
+    data = check(content({"people.yml": text}))
+    assert data.people["wang-wentao"].name == "no"
+    assert data.people["wang-wentao"].name_zh == "0755"
+    assert data.briefings[0].briefing.updated == "2023-08-30"
+    # `true` is a boolean where text is wanted: reported, with the fix.
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: true")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:2:9: 'name' should be text, not the boolean true (put the value in quotes)"
+    ]
+
+
+def test_unknown_enum_value(content):
+    text = """\
+- id: mofcom
+  name: Ministry of Commerce
+  kind: ministy
+  sources: [{source: article}]
+"""
+    assert problems(content, {"organizations.yml": text}) == [
+        "content/organizations.yml:3:9: 'kind' cannot be 'ministy' (did you mean 'ministry'?)"
+    ]
+
+
+def test_unexpected_file(content):
+    assert problems(content, {"briefings/visit/dispute.yml": "[]\n"}) == [
+        "content/briefings/visit/dispute.yml:1:1: unexpected file 'dispute.yml' (did you mean 'disputes.yml'?)"
+    ]
+
+
+def test_three_mistakes_in_one_file_give_three_lines(content):
+    text = """\
+- id: wang-wentao
+  name: Wang Wentao
+  country: China
+  roles:
+    - title: Commerce Minister
+      organisation: mofcom
+      sources: [{source: article, para: 1}]
+  sources: [{source: article, para: 1}]
+- id: he-lifeng
+  name: He Lifeng
+  roles:
+    - title: Vice Premier
+      sources: [{source: article, para: 1}]
+  sources: [{source: article, para: 3}]
+"""
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:3:12: 'China' is not a country code (use the two-letter ISO code, like 'US' or 'CN')",
+        "content/people.yml:6:7: unknown field 'organisation' (did you mean 'organization'?)",
+        "content/people.yml:14:37: source 'article' has no paragraph 3 (it has paragraphs 1 to 2)",
+    ]
+
+
+def test_problems_in_several_files_are_all_reported_sorted(content):
+    people = PEOPLE_HEAD.replace("  name: Wang Wentao", "  name: 12")
+    orgs = "- id: mofcom\n  name: Ministry of Commerce\n  kind: ministry\n  sources: []\n"
+    lines = problems(content, {"people.yml": people, "organizations.yml": orgs})
+    assert lines == sorted(lines)
+    assert lines == [
+        "content/organizations.yml:4:12: 'sources' needs at least 1 entry",
+        "content/people.yml:2:9: 'name' should be text, not the number 12 (put the value in quotes)",
+    ]
