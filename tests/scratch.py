@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
+from conftest import ROOT, write_content
 
-ROOT = Path(__file__).resolve().parent.parent
 
-CITE = [{"source": "report", "para": 1}]
+def _cite(para: int | None = 1) -> list[dict[str, Any]]:
+    return [{"source": "report", "para": para} if para else {"source": "report"}]
+
 
 # A small, valid content tree: one source, two people, one organisation, one briefing.
 CONTENT: dict[str, Any] = {
@@ -21,44 +22,29 @@ CONTENT: dict[str, Any] = {
     }],
     "organizations.yml": [{
         "id": "ministry", "name": "Ministry of Trade", "kind": "ministry", "country": "FR",
-        "sources": CITE,
+        "sources": _cite(),
     }],
     "people.yml": [
         {"id": "ada-lovelace", "name": "Ada Lovelace", "country": "GB",
-         "roles": [{"title": "Envoy", "sources": CITE}], "sources": CITE},
+         "roles": [{"title": "Envoy", "sources": _cite()}], "sources": _cite()},
         {"id": "blaise-pascal", "name": "Blaise Pascal", "country": "FR",
-         "roles": [{"title": "Minister", "organization": "ministry", "sources": CITE}], "sources": CITE},
+         "roles": [{"title": "Minister", "organization": "ministry", "sources": _cite()}], "sources": _cite()},
     ],
     "briefings/paris-talks/briefing.yml": {
         "title": "Paris talks", "places": [{"city": "Paris", "country": "FR"}], "status": "concluded",
         "updated": "2024-03-02", "principals": ["ada-lovelace"], "summary": "Two envoys met.",
-        "sources": CITE,
+        "sources": _cite(),
     },
     "briefings/paris-talks/agenda.yml": [{
         "id": "meeting", "title": "First meeting", "day": "Friday", "city": "Paris", "kind": "meeting",
         "status": "happened", "participants": ["ada-lovelace", "blaise-pascal"],
-        "summary": "They met.", "sources": [{"source": "report", "para": 2}],
+        "summary": "They met.", "sources": _cite(2),
     }],
     "briefings/paris-talks/disputes.yml": [{
         "id": "tariffs", "title": "Tariffs on cheese", "category": "tariffs", "raised_by": ["ministry"],
-        "description": "The ministry objected.", "status": "raised", "sources": CITE,
+        "description": "The ministry objected.", "status": "raised", "sources": _cite(),
     }],
 }
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes a value shared by two records out twice: the content loader refuses aliases."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def write_content(content: Path, files: dict[str, Any]) -> None:
-    """Write each value as YAML to its path under `content`."""
-    for name, value in files.items():
-        target = content / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def make_project(root: Path, files: dict[str, Any] | None = None, *, copy_content: bool = False) -> Path:
