@@ -155,9 +155,10 @@ def _scaffold_failed(exc: Exception) -> click.ClickException:
 def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug: str) -> None:
     """Create content/briefings/SLUG/ with briefing.yml, agenda.yml, disputes.yml, agreements.yml,
     statements.yml and context.yml."""
-    from .scaffold import ScaffoldError, new_briefing as scaffold, subject_for
+    from .scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
 
     try:
+        check_id(slug, "briefing")
         subject = subject_for(content_dir, source=source, actor=actor, today=dt.date.today(), need_actor=True)
         files = scaffold(content_dir, slug, subject)
     except ScaffoldError as exc:
@@ -173,9 +174,11 @@ def _new_record(kind: str, command: str):
     @CONTENT
     @click.argument("record_id", metavar="ID")
     def create(content_dir: Path, record_id: str, source: str | None = None) -> None:
-        from .scaffold import ScaffoldError, Subject, append_record, subject_for
+        from .scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
 
         try:
+            check_id(record_id, NOUNS[kind])
+            # A new source cites nothing: its scaffold needs no other record.
             subject = (Subject(record_id, today=dt.date.today()) if kind == "source" else
                        subject_for(content_dir, source=source, actor=None, today=dt.date.today(),
                                    need_actor=False))

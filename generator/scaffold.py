@@ -21,7 +21,7 @@ from typing import Any, Iterator, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import ContentError
-from .load import BRIEFINGS_DIR, parse_yaml, read_text
+from .load import BRIEFING_FILES, BRIEFINGS_DIR, Document, parse_yaml, read_text
 from .reference import description, field_words
 from .schema import KINDS, Id
 
@@ -320,7 +320,8 @@ def append_record(content: Path, kind: str, rid: str, subject: Subject) -> Path:
         existing = shared.text if shared.records else _drop_empty_list(shared.text)
         text = existing.rstrip("\n") + "\n\n" + "\n".join(record) + "\n"
     parsed = parse_yaml(text, shared.display, kind)
-    if isinstance(parsed, ContentError) or not isinstance(parsed.data, list) or parsed.data[-1]["id"] != rid:
+    appended = parsed.data[-1] if isinstance(parsed, Document) and isinstance(parsed.data, list) else None
+    if not isinstance(appended, dict) or appended.get("id") != rid:
         raise ScaffoldError(f"cannot append to {shared.display}: write its records as a block list "
                             "(each starting with '- ') and try again")
     content.mkdir(parents=True, exist_ok=True)
@@ -333,13 +334,10 @@ def _drop_empty_list(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip() != "[]") + "\n"
 
 
-BRIEFING_FILES = ("briefing", "agenda", "dispute", "agreement", "statement", "context")
-
-
 def briefing_files(content: Path, slug: str, subject: Subject) -> Iterator[tuple[Path, str]]:
     """(path, text) of each file of a new briefing folder."""
     folder = content / BRIEFINGS_DIR / slug
-    for kind in BRIEFING_FILES:
+    for kind in BRIEFING_FILES.values():
         file = folder / KINDS[kind].filename
         lines = file_header(file, kind, content.parent) + render_record(kind, None, subject)
         yield file, "\n".join(lines) + "\n"
