@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from jinja2 import TemplateError
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -15,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .build import Built, build
 from .errors import ContentErrors, format_plain
 from .render import Page
-from .serve import Preview
+from .serve import Preview, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
@@ -44,14 +45,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_pre_build(self, *, config) -> None:
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone,
         # except while serving, where the problems become the pages (see serve.py).
-        content_dir = self._dir(config, "content_dir")
+        content_dir, templates_dir = self._dir(config, "content_dir"), self._dir(config, "templates_dir")
         self.built = None
         try:
-            built = build(content_dir, self._dir(config, "templates_dir"))
+            built = build(content_dir, templates_dir)
         except ContentErrors as exc:
             if self.preview is None:
                 raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
             self.pages = self.preview.problems(exc.errors, content_dir)
+            return
+        except TemplateError as exc:
+            if self.preview is None:
+                raise
+            self.pages = self.preview.problems([template_problem(exc, templates_dir)], content_dir)
             return
         self.built = built
         self.pages = self.preview.shown(built.pages) if self.preview else built.pages

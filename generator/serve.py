@@ -1,25 +1,28 @@
-"""Previewing through mistakes: while `mkdocs serve` runs, content problems become the page.
+"""Previewing through mistakes: while `mkdocs serve` runs, problems become the page.
 
 A plugin that raises stops MkDocs' build; its dev server then keeps the last good pages and the
 browser shows no sign of trouble. While serving, the plugin instead asks `Preview` for error pages:
 the report of `briefing check` goes to the terminal, and every page the reader may have open
 (each page of the last good build, and each page the content folder implies) becomes a page that
 lists the problems. The build finishes, live reload carries the open tab to the problems, and the
-next good save carries it back to the site.
+next good save carries it back to the site. A mistake in a page template is shown the same way,
+at its template's line.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping, TextIO
 
+import jinja2
 from markupsafe import Markup
 
 from .errors import ContentError, count_problems, format_grouped
-from .load import BRIEFINGS_DIR
-from .render import BRIEFING_PARTS, Page, Site
+from .load import BRIEFINGS_DIR, display_path
+from .render import BRIEFING_PARTS, Page, Site, make_environment
 
 ERROR_TITLE = "Content problems"
 
@@ -40,6 +43,23 @@ def error_html(errors: list[ContentError], home: str) -> str:
     parts.append(Markup('<p><a href="{}">Home</a> (also shows the problems until they are fixed)</p>'
                         ).format(home))
     return "\n".join(parts) + "\n"
+
+
+def template_problem(exc: jinja2.TemplateError, templates_dir: Path) -> ContentError:
+    """A mistake in a page template as a problem at its template's line, for the same report."""
+    where: tuple[str, int] = (str(templates_dir), 1)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    else:
+        # A template's compiled code runs under the template's file name; its Python line maps
+        # back to the template's own line.
+        root = templates_dir.resolve()
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(root)]
+        if frames:
+            name = Path(frames[-1].filename).resolve().relative_to(root).as_posix()
+            template = make_environment(templates_dir).get_template(name)
+            where = (frames[-1].filename, template.get_corresponding_lineno(frames[-1].lineno or 1))
+    return ContentError(display_path(Path(where[0])), where[1], 1, f"template error: {exc.message or exc}")
 
 
 def implied_paths(content_dir: Path) -> set[str]:

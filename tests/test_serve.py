@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import socket
@@ -11,13 +12,16 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
+import jinja2
 import pytest
 from scratch import make_project
 
 from generator.build import check
 from generator.errors import ContentError, ContentErrors
-from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths
+from generator.build import build
+from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths, template_problem
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
 
@@ -79,6 +83,25 @@ def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_t
     assert "problem" in report.splitlines()[-2]  # the count line of `briefing check`, then the notice
 
 
+@pytest.mark.parametrize("template, old, new, message", [
+    ("disputes.html", "{{ item.title }}", "{{ item.titel }}",
+     "template error: 'generator.schema.Dispute object' has no attribute 'titel'"),
+    ("disputes.html", "{% endfor %}", "{% endfro %}", "template error: Encountered unknown tag 'endfro'."),
+])
+def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, template, old, new, message):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project)
+    path = project / "templates" / "pages" / template
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    expected_line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(jinja2.TemplateError) as raised:
+        build(project / "content", project / "templates" / "pages")
+    problem = template_problem(raised.value, project / "templates" / "pages")
+    assert str(problem).startswith(f"templates/pages/{template}:{expected_line}:1: {message}")
+
+
 def test_mkdocs_build_still_fails_on_content_errors_and_leaves_the_site_alone(tmp_path):
     project = make_project(tmp_path / "p")
     site = project / "site"
@@ -131,16 +154,26 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def _served(project: Path, log_file: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`briefing serve` on a free loopback port in `project`; stopped by its process id afterwards."""
+    port = _free_port()
+    with log_file.open("w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from generator.cli import main; main()", "serve",
+             "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield server, f"http://127.0.0.1:{port}"
+        finally:
+            _stop(server)
+
+
 def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
     project = make_project(tmp_path / "p")
     briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, stdout=log, stderr=subprocess.STDOUT)
-    page = f"http://127.0.0.1:{port}/briefings/paris-talks/disputes.html"
-    try:
+    disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/disputes.html"
         _wait_for(page, lambda s, b: s == 200 and "Paris talks" in b, server, "first build")
 
         briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: Paris talks",
@@ -148,7 +181,6 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
         body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
         assert "Paris talks" not in body
 
-        disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
         good = disputes.read_text(encoding="utf-8")
         disputes.write_text(good.replace("  title: Tariffs", "  <script>x</script>: 1\n  title: Tariffs"),
                             encoding="utf-8")
@@ -157,19 +189,41 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
         assert "<script>x</script>" not in body
         assert re.search(r"<code>content/briefings/paris-talks/disputes\.yml:\d+:\d+</code>", body)
         assert "livereload(" in body  # the reader's tab keeps polling, so the fix brings the site back
-        assert _get(f"http://127.0.0.1:{port}/index.html")[1].count(ERROR_TITLE) >= 1
+        assert ERROR_TITLE in _get(f"{base}/index.html")[1]
 
         disputes.write_text(good, encoding="utf-8")
         body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the site back")
         assert ERROR_TITLE not in body
         assert server.poll() is None
-    finally:
-        _stop(server)
-        log.close()
+        port = base.rsplit(":", 1)[1]
     terminal = (tmp_path / "serve.log").read_text(encoding="utf-8")
-    assert re.search(r"^  content/briefings/paris-talks/disputes\.yml:\d+:\d+: unknown field '<script>x</script>'", terminal, re.M)
+    assert re.search(r"^  content/briefings/paris-talks/disputes\.yml:\d+:\d+: unknown field '<script>x</script>'",
+                     terminal, re.M)
     assert re.search(r"^1 problem in 1 file$", terminal, re.M), terminal
     assert f"Serving on http://127.0.0.1:{port}/" in terminal
+
+
+def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tmp_path):
+    project = make_project(tmp_path / "p")
+    people = project / "content" / "people.yml"
+    good_people = people.read_text(encoding="utf-8")
+    people.write_text(good_people + "- id: [unclosed\n", encoding="utf-8")
+    template = project / "templates" / "pages" / "disputes.html"
+    good_template = template.read_text(encoding="utf-8")
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/disputes.html"  # implied by the folder: never built yet
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the error page at start")
+        assert re.search(r"<code>content/people\.yml:\d+:\d+</code>", body)
+
+        people.write_text(good_people, encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site")
+
+        template.write_text(good_template.replace("{{ item.title }}", "{{ item.titel }}"), encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the template error page")
+        assert re.search(r"<code>templates/pages/disputes\.html:\d+:1</code> template error: ", body)
+
+        template.write_text(good_template, encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site back")
 
 
 def test_serve_defaults_to_the_loopback_address():
