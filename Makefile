@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve schema bench clean
+.PHONY: site test check serve schema docs bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ serve: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/briefing schema
+
+docs: $(STAMP)
+	$(BIN)/briefing docs
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
