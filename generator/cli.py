@@ -142,10 +142,6 @@ def new() -> None:
 SOURCE = click.option("--source", help="The id of the source the scaffold cites (default: the last in sources.yml).")
 
 
-def _scaffold_failed(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc))
-
-
 @new.command("briefing")
 @CONTENT
 @SOURCE
@@ -162,14 +158,14 @@ def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug:
         subject = subject_for(content_dir, source=source, actor=actor, today=dt.date.today(), need_actor=True)
         files = scaffold(content_dir, slug, subject)
     except ScaffoldError as exc:
-        raise _scaffold_failed(exc) from None
+        raise click.ClickException(str(exc)) from None
     click.echo(f"created {files[0].parent.as_posix()}/ with " + ", ".join(f.name for f in files))
     click.echo(f"the records cite source '{subject.source}' and name '{subject.actor}' as placeholders; "
                "replace them with this briefing's own (see AUTHORING.md)")
     click.echo("next: replace every TODO, run `briefing check`, and watch it with `briefing serve`")
 
 
-def _new_record(kind: str, command: str):
+def _new_record(kind: str):
     """The command that appends a scaffold record of `kind` to its shared file."""
     @CONTENT
     @click.argument("record_id", metavar="ID")
@@ -184,8 +180,8 @@ def _new_record(kind: str, command: str):
                                    need_actor=False))
             path = append_record(content_dir, kind, record_id, subject)
         except ScaffoldError as exc:
-            raise _scaffold_failed(exc) from None
-        click.echo(f"added {command} '{record_id}' to {path.as_posix()}"
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"added {kind} '{record_id}' to {path.as_posix()}"
                    + ("" if kind == "source" else f", citing source '{subject.source}'"))
         click.echo("next: replace every TODO, then run `briefing check`")
 
@@ -195,7 +191,7 @@ def _new_record(kind: str, command: str):
 for _kind, _help in (("person", "Add a person with id ID to the end of people.yml."),
                      ("organization", "Add an organisation with id ID to the end of organizations.yml."),
                      ("source", "Add a source with id ID to the end of sources.yml.")):
-    new.command(_kind, help=_help)(_new_record(_kind, _kind))
+    new.command(_kind, help=_help)(_new_record(_kind))
 
 
 @main.command()

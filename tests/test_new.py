@@ -89,6 +89,17 @@ def test_new_briefing_writes_six_files_with_their_schema_and_checks_clean(projec
     assert run("check").startswith("content OK: 2 briefings")
 
 
+def test_new_briefing_can_name_an_organisation_and_cite_another_source(project):
+    run("new", "source", "second-report")
+    run("new", "briefing", "council-session", "--actor", "ministry", "--source", "report")
+    folder = project / "content" / "briefings" / "council-session"
+    agenda = (folder / "agenda.yml").read_text(encoding="utf-8")
+    assert "organizations: [ministry]" in agenda and "participants: []" in agenda
+    assert "raised_by: [ministry]" in (folder / "disputes.yml").read_text(encoding="utf-8")
+    assert "second-report" not in agenda and "source: report" in agenda
+    assert run("check").startswith("content OK: 2 briefings")
+
+
 def test_new_records_append_to_shared_files_keeping_what_is_there(project):
     people = project / "content" / "people.yml"
     before = people.read_text(encoding="utf-8")
