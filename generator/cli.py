@@ -111,8 +111,8 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--guide", type=click.Path(dir_okay=False, path_type=Path), default=Path("AUTHORING.md"),
-              show_default=True, help="The authoring guide to update.")
+@click.option("--guide", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("AUTHORING.md"), show_default=True, help="The authoring guide to update.")
 @click.option("--check", "only_check", is_flag=True, help="Exit 1 if the guide's reference is out of date.")
 def docs(guide: Path, only_check: bool) -> None:
     """Write the field reference, generated from the schema, into the authoring guide."""
@@ -139,7 +139,8 @@ def new() -> None:
     """Start new content from a scaffold: every field present, explained, and valid as written."""
 
 
-SOURCE = click.option("--source", help="The id of the source the scaffold cites (default: the last in sources.yml).")
+SOURCE = click.option("--source", help="The id of the source the scaffold cites "
+                                        "(default: the last in sources.yml).")
 
 
 @new.command("briefing")

@@ -83,7 +83,8 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def emit(model: type[BaseModel], values: dict[str, Any], indent: int, documented: set[type] | None) -> list[str]:
+def emit(model: type[BaseModel], values: dict[str, Any], indent: int,
+         documented: set[type] | None) -> list[str]:
     """YAML lines of one record at `indent`.
 
     The fields of a model not yet in `documented` get comments (the first record of each kind in a
@@ -204,7 +205,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "date": Off(today), "at": "first-engagement", "about": ["first-dispute"], "sources": cite,
         },
         "context": {
-            "id": "first-background-event", "when": str(subject.today.year), "when_text": Off("earlier this year"),
+            "id": "first-background-event", "when": str(subject.today.year),
+            "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
         },

@@ -54,7 +54,8 @@ def template_problem(exc: jinja2.TemplateError, templates_dir: Path) -> ContentE
         # A template's compiled code runs under the template's file name; its Python line maps
         # back to the template's own line.
         root = templates_dir.resolve()
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(root)]
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if Path(f.filename).resolve().is_relative_to(root)]
         if frames:
             name = Path(frames[-1].filename).resolve().relative_to(root).as_posix()
             template = make_environment(templates_dir).get_template(name)
