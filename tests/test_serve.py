@@ -103,6 +103,7 @@ def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, 
 
 
 def test_mkdocs_build_still_fails_on_content_errors_and_leaves_the_site_alone(tmp_path):
+    """MkDocs' own command line tells the plugin it is building (on_startup), not serving."""
     project = make_project(tmp_path / "p")
     site = project / "site"
     site.mkdir()
