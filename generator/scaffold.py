@@ -70,7 +70,8 @@ def _scalar(value: Any) -> str:
 
 def _comment(text: str, indent: int) -> list[str]:
     pad = " " * indent
-    return textwrap.wrap(text, WIDTH - indent - 2, initial_indent=pad + "# ", subsequent_indent=pad + "# ")
+    return textwrap.wrap(text, WIDTH - indent - 2, initial_indent=pad + "# ", subsequent_indent=pad + "# ",
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
