@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve schema docs bench clean
+.PHONY: site test test-tools check serve schema docs bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,16 @@ schema: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/briefing docs
 
-test: $(STAMP)
+# The browser and HTML checks need Chromium, Java and pinned npm tools; the script installs what is missing.
+test-tools:
+	scripts/install-test-tools
+
+test: $(STAMP) test-tools
 	$(BIN)/python -m pytest
 
+SIZES ?= 10 100 1000
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --sizes "$(SIZES)" --serve
+
 clean:
-	rm -rf site .site-* $(VENV) .pytest_cache .hypothesis
+	rm -rf site .site-* $(VENV) .pytest_cache .hypothesis test-artifacts tests/tools/node_modules

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -24,7 +24,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ContentError, did_you_mean
 from .schema import FILE_KINDS
 
-MAX_FILE_BYTES = 1_000_000
+# An archive of 1,000 briefings keeps about 2 MB of sources in sources.yml (see benchmarks/).
+MAX_FILE_BYTES = 10_000_000
 MAX_DEPTH = 50
 
 # Where a file sits decides what it holds: shared collections at the top, one folder a briefing.
@@ -35,8 +36,9 @@ BRIEFINGS_DIR = "briefings"
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """A line and column, counting from 1. A tuple, because a large archive has millions of them."""
+
     line: int
     column: int
 
@@ -96,16 +98,10 @@ _Resolver.add_implicit_resolver(
     list("-+0123456789."))
 
 
-class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Composer, _Resolver):
+class _Composer(Composer):
     """A composer that refuses anchors, aliases and nesting deeper than MAX_DEPTH."""
 
-    def __init__(self, stream: str):
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        Composer.__init__(self)
-        _Resolver.__init__(self)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
@@ -123,6 +119,31 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, Comp
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Composer, _Resolver):
+    """PyYAML's pure-Python parser with our composer and resolver: the reference, and its messages."""
+
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class _FastLoader(_Composer, _Resolver, CParser):
+        """libyaml's parser (about ten times faster) with the same composer and resolver."""
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            _Composer.__init__(self)
+            _Resolver.__init__(self)
+else:  # pragma: no cover - PyYAML's wheels include libyaml
+    _FastLoader = None
 
 
 class _Problem(Exception):
@@ -179,6 +200,48 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     """Parse one YAML text; return its Document, or the first error that stops parsing."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    root = _compose_fast(text)
+    if root is None:
+        root_or_error = _compose(text, path)
+        if isinstance(root_or_error, ContentError):
+            return root_or_error
+        root = root_or_error
+    positions: dict[Path_, Position] = {(): Position(1, 1)}
+    key_positions: dict[Path_, Position] = {}
+    data = None
+    if root is not _EMPTY:
+        try:
+            data = _to_value(root, (), positions, key_positions)
+        except _Problem as problem:
+            pos = _position(problem.node)
+            return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
+    return Document(path, kind, briefing, data, MappingProxyType(positions), MappingProxyType(key_positions))
+
+
+_EMPTY = ScalarNode("tag:yaml.org,2002:null", "")
+
+
+def _compose_fast(text: str) -> Node | None:
+    """The document's node tree through libyaml; None if it is unavailable or finds any problem.
+
+    Problems are then reported by the pure-Python parser, so messages do not depend on libyaml.
+    """
+    if _FastLoader is None:
+        return None
+    loader = None
+    try:
+        loader = _FastLoader(text)
+        root = loader.get_single_node()
+    except (yaml.YAMLError, ValueError):  # ValueError: text libyaml cannot encode, like a lone surrogate
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return _EMPTY if root is None else root
+
+
+def _compose(text: str, path: str) -> Node | ContentError:
+    """The document's node tree through PyYAML's pure-Python parser, or the error that stops it."""
     loader = None
     try:
         loader = _Loader(text)
@@ -201,16 +264,7 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     finally:
         if loader is not None:
             loader.dispose()
-    positions: dict[Path_, Position] = {(): Position(1, 1)}
-    key_positions: dict[Path_, Position] = {}
-    data = None
-    if root is not None:
-        try:
-            data = _to_value(root, (), positions, key_positions)
-        except _Problem as problem:
-            pos = _position(problem.node)
-            return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
-    return Document(path, kind, briefing, data, MappingProxyType(positions), MappingProxyType(key_positions))
+    return _EMPTY if root is None else root
 
 
 def read_text(file: Path, display: str) -> str | ContentError:
@@ -233,11 +287,11 @@ def _classify(relative: Path) -> tuple[str | None, str | None, str | None]:
     """(kind, briefing id, hint) for a file under content/; kind None when it is not a content file."""
     parts = relative.parts
     if len(parts) == 1:
-        hint = did_you_mean(parts[0], SHARED_FILES)
-        return SHARED_FILES.get(parts[0]), None, hint
+        kind = SHARED_FILES.get(parts[0])
+        return kind, None, None if kind else did_you_mean(parts[0], SHARED_FILES)
     if len(parts) == 3 and parts[0] == BRIEFINGS_DIR:
-        hint = did_you_mean(parts[2], BRIEFING_FILES)
-        return BRIEFING_FILES.get(parts[2]), parts[1], hint
+        kind = BRIEFING_FILES.get(parts[2])
+        return kind, parts[1], None if kind else did_you_mean(parts[2], BRIEFING_FILES)
     return None, None, None
 
 

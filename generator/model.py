@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
@@ -118,10 +119,22 @@ def _find_ref(annotation: object) -> str | None:
 Path_ = tuple[str | int, ...]
 
 
+@lru_cache(maxsize=None)
+def _record_fields(model: type[Record]) -> tuple[str, ...]:
+    """The fields of `model` that can hold nested records: the only ones iter_records must visit."""
+    return tuple(name for name, info in model.model_fields.items() if _holds_record(info.annotation))
+
+
+def _holds_record(annotation: object) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return True
+    return any(_holds_record(arg) for arg in getattr(annotation, "__args__", ()))
+
+
 def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
     """The record and every record nested in it, each with its path from `record`."""
     yield at, record
-    for name in type(record).model_fields:
+    for name in _record_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, Record):
             yield from iter_records(value, at + (name,))

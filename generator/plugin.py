@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from jinja2 import TemplateError
 from mkdocs.config import config_options
@@ -12,6 +13,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
@@ -19,6 +21,17 @@ from .render import Page
 from .serve import Preview, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+
+
+def site_nav(pages: Iterable[Page]) -> list:
+    """MkDocs `nav` for the pages marked in_nav: home, a Briefings section, then the indexes."""
+    nav: list = []
+    briefings: list = []
+    for page in pages:
+        if page.in_nav:
+            target = briefings if page.path.startswith("briefings/") else nav
+            target.append({page.title: page.path})
+    return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
 
 
 class BriefingConfig(Config):
@@ -66,16 +79,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
     def on_files(self, files: Files, /, *, config) -> Files:
-        nav: list = []
-        briefings: list = []
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
-            if page.in_nav:
-                target = briefings if page.path.startswith("briefings/") else nav
-                target.append({page.title: page.path})
         if not config.nav:
-            config.nav = nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
+            config.nav = site_nav(self.pages.values())
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
@@ -88,7 +96,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
-        return generated.html if generated is not None else html
+        if generated is None:
+            return html
+        # The search plugin indexes one entry per heading found in the page's table of contents:
+        # with it, a search leads to the record (a dispute, a person's role), not just its page.
+        page.toc = get_toc(heading_tokens(generated.html))
+        return generated.html
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
@@ -96,3 +109,36 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
+
+
+class _Headings(HTMLParser):
+    """Collects the headings that carry an id, with their text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[dict] = []
+        self._open: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            anchor = dict(attrs).get("id")
+            if anchor:
+                self._open = {"level": int(tag[1]), "id": anchor, "name": "", "children": []}
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open["name"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == f"h{self._open['level']}":
+            self._open["name"] = " ".join(self._open["name"].split())
+            self.tokens.append(self._open)
+            self._open = None
+
+
+def heading_tokens(html: str) -> list[dict]:
+    """The headings of a generated page that have an id, in order, as MkDocs table-of-contents tokens."""
+    parser = _Headings()
+    parser.feed(html)
+    parser.close()
+    return parser.tokens

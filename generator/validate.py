@@ -270,11 +270,13 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
         _check_refs(item, shared, broken, errors)
         _check_citations(item, sources, errors)
 
-    briefing_ids = sorted({b for (_, b) in by_kind if b is not None}
-                          | {d.briefing for d in content.documents if d.briefing})
+    docs_of: dict[str, list[Document]] = {}
+    for doc in content.documents:
+        if doc.briefing:
+            docs_of.setdefault(doc.briefing, []).append(doc)
     bundles = []
-    for bid in briefing_ids:
-        bundle = _validate_briefing(bid, content, by_kind, shared, sources, broken, errors)
+    for bid in sorted(docs_of):
+        bundle = _validate_briefing(bid, docs_of[bid], content, by_kind, shared, sources, broken, errors)
         if bundle is not None:
             bundles.append(bundle)
     if errors:
@@ -288,9 +290,8 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     ), errors
 
 
-def _validate_briefing(bid: str, content: Content, by_kind, shared, sources, broken,
-                       errors) -> BriefingBundle | None:
-    docs = [d for d in content.documents if d.briefing == bid]
+def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind, shared, sources,
+                       broken, errors) -> BriefingBundle | None:
     header = by_kind.get(("briefing", bid), [])
     if not _ID_RE.match(bid):
         errors.append(ContentError(docs[0].path if docs else f"content/briefings/{bid}", 1, 1,

@@ -60,7 +60,7 @@ def test_unreadable_files_are_reported_with_their_place(tmp_path, monkeypatch):
     root = tmp_path / "content"
     root.mkdir()
     (root / "people.yml").write_bytes(b"- id: a\n  name: caf\xe9\n")
-    (root / "sources.yml").write_bytes(b"x" * 1_000_001)
+    (root / "sources.yml").write_bytes(b"x" * 10_000_001)
     (root / "notes.txt").write_text("hi")
     content, errors = load_content(root)
     assert content.documents == ()
@@ -68,7 +68,7 @@ def test_unreadable_files_are_reported_with_their_place(tmp_path, monkeypatch):
         "content/notes.txt:1:1: unexpected file in the content folder "
         "(content files are .yml; move other files elsewhere)",
         "content/people.yml:2:12: file is not valid UTF-8 (save the file as UTF-8)",
-        "content/sources.yml:1:1: file is 1,000,001 bytes, larger than the limit of 1,000,000 "
+        "content/sources.yml:1:1: file is 10,000,001 bytes, larger than the limit of 10,000,000 "
         "(split the records across briefings or shorten them)",
     ]
     assert content.unreadable == {("person", None), ("source", None)}

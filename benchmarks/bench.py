@@ -1,0 +1,271 @@
+"""Benchmark the site build at archive scale: `python -m benchmarks.bench --sizes "10 100 1000"`.
+
+For each size N it writes a synthetic archive of N briefings (benchmarks/synth.py) into a
+temporary folder beside a copy of the project's MkDocs configuration, then measures, each in a
+fresh process: `briefing check`, `mkdocs build`, and a baseline `mkdocs build` of the same number
+of trivial Markdown pages with the same theme, plugins, navigation and page paths but without
+the briefing plugin. It prints one line per size:
+
+    briefings=1000 records=21000 pages=14000 check_s=0.9 build_s=6.1 baseline_s=4.8 ratio=1.27 peak_mb=410
+
+`--serve` adds the time from saving a YAML file to the rebuilt page under `mkdocs serve`, for
+the seed content itself and for each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from benchmarks.synth import Archive, write_archive
+
+ROOT = Path(__file__).resolve().parent.parent
+# The project folders a build reads besides content/: linked, so the benchmark builds the real ones.
+LINKED = ("templates", "docs")
+SERVE_TIMEOUT_S = 900.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured child process: wall time, peak resident memory, exit status and output."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """The figures of one size."""
+
+    briefings: int
+    records: int
+    pages: int
+    check_s: float
+    build_s: float
+    baseline_s: float
+    peak_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.build_s / self.baseline_s
+
+    def line(self) -> str:
+        return (f"briefings={self.briefings} records={self.records} pages={self.pages} "
+                f"check_s={self.check_s:.2f} build_s={self.build_s:.2f} baseline_s={self.baseline_s:.2f} "
+                f"ratio={self.ratio:.2f} peak_mb={self.peak_mb:.0f}")
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command` to the end; its own wall time and peak RSS (os.wait4 reports this child only)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+    # ru_maxrss is in kilobytes on Linux.
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
+
+
+def _checked(run: Run, what: str) -> Run:
+    if run.returncode != 0:
+        raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.output[-4000:]}")
+    return run
+
+
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def prepare_site(folder: Path) -> None:
+    """Put the project's mkdocs.yml and linked template and docs folders beside `folder`/content."""
+    shutil.copyfile(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    for name in LINKED:
+        if (ROOT / name).exists():
+            (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+
+
+def _docs_dir(folder: Path) -> Path:
+    config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
+    return folder / config.get("docs_dir", "docs")
+
+
+def prepare_baseline(site: Path, folder: Path) -> int:
+    """The baseline beside `folder`: our pages as trivial Markdown, our nav, our theme, no briefing plugin.
+
+    Returns the number of Markdown pages written.
+    """
+    from generator.build import build
+    from generator.plugin import site_nav
+
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = config.get("plugins", [])
+    options = next(p["briefing"] for p in plugins if isinstance(p, dict) and "briefing" in p)
+    built = build(site / options.get("content_dir", "content"),
+                  site / options.get("templates_dir", "templates/pages"))
+    docs = folder / "docs"
+    paths = [page.path for page in built.pages.values()]
+    own_docs = _docs_dir(site)
+    if own_docs.is_dir():
+        paths += sorted(p.relative_to(own_docs).as_posix() for p in own_docs.rglob("*.md"))
+    for n, path in enumerate(paths):
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# Page {n}\n\nA trivial page.\n", encoding="utf-8")
+    config["docs_dir"] = "docs"
+    config["plugins"] = [p for p in plugins if not (isinstance(p, dict) and "briefing" in p)]
+    config["nav"] = site_nav(built.pages.values())
+    # Like the plugin's record pages, every page outside the nav is built but marked not in nav.
+    config["not_in_nav"] = "*.md\n"
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
+    if (site / "templates").exists():
+        (folder / "templates").symlink_to(ROOT / "templates", target_is_directory=True)
+    return len(paths)
+
+
+def _count_pages(site_dir: Path) -> int:
+    return sum(1 for _ in site_dir.rglob("*.html"))
+
+
+def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False) -> tuple[Result, float | None]:
+    """Measure one size in `workdir`; with `serve`, also the save-to-page time under `mkdocs serve`."""
+    site = workdir / f"site-{briefings}"
+    baseline = workdir / f"baseline-{briefings}"
+    site.mkdir()
+    baseline.mkdir()
+    archive: Archive = write_archive(seed, site / "content", briefings)
+    prepare_site(site)
+
+    check = _checked(measure([_tool("briefing"), "check", "--content", "content"], site), "briefing check")
+    build = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], site), "mkdocs build")
+    pages = _count_pages(site / "out")
+    prepare_baseline(site, baseline)
+    base = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], baseline),
+                    "baseline mkdocs build")
+    base_pages = _count_pages(baseline / "out")
+    if base_pages != pages:
+        raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
+    result = Result(archive.briefings, archive.records, pages, check.seconds, build.seconds, base.seconds,
+                    build.peak_mb)
+    rebuild = serve_rebuild(site, _a_briefing(site / "content")) if serve else None
+    return result, rebuild
+
+
+def _a_briefing(content: Path) -> str:
+    return sorted(p.name for p in (content / "briefings").iterdir() if p.is_dir())[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT_S) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, text: str, deadline: float, server: subprocess.Popen) -> None:
+    while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"mkdocs serve stopped (exit {server.returncode})")
+        body = _fetch(url)
+        if body is not None and text in body:
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"{url} did not show {text!r} within {SERVE_TIMEOUT_S:.0f} s")
+
+
+def serve_rebuild(site: Path, briefing: str) -> float:
+    """Seconds from saving a briefing.yml under `mkdocs serve` to its page showing the change."""
+    port = _free_port()
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen([_tool("mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=site, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/briefings/{briefing}/index.html"
+        header = site / "content" / "briefings" / briefing / "briefing.yml"
+        _wait_for(url, "<h1", time.perf_counter() + SERVE_TIMEOUT_S, server)
+        marker = f"Edited{os.getpid()}x{port}"
+        text = header.read_text(encoding="utf-8")
+        edited, count = re.subn(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.MULTILINE)
+        if count != 1:
+            raise SystemExit(f"{header} has no title line to edit")
+        saved = time.perf_counter()
+        header.write_text(edited, encoding="utf-8")
+        _wait_for(url, marker, saved + SERVE_TIMEOUT_S, server)
+        return time.perf_counter() - saved
+    finally:
+        # SIGINT, not SIGTERM: mkdocs serve then removes its temporary site folder.
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def serve_seed(seed: Path, workdir: Path) -> float:
+    """The save-to-page time for an unmodified copy of the seed content."""
+    site = workdir / "seed"
+    site.mkdir()
+    shutil.copytree(seed, site / "content")
+    prepare_site(site)
+    return serve_rebuild(site, _a_briefing(site / "content"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10 100 1000", help="numbers of briefings, space-separated")
+    parser.add_argument("--seed", type=Path, default=ROOT / "content", help="the content to derive from")
+    parser.add_argument("--serve", action="store_true", help="also time a rebuild under mkdocs serve")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        if args.serve:
+            print(f"serve example: save_to_page_s={serve_seed(args.seed.resolve(), workdir):.2f}", flush=True)
+        for size in sizes:
+            result, rebuild = run_size(args.seed.resolve(), size, workdir, args.serve)
+            results.append(result)
+            print(result.line(), flush=True)
+            if rebuild is not None:
+                print(f"serve briefings={size}: save_to_page_s={rebuild:.2f}", flush=True)
+        for small, large in zip(results, results[1:]):
+            print(f"scaling briefings={small.briefings}->{large.briefings} "
+                  f"(x{large.briefings / small.briefings:g}): "
+                  f"build_s x{large.build_s / small.build_s:.2f} peak_mb x{large.peak_mb / small.peak_mb:.2f}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The benchmark: its synthetic archive passes `briefing check`, and a small run prints sane figures."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from generator.build import check
+
+from conftest import ROOT
+
+LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) build_s=([\d.]+) "
+                  r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+)$")
+
+
+@pytest.fixture
+def synth(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks import synth
+
+    return synth
+
+
+def test_the_synthetic_archive_passes_check_with_fresh_ids_and_a_growing_pool(tmp_path, synth):
+    seed = check(ROOT / "content")
+    archive = synth.write_archive(ROOT / "content", tmp_path / "content", 9)
+    data = check(tmp_path / "content")
+
+    copies = math.ceil(9 / synth.BRIEFINGS_PER_POOL_COPY)
+    assert len(data.briefings) == archive.briefings == 9
+    assert not {b.id for b in data.briefings} & {b.id for b in seed.briefings}
+    assert len({b.briefing.title for b in data.briefings}) == 9
+    assert len(data.people) == copies * len(seed.people)
+    assert len(data.organizations) == copies * len(seed.organizations)
+    per_briefing = Counter(kind for kind, _ in seed.briefings[0].records())
+    for bundle in data.briefings:
+        assert Counter(kind for kind, _ in bundle.records()) == per_briefing
+    records = len(data.sources) + len(data.people) + len(data.organizations) + sum(
+        sum(1 for _ in b.records()) for b in data.briefings)
+    assert archive.records == records
+
+
+def test_each_copy_of_a_markdown_field_is_distinct(tmp_path, synth):
+    synth.write_archive(ROOT / "content", tmp_path / "content", 3)
+    summaries = [b.briefing.summary for b in check(tmp_path / "content").briefings]
+    assert len(set(summaries)) == 3
+
+
+def test_a_small_run_prints_one_sane_line_per_size_and_the_rebuild_times():
+    run = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--sizes", "10", "--serve"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    sizes = [m for m in map(LINE.match, lines) if m]
+    assert len(sizes) == 1, run.stdout
+    briefings, records, pages = (int(sizes[0].group(i)) for i in (1, 2, 3))
+    check_s, build_s, baseline_s, ratio = (float(sizes[0].group(i)) for i in (4, 5, 6, 7))
+    peak_mb = int(sizes[0].group(8))
+    assert briefings == 10
+    assert records > 10 * 10 and pages > 10 * 7
+    assert 0 < check_s and 0 < baseline_s and 0 < build_s
+    assert ratio == pytest.approx(build_s / baseline_s, abs=0.02 + 0.01 * ratio)
+    assert 20 < peak_mb < 4000
+    rebuilds = [re.match(r"^serve (example|briefings=10): save_to_page_s=([\d.]+)$", line) for line in lines]
+    assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
+    assert all(float(m.group(2)) > 0 for m in rebuilds if m)

@@ -1,0 +1,220 @@
+"""The built site in headless Chromium: accessibility (axe-core), search, phone layout, print, screenshots.
+
+The site is served over HTTP on the loopback address (search loads its index with a web worker,
+which browsers refuse from file:// pages). Chromium, axe-core and the rest are installed by
+`scripts/install-test-tools` (run by `make test`); a missing tool is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from sitebuild import ROOT, built_site  # noqa: F401 - a pytest fixture
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = ROOT / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Chromium and the npm test tools"
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built site, served on a free loopback port for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: {MISSING_TOOLS}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def page_kinds(site: Path) -> dict[str, str]:
+    """One page of each kind in the built site, by kind, as paths relative to the site."""
+    briefing = sorted(site.glob("briefings/*/index.html"))[0].parent.relative_to(site).as_posix()
+    first = {folder: next(p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html")
+             for folder in ("people", "organizations", "sources")}
+    # A person with a Chinese name shows the bilingual heading: prefer the one with most to show.
+    people = sorted((site / "people").glob("*.html"), key=lambda p: -p.stat().st_size)
+    bilingual = [p for p in people if p.name != "index.html" and 'lang="zh"' in p.read_text("utf-8")]
+    kinds = {"home": "index.html", "briefing": f"{briefing}/index.html", "search": "search.html",
+             "not-found": "404.html", "people": "people/index.html",
+             "organizations": "organizations/index.html", "sources": "sources/index.html",
+             "person": (bilingual[0] if bilingual else first["people"]).relative_to(site).as_posix(),
+             "organization": first["organizations"].relative_to(site).as_posix(),
+             "source": first["sources"].relative_to(site).as_posix()}
+    for part in ("agenda", "disputes", "agreements", "statements", "context", "memo"):
+        kinds[part] = f"{briefing}/{part}.html"
+    return kinds
+
+
+KINDS = ["home", "briefing", "agenda", "disputes", "agreements", "statements", "context", "memo",
+         "person", "organization", "source", "people", "organizations", "sources", "search", "not-found"]
+
+
+def _open(browser: Browser, url: str, *, scheme: str = "light", viewport=DESKTOP, js: bool = True) -> Page:
+    context = browser.new_context(color_scheme=scheme, viewport=viewport, java_script_enabled=js,
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    return page
+
+
+def test_page_kinds_cover_every_kind(built_site: Path):
+    kinds = page_kinds(built_site)
+    assert set(kinds) == set(KINDS)
+    for kind, path in kinds.items():
+        assert (built_site / path).is_file(), f"{kind}: {path} was not built"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_axe_finds_no_wcag_a_or_aa_violations(browser, site_url, built_site, kind, scheme):
+    assert AXE.is_file(), f"{AXE} is missing: {MISSING_TOOLS}"
+    page = _open(browser, site_url + page_kinds(built_site)[kind], scheme=scheme)
+    try:
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    finally:
+        page.context.close()
+    problems = [f"{v['id']} ({v['impact']}): {v['help']}\n    " +
+                "\n    ".join(n["html"][:160] + " :: " + n["failureSummary"].replace("\n", " ")
+                              for n in v["nodes"][:5])
+                for v in result["violations"]]
+    assert not problems, f"{kind} page, {scheme} mode:\n" + "\n".join(problems)
+    assert result["passes"], "axe ran no checks"
+
+
+def test_dark_mode_follows_the_system_setting(browser, site_url):
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = _open(browser, site_url + "index.html", scheme=scheme)
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.context.close()
+    assert colours["light"] != colours["dark"]
+    light = [int(c) for c in re.findall(r"\d+", colours["light"])[:3]]
+    dark = [int(c) for c in re.findall(r"\d+", colours["dark"])[:3]]
+    assert sum(light) > 600 and sum(dark) < 150, colours
+
+
+def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_url):
+    page = _open(browser, site_url + "index.html")
+    try:
+        page.fill("#site-search-q", "semiconductor")
+        page.press("#site-search-q", "Enter")
+        page.wait_for_url(re.compile(r"search\.html\?q=semiconductor"))
+        results = page.locator("#mkdocs-search-results article h3 a")
+        results.first.wait_for(timeout=15_000)
+        hits = [(results.nth(i).inner_text(), results.nth(i).get_attribute("href"))
+                for i in range(results.count())]
+        disputes = [(text, href) for text, href in hits
+                    if re.search(r"disputes\.html#dispute-[a-z0-9-]+", href) and "semiconductor" in text.lower()]
+        assert disputes, f"no result leads to a semiconductor dispute: {hits}"
+        page.click(f"#mkdocs-search-results a[href='{disputes[0][1]}']")
+        page.wait_for_load_state("load")
+        anchor = page.evaluate("location.hash").lstrip("#")
+        section = page.locator(f"section[id^='dispute-']:has(#{anchor})")
+        assert section.count() == 1
+        assert "semiconductor" in section.inner_text().lower()
+        assert section.locator("a.cite").count() >= 1
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_nothing_overflows_horizontally_at_375_px(browser, site_url, built_site, kind):
+    page = _open(browser, site_url + page_kinds(built_site)[kind], viewport=PHONE)
+    try:
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""")
+    finally:
+        page.context.close()
+    assert widths[0] <= widths[1] and not wide, f"{kind} page is wider than the phone: {widths} {wide}"
+
+
+def test_disputes_tracker_is_a_table_on_desktop_and_cards_on_a_phone(browser, site_url, built_site):
+    url = site_url + page_kinds(built_site)["disputes"]
+    displays = {}
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = _open(browser, url, viewport=viewport)
+        displays[name] = page.evaluate("""() => {
+            const row = document.querySelector('table.tracker tbody tr');
+            const cell = row.querySelector('td[data-label]');
+            return [getComputedStyle(row).display, getComputedStyle(cell, '::before').content];
+        }""")
+        page.context.close()
+    assert displays["desktop"][0] == "table-row"
+    assert displays["phone"][0] == "block"
+    assert displays["phone"][1].strip('"') != "none"
+
+
+def test_every_page_but_search_works_without_javascript(browser, site_url, built_site):
+    kinds = page_kinds(built_site)
+    page = _open(browser, site_url + kinds["briefing"], js=False)
+    try:
+        for link in ("Disputes", "Agenda"):
+            page.click(f"main a:text-is('{link}')")
+            page.wait_for_load_state("load")
+            assert page.locator("main h1").count() == 1
+            page.go_back()
+        page.locator("a.cite").first.click()
+        target = page.evaluate("location.hash")
+        assert re.fullmatch(r"#note-\d+", target)
+        assert page.locator(f"{target} a.back").count() >= 1
+        page.goto(site_url + kinds["search"])
+        assert page.locator("noscript").count() == 1
+    finally:
+        page.context.close()
+
+
+def test_the_memo_prints_on_one_page(browser, site_url, built_site):
+    page = _open(browser, site_url + page_kinds(built_site)["memo"])
+    try:
+        pdf = page.pdf(format="A4", print_background=False)
+    finally:
+        page.context.close()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the memo prints on {pages} pages"
+
+
+@pytest.mark.parametrize("kind", ["briefing", "disputes", "person"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_screenshots_for_a_person_to_look_at(browser, site_url, built_site, kind, width):
+    viewport = PHONE if width == "phone" else DESKTOP
+    page = _open(browser, site_url + page_kinds(built_site)[kind], viewport=viewport)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{kind}-{width}.png"
+    try:
+        page.screenshot(path=str(target), full_page=True)
+    finally:
+        page.context.close()
+    assert target.stat().st_size > 10_000
