@@ -34,7 +34,7 @@ def error_html(errors: list[ContentError], home: str) -> str:
                     ).format(ERROR_TITLE, count_problems(errors))]
     for path in dict.fromkeys(e.path for e in errors):
         items = Markup("").join(
-            Markup("<li><code>{}:{}:{}</code> {}{}</li>\n").format(
+            Markup("<li><code>{}:{}:{}</code>: {}{}</li>\n").format(
                 e.path, e.line, e.column, e.message,
                 Markup(" <em>({})</em>").format(e.hint) if e.hint else "")
             for e in errors if e.path == path)

@@ -17,6 +17,7 @@ from typing import Iterator
 import jinja2
 import pytest
 from scratch import make_project
+from test_browser import browser  # noqa: F401 - a pytest fixture: headless Chromium
 
 from generator.build import check
 from generator.errors import ContentError, ContentErrors
@@ -218,10 +219,36 @@ def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tm
 
         template.write_text(good_template + "{{ data.titel }}\n", encoding="utf-8")
         body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the template error page")
-        assert re.search(r"<code>templates/pages/disputes\.html:\d+:1</code> template error: ", body)
+        assert re.search(r"<code>templates/pages/disputes\.html:\d+:1</code>: template error: ", body)
 
         template.write_text(good_template, encoding="utf-8")
         _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site back")
+
+
+def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_path, browser):
+    project = make_project(tmp_path / "p")
+    disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
+    good = disputes.read_text(encoding="utf-8")
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        _wait_for(f"{base}/index.html", lambda s, b: s == 200, server, "first build")
+        tab = browser.new_page()
+        try:
+            tab.goto(f"{base}/briefings/paris-talks/disputes.html")
+            tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')")
+            broken = good.replace("- ministry", "- ministy")
+            assert broken != good
+            disputes.write_text(broken, encoding="utf-8")
+            # No navigation from here on: live reload alone brings each state into the open tab.
+            tab.wait_for_function(f"() => document.querySelector('h1').innerText === {ERROR_TITLE!r}",
+                                  timeout=STEP_SECONDS * 1000)
+            assert "raised_by 'ministy' is not a known person or organisation" in tab.inner_text("main")
+            assert tab.url.endswith("/briefings/paris-talks/disputes.html")
+            disputes.write_text(good, encoding="utf-8")
+            tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')",
+                                  timeout=STEP_SECONDS * 1000)
+            assert ERROR_TITLE not in tab.inner_text("main")
+        finally:
+            tab.close()
 
 
 def test_serve_defaults_to_the_loopback_address():
