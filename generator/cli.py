@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -211,7 +212,13 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # A polite stop (SIGTERM) ends the server as Ctrl-C does, so MkDocs removes its temporary site.
+    raise KeyboardInterrupt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import socket
 import subprocess
@@ -155,12 +156,17 @@ def _stop(server: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def _served(project: Path, log_file: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`briefing serve` on a free loopback port in `project`; stopped by its process id afterwards."""
+    """`briefing serve` on a free loopback port in `project`; stopped by its process id afterwards.
+
+    Its temporary folder is the project's `tmp/`, so a test can see that the server cleaned up.
+    """
     port = _free_port()
+    (project / "tmp").mkdir()
+    env = {**os.environ, "TMPDIR": str(project / "tmp")}
     with log_file.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
             [sys.executable, "-c", "from generator.cli import main; main()", "serve",
-             "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=subprocess.STDOUT)
+             "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             yield server, f"http://127.0.0.1:{port}"
         finally:
@@ -195,6 +201,8 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
         assert ERROR_TITLE not in body
         assert server.poll() is None
         port = base.rsplit(":", 1)[1]
+    assert server.returncode == 0, "SIGTERM stops the server as Ctrl-C does"
+    assert list((project / "tmp").iterdir()) == []  # MkDocs removed the site it served from
     terminal = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert re.search(r"^  content/briefings/paris-talks/disputes\.yml:\d+:\d+: unknown field '<script>x</script>'",
                      terminal, re.M)
