@@ -12,17 +12,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from scratch import make_project
-from test_browser import browser  # noqa: F401 - a pytest fixture: headless Chromium
+from test_browser import CHROMIUM, CHROMIUM_ARGS
 
-from generator.build import check
+from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
-from generator.build import build
 from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths, template_problem
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
@@ -233,18 +234,38 @@ def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tm
         _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site back")
 
 
-def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_path, browser):
+def _in_chromium(task: Callable[[Browser], None]) -> None:
+    """Run `task` with a headless Chromium of its own, on a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and the browser tests' session-long one
+    may be running on this thread.
+    """
+    def run() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                task(browser)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+
+def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_path):
     project = make_project(tmp_path / "p")
     disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
     good = disputes.read_text(encoding="utf-8")
+    broken = good.replace("- ministry", "- ministy")
+    assert broken != good
+
     with _served(project, tmp_path / "serve.log") as (server, base):
         _wait_for(f"{base}/index.html", lambda s, b: s == 200, server, "first build")
-        tab = browser.new_page()
-        try:
+
+        def follow(browser: Browser) -> None:
+            tab = browser.new_page()
             tab.goto(f"{base}/briefings/paris-talks/disputes.html")
             tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')")
-            broken = good.replace("- ministry", "- ministy")
-            assert broken != good
             disputes.write_text(broken, encoding="utf-8")
             # No navigation from here on: live reload alone brings each state into the open tab.
             tab.wait_for_function(f"() => document.querySelector('h1').innerText === {ERROR_TITLE!r}",
@@ -255,8 +276,8 @@ def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_pat
             tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')",
                                   timeout=STEP_SECONDS * 1000)
             assert ERROR_TITLE not in tab.inner_text("main")
-        finally:
-            tab.close()
+
+        _in_chromium(follow)
 
 
 def test_serve_defaults_to_the_loopback_address():
