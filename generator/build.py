@@ -1,4 +1,4 @@
-"""The pipeline in one place: load -> validate -> index -> render. Nothing here writes files."""
+"""The pipeline in one place: load -> validate -> index -> render and export. Nothing here writes files."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import ContentErrors
+from .export import SiteInfo, list_exports, render_exports
 from .load import load_content
 from .model import Dataset, Index, index_dataset
 from .render import Page, render_pages
@@ -15,11 +16,12 @@ from .validate import validate_content
 
 @dataclass(frozen=True)
 class Built:
-    """What a build produces: the dataset, its index, and every page."""
+    """What a build produces: the dataset, its index, every page, and every export file by path."""
 
     data: Dataset
     index: Index
     pages: Mapping[str, Page]
+    exports: Mapping[str, bytes]
 
 
 def check(content_dir: Path) -> Dataset:
@@ -32,8 +34,9 @@ def check(content_dir: Path) -> Dataset:
     return data
 
 
-def build(content_dir: Path, templates_dir: Path) -> Built:
-    """Every page of the site from a content folder and a page-template folder."""
+def build(content_dir: Path, templates_dir: Path, site: SiteInfo = SiteInfo("Briefings")) -> Built:
+    """Every page and export file of the site from a content folder and a page-template folder."""
     data = check(content_dir)
     index = index_dataset(data)
-    return Built(data, index, render_pages(data, index, templates_dir))
+    pages = render_pages(data, index, templates_dir, list_exports(data))
+    return Built(data, index, pages, render_exports(data, site))

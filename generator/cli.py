@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import signal
 import sys
@@ -13,7 +12,7 @@ import click
 
 from .build import check as check_content
 from .errors import ContentErrors, format_grouped, format_json
-from .schema import json_schemas
+from .schema import schema_files
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("content"), show_default=True, help="The content folder.")
@@ -41,12 +40,6 @@ def check(content_dir: Path, fmt: str) -> None:
         records = sum(len(c) for c in (data.sources, data.people, data.organizations)) + sum(
             sum(1 for _ in b.records()) for b in data.briefings)
         click.echo(f"content OK: {len(data.briefings)} briefings, {records} records, 0 problems")
-
-
-def schema_files() -> dict[str, str]:
-    """Schema file name -> its JSON text, exactly as `briefing schema` writes it."""
-    return {name: json.dumps(s, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-            for name, s in sorted(json_schemas().items())}
 
 
 @main.command()

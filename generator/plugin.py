@@ -17,6 +17,7 @@ from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
+from .export import SiteInfo
 from .render import Page
 from .serve import Preview, template_problem
 
@@ -61,7 +62,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         content_dir, templates_dir = self._dir(config, "content_dir"), self._dir(config, "templates_dir")
         self.built = None
         try:
-            built = build(content_dir, templates_dir)
+            site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
+            built = build(content_dir, templates_dir, site)
         except ContentErrors as exc:
             if self.preview is None:
                 raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
@@ -82,6 +84,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
+        # While serving with problems there is no dataset, so no exports: every page shows the problems.
+        for path, content in (self.built.exports if self.built else {}).items():
+            files.append(File.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
         return files

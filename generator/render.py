@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -114,7 +114,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def _context(data: Dataset, index: Index, path: str, **extra: Any) -> dict[str, Any]:
+def _context(data: Dataset, index: Index, path: str, exports: Sequence[Any], **extra: Any) -> dict[str, Any]:
     def url(kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
         target = Site.relative(path, Site.page_path(kind, rid, briefing))
         return f"{target}#{fragment}" if fragment else target
@@ -126,7 +126,7 @@ def _context(data: Dataset, index: Index, path: str, **extra: Any) -> dict[str, 
         return url("person" if actor_id in data.people else "organization", actor_id)
 
     return {"data": data, "index": index, "page_path": path, "url": url, "asset": asset,
-            "actor_url": actor_url, "actor": data.actor,
+            "actor_url": actor_url, "actor": data.actor, "exports": exports,
             "cite": Citer(url, data.sources), **extra}
 
 
@@ -143,6 +143,7 @@ def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
         yield Site.page_path(kind), f"{name}_index.html", {}, True
         for rid, record in collection.items():
             yield Site.page_path(kind, rid), f"{name}.html", {"record": record}, False
+    yield Site.page_path("data"), "data_index.html", {}, True
 
 
 def role_holders(data: Dataset) -> Mapping[str, tuple[tuple[Any, tuple[Any, ...]], ...]]:
@@ -156,15 +157,19 @@ def role_holders(data: Dataset) -> Mapping[str, tuple[tuple[Any, tuple[Any, ...]
                              for org, people in holders.items()})
 
 
-def render_pages(data: Dataset, index: Index, templates: Path) -> Mapping[str, Page]:
-    """Every page of the site, by source path. Page templates set `title` and `description`."""
+def render_pages(data: Dataset, index: Index, templates: Path,
+                 exports: Sequence[Any] = ()) -> Mapping[str, Page]:
+    """Every page of the site, by source path. Page templates set `title` and `description`.
+
+    `exports` lists the export files (export.Export) that pages link to.
+    """
     env = make_environment(templates)
     # Computed once here, not searched for on each organisation's page.
     holders = role_holders(data)
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
-        context = _context(data, index, path, role_holders=holders, **extra)
+        context = _context(data, index, path, exports, role_holders=holders, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)

@@ -9,6 +9,7 @@ to the later stages as well as validation and the schema, from the same lines.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -470,3 +471,9 @@ def json_schemas() -> dict[str, dict]:
         schemas[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                          "$id": SCHEMA_BASE_URI + name, "title": file_kind.filename, **schema}
     return schemas
+
+
+def schema_files() -> dict[str, str]:
+    """Schema file name -> its JSON text, exactly as `briefing schema` writes it and the site publishes it."""
+    return {name: json.dumps(s, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+            for name, s in sorted(json_schemas().items())}
