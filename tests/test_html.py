@@ -29,6 +29,7 @@ class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.section_ids: set[str] = set()
         self.links: list[str] = []
         self.resources: list[tuple[str, str]] = []
         self.canonical: str | None = None
@@ -37,6 +38,8 @@ class _PageParser(HTMLParser):
         a = dict(attrs)
         if a.get("id"):
             self.ids.add(a["id"])
+            if tag == "section":
+                self.section_ids.add(a["id"])
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         if tag == "link" and a.get("rel") == "canonical":
@@ -159,7 +162,7 @@ def test_each_record_has_its_section_id_and_citation_marks(built_site: Path, kin
     page = next(built_site.glob(f"briefings/*/{marker}"))
     parser = _PageParser()
     parser.feed(page.read_text(encoding="utf-8"))
-    sections = [i for i in parser.ids if i.startswith(f"{kind}-") and not i.endswith(("-title", "-next"))]
+    sections = [i for i in parser.section_ids if i.startswith(f"{kind}-")]
     assert sections, f"no {kind}-<id> section on {marker}"
     notes = {i for i in parser.ids if i.startswith("note-")}
     cites = [href for href in parser.links if href.startswith("#note-")]
