@@ -97,13 +97,18 @@ def format_grouped(errors: list[ContentError]) -> str:
             lines.append(one_line(error.path))
             current = error.path
         lines.append(f"  {error}")
+    if errors:
+        lines.append("")
+    lines.append(count_problems(errors))
+    return "\n".join(lines)
+
+
+def count_problems(errors: list[ContentError]) -> str:
+    """`3 problems in 2 files`: the last line of the grouped report."""
     files = len({e.path for e in errors})
     noun = "problem" if len(errors) == 1 else "problems"
     fnoun = "file" if files == 1 else "files"
-    if errors:
-        lines.append("")
-    lines.append(f"{len(errors)} {noun} in {files} {fnoun}")
-    return "\n".join(lines)
+    return f"{len(errors)} {noun} in {files} {fnoun}"
 
 
 def format_json(errors: list[ContentError]) -> str:
