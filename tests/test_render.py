@@ -12,3 +12,12 @@ def test_organisation_page_lists_the_people_with_roles_in_it(content):
     html = built.pages["organizations/mofcom.md"].html
     assert '<a href="../people/wang-wentao.html">Wang Wentao</a> <span lang="zh" class="name-zh">王文涛</span>: Commerce Minister' in html
 
+
+
+def test_only_exact_quotes_are_shown_in_quotation_marks():
+    built = build(ROOT / "content", ROOT / "templates" / "pages")
+    html = built.pages["people/gina-raimondo.md"].html
+    # The Reuters quote is her exact words; the article's version of the same point is a paraphrase.
+    assert "Gina Raimondo: “We are not compromising or negotiating on matters of national security." in html
+    assert "Gina Raimondo (paraphrase): On Monday Raimondo said there is no room for compromise" in html
+    assert "Gina Raimondo: “On Monday" not in html
