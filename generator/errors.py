@@ -1,11 +1,11 @@
-"""The one content-error type, and the report that collects them."""
+"""The one content-error type, the exception that carries them all, and their printed forms."""
 
 from __future__ import annotations
 
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 
@@ -31,25 +31,6 @@ class ContentError:
             "message": self.message,
             "hint": self.hint,
         }
-
-
-@dataclass
-class Report:
-    """Collects content errors from every stage instead of stopping at the first."""
-
-    errors: list[ContentError] = field(default_factory=list)
-
-    def add(self, error: ContentError) -> None:
-        self.errors.append(error)
-
-    def extend(self, errors: Iterable[ContentError]) -> None:
-        self.errors.extend(errors)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def sorted(self) -> list[ContentError]:
-        return sorted(set(self.errors))
 
 
 class ContentErrors(Exception):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -86,9 +86,6 @@ class Content:
     documents: tuple[Document, ...]
     unreadable: frozenset[tuple[str, str | None]] = frozenset()
     """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
-
-    def of_kind(self, kind: str) -> Iterator[Document]:
-        return (d for d in self.documents if d.kind == kind)
 
 
 class _Resolver(yaml.resolver.BaseResolver):
