@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test test-tools check serve schema bench clean
+.PHONY: site test test-tools check serve schema docs bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,13 @@ check: $(STAMP)
 	$(BIN)/briefing check
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/briefing serve --dev-addr 127.0.0.1:8000
 
 schema: $(STAMP)
 	$(BIN)/briefing schema
+
+docs: $(STAMP)
+	$(BIN)/briefing docs
 
 # The browser and HTML checks need Chromium, Java and pinned npm tools; the script installs what is missing.
 test-tools:

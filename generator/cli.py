@@ -1,7 +1,10 @@
-"""The `briefing` command line: check, schema, build. A thin layer over the pipeline."""
+"""The `briefing` command line: check, schema, docs, new, build, serve. A thin layer over the pipeline."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -99,3 +102,116 @@ def build(config_file: Path, site_dir: Path | None) -> None:
         sys.exit(1)
     pages = sum(1 for _ in site.rglob("*.html"))
     click.echo(f"built {pages} pages into {site}")
+
+
+@main.command()
+@click.option("--guide", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("AUTHORING.md"), show_default=True, help="The authoring guide to update.")
+@click.option("--check", "only_check", is_flag=True, help="Exit 1 if the guide's reference is out of date.")
+def docs(guide: Path, only_check: bool) -> None:
+    """Write the field reference, generated from the schema, into the authoring guide."""
+    from .reference import update_guide
+
+    current = guide.read_text(encoding="utf-8")
+    try:
+        updated = update_guide(current)
+    except ValueError as exc:
+        raise click.ClickException(f"{guide}: {exc}") from None
+    if only_check:
+        if updated != current:
+            click.echo(f"out of date: {guide} (run `briefing docs`)")
+            sys.exit(1)
+        click.echo(f"checked the field reference in {guide}")
+        return
+    if updated != current:
+        guide.write_text(updated, encoding="utf-8")
+    click.echo(f"{'updated' if updated != current else 'unchanged:'} the field reference in {guide}")
+
+
+@main.group()
+def new() -> None:
+    """Start new content from a scaffold: every field present, explained, and valid as written."""
+
+
+SOURCE = click.option("--source", help="The id of the source the scaffold cites "
+                                        "(default: the last in sources.yml).")
+
+
+@new.command("briefing")
+@CONTENT
+@SOURCE
+@click.option("--actor", help="The person or organisation the scaffold names (default: the last person "
+                              "in people.yml, else the last organisation).")
+@click.argument("slug")
+def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug: str) -> None:
+    """Create content/briefings/SLUG/ with briefing.yml, agenda.yml, disputes.yml, agreements.yml,
+    statements.yml and context.yml."""
+    from .scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
+
+    try:
+        check_id(slug, "briefing")
+        subject = subject_for(content_dir, source=source, actor=actor, today=dt.date.today(), need_actor=True)
+        files = scaffold(content_dir, slug, subject)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {files[0].parent.as_posix()}/ with " + ", ".join(f.name for f in files))
+    click.echo(f"the records cite source '{subject.source}' and name '{subject.actor}' as placeholders; "
+               "replace them with this briefing's own (see AUTHORING.md)")
+    click.echo("next: replace every TODO, run `briefing check`, and watch it with `briefing serve`")
+
+
+def _new_record(kind: str):
+    """The command that appends a scaffold record of `kind` to its shared file."""
+    @CONTENT
+    @click.argument("record_id", metavar="ID")
+    def create(content_dir: Path, record_id: str, source: str | None = None) -> None:
+        from .scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
+
+        try:
+            check_id(record_id, NOUNS[kind])
+            # A new source cites nothing: its scaffold needs no other record.
+            subject = (Subject(record_id, today=dt.date.today()) if kind == "source" else
+                       subject_for(content_dir, source=source, actor=None, today=dt.date.today(),
+                                   need_actor=False))
+            path = append_record(content_dir, kind, record_id, subject)
+        except ScaffoldError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"added {kind} '{record_id}' to {path.as_posix()}"
+                   + ("" if kind == "source" else f", citing source '{subject.source}'"))
+        click.echo("next: replace every TODO, then run `briefing check`")
+
+    return create if kind == "source" else SOURCE(create)
+
+
+for _kind, _help in (("person", "Add a person with id ID to the end of people.yml."),
+                     ("organization", "Add an organisation with id ID to the end of organizations.yml."),
+                     ("source", "Add a source with id ID to the end of sources.yml.")):
+    new.command(_kind, help=_help)(_new_record(_kind))
+
+
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("mkdocs.yml"), show_default=True)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Where to serve; the default answers only this computer.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Preview the site: a change under content/ or templates/ rebuilds it and reloads the page.
+
+    A problem in the content never stops the server: the terminal shows the report of
+    `briefing check` and the browser a page listing the problems, until a save fixes them.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # A polite stop (SIGTERM) ends the server as Ctrl-C does, so MkDocs removes its temporary site.
+    raise KeyboardInterrupt

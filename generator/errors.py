@@ -1,10 +1,11 @@
-"""The one content-error type, and the report that collects them."""
+"""The one content-error type, the exception that carries them all, and their printed forms."""
 
 from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Iterable
 
 
@@ -20,7 +21,7 @@ class ContentError:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return one_line(f"{text} ({self.hint})" if self.hint else text)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -32,31 +33,27 @@ class ContentError:
         }
 
 
-@dataclass
-class Report:
-    """Collects content errors from every stage instead of stopping at the first."""
-
-    errors: list[ContentError] = field(default_factory=list)
-
-    def add(self, error: ContentError) -> None:
-        self.errors.append(error)
-
-    def extend(self, errors: Iterable[ContentError]) -> None:
-        self.errors.extend(errors)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def sorted(self) -> list[ContentError]:
-        return sorted(set(self.errors))
-
-
 class ContentErrors(Exception):
     """Raised by a stage when the content has problems; carries all of them, sorted."""
 
     def __init__(self, errors: Iterable[ContentError]):
         self.errors = sorted(set(errors))
         super().__init__(format_plain(self.errors))
+
+
+# Control characters, line and paragraph separators, bidirectional and zero-width marks, surrogates.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print on one terminal line: tabs, line breaks and control characters escaped."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value from the content, quoted for a message and cut short if it is long."""
+    text = str(value)
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -78,16 +75,21 @@ def format_grouped(errors: list[ContentError]) -> str:
         if error.path != current:
             if current is not None:
                 lines.append("")
-            lines.append(error.path)
+            lines.append(one_line(error.path))
             current = error.path
         lines.append(f"  {error}")
+    if errors:
+        lines.append("")
+    lines.append(count_problems(errors))
+    return "\n".join(lines)
+
+
+def count_problems(errors: list[ContentError]) -> str:
+    """`3 problems in 2 files`: the last line of the grouped report."""
     files = len({e.path for e in errors})
     noun = "problem" if len(errors) == 1 else "problems"
     fnoun = "file" if files == 1 else "files"
-    if errors:
-        lines.append("")
-    lines.append(f"{len(errors)} {noun} in {files} {fnoun}")
-    return "\n".join(lines)
+    return f"{len(errors)} {noun} in {files} {fnoun}"
 
 
 def format_json(errors: list[ContentError]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 import yaml
 from yaml.composer import Composer
@@ -28,6 +28,14 @@ from .schema import FILE_KINDS
 # An archive of 1,000 briefings keeps about 2 MB of sources in sources.yml (see benchmarks/).
 MAX_FILE_BYTES = 10_000_000
 MAX_DEPTH = 50
+# Characters no value may hold, however it is written (a quoted "\0" or "\e" as much as the raw
+# byte): C0 and C1 controls other than tab and line feed (YAML turns every written line break into
+# a line feed), surrogates and Unicode noncharacters. HTML forbids them, XML and iCalendar text
+# cannot carry them, UTF-8 cannot encode surrogates, and a terminal obeys escape sequences in an
+# error message.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
 
 # Where a file sits decides what it holds: shared collections at the top, one folder a briefing.
 SHARED_FILES = {k.filename: k.kind for k in FILE_KINDS if k.shared}
@@ -82,9 +90,6 @@ class Content:
     documents: tuple[Document, ...]
     unreadable: frozenset[tuple[str, str | None]] = frozenset()
     """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
-
-    def of_kind(self, kind: str) -> Iterator[Document]:
-        return (d for d in self.documents if d.kind == kind)
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -159,6 +164,7 @@ def _position(node: Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_SEQUENCE, _MAPPING = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _SCALARS = {
     "tag:yaml.org,2002:str": str,
     "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
@@ -168,13 +174,22 @@ _SCALARS = {
 }
 
 
+def _check_characters(node: ScalarNode) -> None:
+    found = FORBIDDEN_CHARACTERS.search(node.value)
+    if found:
+        raise _Problem(node, f"the character U+{ord(found.group()):04X} is not allowed in text", "remove it")
+
+
 def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> Any:
     positions[at] = _position(node)
     if isinstance(node, ScalarNode):
+        _check_characters(node)
         convert = _SCALARS.get(node.tag)
         if convert is None:
             raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
         return convert(node.value)
+    if node.tag != (_SEQUENCE if isinstance(node, SequenceNode) else _MAPPING):
+        raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
     if isinstance(node, SequenceNode):
         return [_to_value(item, at + (i,), positions, key_positions) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
@@ -182,6 +197,7 @@ def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> An
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
                 raise _Problem(key_node, "a key must be a plain name")
+            _check_characters(key_node)
             key = key_node.value
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
@@ -320,9 +336,16 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
     unreadable: set[tuple[str, str | None]] = set()
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
-        if file.is_dir() or any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts):
             continue
         display = f"{display_root}/{relative.as_posix()}"
+        if file.is_symlink():
+            # A link could make the site (or an error message) show a file from outside the content.
+            errors.append(ContentError(display, 1, 1, "symbolic links are not read",
+                                       "copy the file or folder into the content folder"))
+            continue
+        if file.is_dir():
+            continue
         if file.suffix not in (".yml", ".yaml"):
             if file.name.lower() not in ("readme.md", "readme.txt"):
                 errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -12,6 +13,13 @@ ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"
                 "hr", "h3", "h4", "h5", "h6", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer"
+_LINK_WITHOUT_HREF = re.compile(rf'<a((?: title="[^"]*")?) rel="{LINK_REL}">')
+# A link keeps its target only when a browser reads it the way the text shows it: an http(s) or
+# mailto address, or a path relative to the page. Whitespace (Markdown turns a tab in
+# `java<TAB>script:` into spaces), backslashes (`\\host` means `//host`) and a leading slash (a root
+# path breaks reading the site from disk; `//host` leaves the site unannounced) lose the target.
+_SAFE_HREF = re.compile(r"(?:(?:https?://|mailto:)[^\s\\]+|(?![/\\])[^\s\\:#]*(?:#[^\s\\]*)?)", re.I)
 
 
 def _markdown() -> markdown.Markdown:
@@ -30,8 +38,16 @@ def render_markdown(text: str) -> Markup:
     """One Markdown field as sanitised HTML; the same text is converted once per process."""
     _MD.reset()
     html = _MD.convert(text)
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                            url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"))
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                      attribute_filter=_keep_safe_link, link_rel=LINK_REL)
+    # HTML allows rel only on a link with a target; a link whose target was dropped keeps its text.
+    return Markup(_LINK_WITHOUT_HREF.sub(r"<a\1>", clean))
+
+
+def _keep_safe_link(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not _SAFE_HREF.fullmatch(value):
+        return None
+    return value
 
 
 @lru_cache(maxsize=65536)

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization,
-                     Person, Record, Ref, Source, Statement)
+                     Person, Record, Ref, Role, Source, Statement)
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ class Index:
 
     appearances: Mapping[str, tuple[Appearance, ...]]
     citations: Mapping[str, tuple[CitedFact, ...]]
+    role_holders: Mapping[str, tuple[tuple[Person, tuple[Role, ...]], ...]]
+    """Organisation id -> (person, their roles there) for everyone holding a role, in people.yml order."""
     appearances_by_briefing: Mapping[str, tuple[tuple[BriefingBundle, tuple[Appearance, ...]], ...]]
     """A person's or organisation's appearances grouped under their briefing, newest briefing first."""
     cited_by_paragraph: Mapping[str, Mapping[int | None, tuple[CitedFact, ...]]]
@@ -170,7 +172,8 @@ _ACTOR_KINDS = ("person", "organization", "actor")
 
 
 def index_dataset(data: Dataset) -> Index:
-    """Who appears where, and which facts cite each source; each list in dataset order."""
+    """Who appears where, which facts cite each source, who holds roles in each organisation;
+    each list in dataset order."""
     appearances: dict[str, list[Appearance]] = {}
     citations: dict[str, list[CitedFact]] = {}
 
@@ -191,10 +194,18 @@ def index_dataset(data: Dataset) -> Index:
     for bundle in data.briefings:
         for kind, record in bundle.records():
             note(bundle.id, kind, record)
+    holders: dict[str, dict[str, list[Role]]] = {}
+    for person in data.people.values():
+        for role in person.roles:
+            if role.organization:
+                holders.setdefault(role.organization, {}).setdefault(person.id, []).append(role)
     bundles = {bundle.id: bundle for bundle in data.briefings}
     return Index(
         appearances=MappingProxyType({k: tuple(v) for k, v in sorted(appearances.items())}),
         citations=MappingProxyType({k: tuple(v) for k, v in sorted(citations.items())}),
+        role_holders=MappingProxyType({
+            org: tuple((data.people[pid], tuple(roles)) for pid, roles in people.items())
+            for org, people in holders.items()}),
         appearances_by_briefing=MappingProxyType(
             {k: _group_by_briefing(v, bundles) for k, v in sorted(appearances.items())}),
         cited_by_paragraph=MappingProxyType({k: _by_paragraph(v) for k, v in sorted(citations.items())}),

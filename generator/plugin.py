@@ -6,8 +6,9 @@ import os
 import re
 from html import unescape
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
+from jinja2 import TemplateError
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -19,6 +20,7 @@ from .build import Built, build
 from .errors import ContentErrors, format_plain
 from .export import SiteInfo
 from .render import Page
+from .serve import Preview, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
@@ -44,42 +46,55 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def __init__(self) -> None:
         self.built: Built | None = None
-        self.serving = False
+        self.pages: Mapping[str, Page] = {}
+        self.preview: Preview | None = None
 
-    def on_startup(self, *, command, dirty) -> None:
-        self.serving = command == "serve"
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
+        self.preview = Preview() if command == "serve" else None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
         return root / getattr(self.config, name)
 
     def on_pre_build(self, *, config) -> None:
-        # Runs before MkDocs empties site_dir: a content error leaves the previous site alone.
+        # Runs before MkDocs empties site_dir: a content error leaves the previous site alone,
+        # except while serving, where the problems become the pages (see serve.py).
+        content_dir, templates_dir = self._dir(config, "content_dir"), self._dir(config, "templates_dir")
+        self.built = None
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
             # Only `mkdocs serve` builds again and needs the parsed files of this build.
-            self.built = build(self._dir(config, "content_dir"), self._dir(config, "templates_dir"), site,
-                               keep_files=self.serving)
+            built = build(content_dir, templates_dir, site, keep_files=self.preview is not None)
         except ContentErrors as exc:
-            self.built = None
-            raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
+            if self.preview is None:
+                raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
+            self.pages = self.preview.problems(exc.errors, content_dir)
+            return
+        except TemplateError as exc:
+            if self.preview is None:
+                raise
+            self.pages = self.preview.problems([template_problem(exc, templates_dir)], content_dir)
+            return
+        self.built = built
+        self.pages = self.preview.shown(built.pages) if self.preview else built.pages
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
-            os.environ["SOURCE_DATE_EPOCH"] = str(self.built.data.epoch())
+            os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
     def on_files(self, files: Files, /, *, config) -> Files:
-        assert self.built is not None
-        for page in self.built.pages.values():
+        for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
-        for path, content in self.built.exports.items():
+        # While serving with problems there is no dataset, so no exports: every page shows the problems.
+        for path, content in (self.built.exports if self.built else {}).items():
             files.append(File.generated(config, path, content=content))
         if not config.nav:
-            config.nav = site_nav(self.built.pages.values())
+            config.nav = site_nav(self.pages.values())
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
-        generated = self.built.pages.get(page.file.src_uri) if self.built else None
+        generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
         page.meta["title"] = generated.title
@@ -87,7 +102,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return ""  # the body is rendered already; Markdown has nothing to do
 
     def on_page_content(self, html: str, /, *, page, config, files) -> str:
-        generated = self.built.pages.get(page.file.src_uri) if self.built else None
+        generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return html
         # The search plugin indexes one entry per heading found in the page's table of contents:
@@ -98,6 +113,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
         server.watch(str(self._dir(config, "templates_dir")))
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         return server
 
 

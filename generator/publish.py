@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+
 def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = True) -> Path:
     """Build into a temporary folder beside the site folder and swap it in; on failure leave it be."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -20,17 +21,27 @@ def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = T
         config = load_config(str(config_file), strict=strict, site_dir=str(staging))
         mkdocs_build(config)
         _make_readable(staging)
-        old = None
-        if site.exists():
-            old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site.parent))
-            os.rename(site, old / "site")
-        os.rename(staging, site)
-        if old is not None:
-            shutil.rmtree(old)
+        _swap(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return site
+
+
+def _swap(new: Path, site: Path) -> None:
+    """Put the folder `new` in the place of `site`; if a step fails, `site` is as it was."""
+    if not site.exists():
+        os.rename(new, site)
+        return
+    old = new.with_name(new.name + "-old")  # unique, because mkdtemp made `new` unique
+    os.rename(site, old)
+    try:
+        os.rename(new, site)
+    except BaseException:
+        os.rename(old, site)
+        raise
+    # The new site is in place: a leftover old copy is untidy, not a failed build.
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _make_readable(root: Path) -> None:

@@ -163,17 +163,6 @@ def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     yield Site.page_path("data"), "data_index.html", {}, True
 
 
-def role_holders(data: Dataset) -> Mapping[str, tuple[tuple[Any, tuple[Any, ...]], ...]]:
-    """Organisation id -> (person, their roles in it) for everyone holding a role there, in people.yml order."""
-    holders: dict[str, dict[str, list[Any]]] = {}
-    for person in data.people.values():
-        for role in person.roles:
-            if role.organization:
-                holders.setdefault(role.organization, {}).setdefault(person.id, []).append(role)
-    return MappingProxyType({org: tuple((data.people[pid], tuple(roles)) for pid, roles in people.items())
-                             for org, people in holders.items()})
-
-
 def render_pages(data: Dataset, index: Index, templates: Path,
                  exports: Sequence[Any] = ()) -> Mapping[str, Page]:
     """Every page of the site, by source path. Page templates set `title` and `description`.
@@ -181,12 +170,10 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     `exports` lists the export files (export.Export) that pages link to.
     """
     env = make_environment(templates)
-    # Computed once here, not searched for on each organisation's page.
-    holders = role_holders(data)
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
-        context = _context(data, index, path, exports, role_holders=holders, **extra)
+        context = _context(data, index, path, exports, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)

@@ -17,9 +17,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .errors import shown
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 64
 _ID_RE = re.compile(ID_PATTERN)
+# Names Windows reserves for devices, with or without an extension: no page may be called so.
+_RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                             *(f"lpt{i}" for i in range(10))])
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _APPROX_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -32,12 +37,22 @@ def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("content", message, {"hint": hint} if hint else {})
 
 
-def _check_id(value: str) -> str:
+def id_problem(value: str) -> tuple[str, str | None] | None:
+    """What is wrong with `value` as an id, and a hint; None for a good id."""
     if len(value) > ID_MAX:
-        raise _fail(f"id is {len(value)} characters long; the limit is {ID_MAX}")
+        return f"id is {len(value)} characters long; the limit is {ID_MAX}", None
     if not _ID_RE.match(value):
-        raise _fail(f"'{value}' is not a valid id",
-                    "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
+        return (f"{shown(value)} is not a valid id",
+                "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
+    if value in _RESERVED_NAMES:
+        return f"{shown(value)} is a reserved file name on Windows", f"choose another id, like '{value}-1'"
+    return None
+
+
+def _check_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem is not None:
+        raise _fail(*problem)
     return value
 
 
@@ -51,41 +66,41 @@ def _check_text(value: str) -> str:
 
 def _check_date(value: str) -> str:
     if not _DATE_RE.match(value):
-        raise _fail(f"'{value}' is not a date", "write dates as YYYY-MM-DD, like '2023-08-28'")
+        raise _fail(f"{shown(value)} is not a date", "write dates as YYYY-MM-DD, like '2023-08-28'")
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"'{value}' is not a real date") from None
+        raise _fail(f"{shown(value)} is not a real date") from None
     return value
 
 
 def _check_approx_date(value: str) -> str:
     if not _APPROX_RE.match(value):
-        raise _fail(f"'{value}' is not a date",
+        raise _fail(f"{shown(value)} is not a date",
                     "write YYYY, YYYY-MM or YYYY-MM-DD; put wording like 'earlier in 2023' in when_text")
     year, month, day = (value.split("-") + [None, None])[:3]
     try:
         dt.date(int(year), int(month or 1), int(day or 1))
     except ValueError:
-        raise _fail(f"'{value}' is not a real date") from None
+        raise _fail(f"{shown(value)} is not a real date") from None
     return value
 
 
 def _check_time(value: str) -> str:
     if not _TIME_RE.match(value):
-        raise _fail(f"'{value}' is not a time", "write 24-hour local time as HH:MM, like '09:30'")
+        raise _fail(f"{shown(value)} is not a time", "write 24-hour local time as HH:MM, like '09:30'")
     return value
 
 
 def _check_url(value: str) -> str:
     if not _URL_RE.match(value):
-        raise _fail(f"'{value}' is not a web address", "only http:// and https:// addresses are allowed")
+        raise _fail(f"{shown(value)} is not a web address", "only http:// and https:// addresses are allowed")
     return value
 
 
 def _check_country(value: str) -> str:
     if not _COUNTRY_RE.match(value):
-        raise _fail(f"'{value}' is not a country code", "use the two-letter ISO code, like 'US' or 'CN'")
+        raise _fail(f"{shown(value)} is not a country code", "use the two-letter ISO code, like 'US' or 'CN'")
     return value
 
 

@@ -16,10 +16,11 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, iter_records, iter_refs
-from .schema import ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record
+from .schema import (ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record,
+                     id_problem)
 
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -47,7 +48,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"'{value}'"
+    return shown(value)
 
 
 def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
@@ -88,7 +89,7 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
     if kind == "extra_forbidden":
         allowed = _model_at(model, loc).model_fields
         hint = did_you_mean(str(loc[-1]), allowed) or "allowed fields: " + ", ".join(allowed)
-        return doc.error(where, f"unknown field '{loc[-1]}'", hint, key=True)
+        return doc.error(where, f"unknown field {shown(loc[-1])}", hint, key=True)
     if kind == "content":
         return doc.error(where, err["msg"], (err.get("ctx") or {}).get("hint"))
     if kind == "string_type":
@@ -311,10 +312,12 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
 def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind, shared, sources,
                        broken, errors) -> BriefingBundle | None:
     header = by_kind.get(("briefing", bid), [])
-    if not _ID_RE.match(bid):
+    problem = id_problem(bid)
+    if problem is not None:
+        message, hint = problem
         errors.append(ContentError(docs[0].path if docs else f"content/briefings/{bid}", 1, 1,
-                                   f"briefing folder '{bid}' is not a valid id",
-                                   "rename the folder with lowercase letters, digits and hyphens"))
+                                   f"briefing folder name: {message}",
+                                   "rename the folder" + (f"; {hint}" if hint else "")))
     if not any(d.kind == "briefing" for d in docs):
         errors.append(ContentError(f"content/briefings/{bid}/briefing.yml", 1, 1,
                                    f"briefing '{bid}' has no briefing.yml",

@@ -13,7 +13,8 @@ import yaml
 
 from generator.publish import publish
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 EXAMPLE_CONTENT = ROOT / "content"
 
 

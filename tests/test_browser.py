@@ -20,7 +20,7 @@ from sitebuild import ROOT, built_site  # noqa: F401 - a pytest fixture
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 AXE = ROOT / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -66,6 +66,7 @@ def page_kinds(site: Path) -> dict[str, str]:
     kinds = {"home": "index.html", "briefing": f"{briefing}/index.html", "search": "search.html",
              "not-found": "404.html", "people": "people/index.html",
              "organizations": "organizations/index.html", "sources": "sources/index.html",
+             "data": "data/index.html",
              "person": (bilingual[0] if bilingual else first["people"]).relative_to(site).as_posix(),
              "organization": first["organizations"].relative_to(site).as_posix(),
              "source": first["sources"].relative_to(site).as_posix()}
@@ -75,7 +76,8 @@ def page_kinds(site: Path) -> dict[str, str]:
 
 
 KINDS = ["home", "briefing", "agenda", "disputes", "agreements", "statements", "context", "memo",
-         "person", "organization", "source", "people", "organizations", "sources", "search", "not-found"]
+         "person", "organization", "source", "people", "organizations", "sources", "data", "search",
+         "not-found"]
 
 
 def _open(browser: Browser, url: str, *, scheme: str = "light", viewport=DESKTOP, js: bool = True) -> Page:
@@ -93,23 +95,25 @@ def test_page_kinds_cover_every_kind(built_site: Path):
         assert (built_site / path).is_file(), f"{kind}: {path} was not built"
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_axe_finds_no_wcag_a_or_aa_violations(browser, site_url, built_site, kind, scheme):
+def test_axe_finds_no_wcag_a_or_aa_violations_in_light_or_dark_mode(browser, site_url, built_site, kind):
     assert AXE.is_file(), f"{AXE} is missing: {MISSING_TOOLS}"
-    page = _open(browser, site_url + page_kinds(built_site)[kind], scheme=scheme)
+    page = _open(browser, site_url + page_kinds(built_site)[kind])
+    problems = []
     try:
-        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            assert result["passes"], "axe ran no checks"
+            problems += [f"{scheme} mode: {v['id']} ({v['impact']}): {v['help']}\n    " +
+                         "\n    ".join(n["html"][:160] + " :: " + n["failureSummary"].replace("\n", " ")
+                                       for n in v["nodes"][:5])
+                         for v in result["violations"]]
     finally:
         page.context.close()
-    problems = [f"{v['id']} ({v['impact']}): {v['help']}\n    " +
-                "\n    ".join(n["html"][:160] + " :: " + n["failureSummary"].replace("\n", " ")
-                              for n in v["nodes"][:5])
-                for v in result["violations"]]
-    assert not problems, f"{kind} page, {scheme} mode:\n" + "\n".join(problems)
-    assert result["passes"], "axe ran no checks"
+    assert not problems, f"{kind} page:\n" + "\n".join(problems)
 
 
 def test_dark_mode_follows_the_system_setting(browser, site_url):
@@ -135,7 +139,7 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
         hits = [(results.nth(i).inner_text(), results.nth(i).get_attribute("href"))
                 for i in range(results.count())]
         disputes = [(text, href) for text, href in hits
-                    if re.search(r"disputes\.html#dispute-[a-z0-9-]+", href) and "semiconductor" in text.lower()]
+                    if re.search(r"disputes\.html#h-dispute-[a-z0-9-]+$", href) and "semiconductor" in text.lower()]
         assert disputes, f"no result leads to a semiconductor dispute: {hits}"
         page.click(f"#mkdocs-search-results a[href='{disputes[0][1]}']")
         page.wait_for_load_state("load")
@@ -197,9 +201,13 @@ def test_every_page_but_search_works_without_javascript(browser, site_url, built
 
 
 def test_the_memo_prints_on_one_page(browser, site_url, built_site):
-    page = _open(browser, site_url + page_kinds(built_site)["memo"])
+    page = _open(browser, site_url + page_kinds(built_site)["memo"], viewport={"width": 794, "height": 1123})
     try:
         pdf = page.pdf(format="A4", print_background=False)
+        # A look at the printed memo, beside the other screenshots.
+        page.emulate_media(media="print")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "memo-print.png"), full_page=True)
     finally:
         page.context.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
@@ -218,3 +226,21 @@ def test_screenshots_for_a_person_to_look_at(browser, site_url, built_site, kind
     finally:
         page.context.close()
     assert target.stat().st_size > 10_000
+
+
+def test_the_skip_link_comes_first_and_focus_is_visible(browser, site_url, built_site):
+    page = _open(browser, site_url + page_kinds(built_site)["disputes"])
+    try:
+        page.keyboard.press("Tab")
+        skip = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect(),
+            s = getComputedStyle(e); return [e.className, r.top >= 0 && r.height > 0, s.outlineStyle]; }""")
+        assert skip[0] == "skip-link" and skip[1], skip
+        assert skip[2] != "none"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#content"
+        page.keyboard.press("Tab")
+        outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [document.activeElement.closest('main') !== null, s.outlineStyle, s.outlineWidth]; }""")
+        assert outline[0] and outline[1] != "none" and outline[2] != "0px", outline
+    finally:
+        page.context.close()

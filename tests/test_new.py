@@ -1,0 +1,260 @@
+"""`briefing new`: scaffolds with every field present and explained, valid as written, never overwriting."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import get_args
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pydantic import BaseModel
+from scratch import ROOT, make_project
+
+from generator.cli import main
+from generator.load import parse_yaml
+from generator.reference import description, nested_models
+from generator.scaffold import Subject, render_record
+from generator.schema import FILE_KINDS
+
+BRIEFING_FILES = ["briefing.yml", "agenda.yml", "disputes.yml", "agreements.yml", "statements.yml",
+                  "context.yml"]
+
+
+def run(*args: str, ok: bool = True) -> str:
+    """Run `briefing ARGS` in the current folder; its output, after checking the exit code."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert (result.exit_code == 0) == ok, result.output
+    return result.output
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _uncommented(text: str) -> str:
+    """The scaffold with every commented-out optional field switched on, as an editor would."""
+    return re.sub(r"^(\s*)# (- )?([a-z_]+: )", r"\1\2\3", text, flags=re.M)
+
+
+def _record_type(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_record_type, get_args(annotation))), None)
+
+
+def _assert_every_field(model: type[BaseModel], value: dict, where: str) -> None:
+    assert set(value) == set(model.model_fields), f"{where}: {sorted(set(model.model_fields) ^ set(value))}"
+    for name, info in model.model_fields.items():
+        inner = _record_type(info.annotation)
+        for item in value[name] if isinstance(value[name], list) else [value[name]]:
+            if inner is not None:
+                _assert_every_field(inner, item, f"{where}.{name}")
+
+
+@pytest.mark.parametrize("file_kind", FILE_KINDS, ids=lambda k: k.kind)
+def test_scaffold_has_every_field_and_each_is_valid_when_switched_on(file_kind):
+    subject = Subject("a-source", "a-person", True, "an-organisation")
+    text = "\n".join(render_record(file_kind.kind, "new-id", subject)) + "\n"
+    everything = parse_yaml(_uncommented(text), "scaffold.yml", file_kind.kind).data
+    record = everything[0] if file_kind.is_list else everything
+    _assert_every_field(file_kind.model, record, file_kind.filename)
+    file_kind.model.model_validate(record)  # every example value has the right form
+
+
+@pytest.mark.parametrize("file_kind", FILE_KINDS, ids=lambda k: k.kind)
+def test_scaffold_explains_each_field_with_its_docstring(file_kind):
+    text = "\n".join(render_record(file_kind.kind, "new-id", Subject("s", "p", True, None)))
+    comments = " ".join(m.group(1) for line in text.splitlines()
+                        if (m := re.match(r"\s*(?:- )?# (.*)", line)) and not re.match(r"(- )?[a-z_]+: ", m.group(1)))
+    for model in [file_kind.model, *nested_models(file_kind.model)]:
+        for name in model.model_fields:
+            assert description(model, name) in comments, f"{model.__name__}.{name}"
+
+
+def test_new_briefing_writes_six_files_with_their_schema_and_checks_clean(project):
+    output = run("new", "briefing", "lyon-visit")
+    folder = project / "content" / "briefings" / "lyon-visit"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(BRIEFING_FILES)
+    assert "cite source 'report' and name 'blaise-pascal'" in output
+    for name in BRIEFING_FILES:
+        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        schema = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first).group(1)
+        assert (folder / schema).resolve() == (project / "schema" / name.replace(".yml", ".schema.json"))
+        assert (folder / schema).resolve().is_file()
+    assert run("check").startswith("content OK: 2 briefings")
+
+
+def test_new_briefing_can_name_an_organisation_and_cite_another_source(project):
+    run("new", "source", "second-report")
+    run("new", "briefing", "council-session", "--actor", "ministry", "--source", "report")
+    folder = project / "content" / "briefings" / "council-session"
+    agenda = (folder / "agenda.yml").read_text(encoding="utf-8")
+    assert "organizations: [ministry]" in agenda and "participants: []" in agenda
+    assert "raised_by: [ministry]" in (folder / "disputes.yml").read_text(encoding="utf-8")
+    assert "second-report" not in agenda and "source: report" in agenda
+    assert run("check").startswith("content OK: 2 briefings")
+
+
+def test_new_records_append_to_shared_files_keeping_what_is_there(project):
+    people = project / "content" / "people.yml"
+    before = people.read_text(encoding="utf-8")
+    run("new", "person", "marie-curie")
+    run("new", "organization", "city-council", "--source", "report")
+    run("new", "source", "second-report")
+    after = people.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    records = yaml.safe_load(after)
+    assert len(records) == len(yaml.safe_load(before)) + 1
+    assert records[-1]["id"] == "marie-curie" and records[-1]["name"] == "Marie Curie"
+    assert "id: city-council" in (project / "content" / "organizations.yml").read_text(encoding="utf-8")
+    assert "id: second-report" in (project / "content" / "sources.yml").read_text(encoding="utf-8")
+    assert run("check").startswith("content OK: 1 briefings, 10 records")
+
+
+def test_a_fresh_project_starts_with_a_source_then_people_then_a_briefing(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "fresh", {})
+    monkeypatch.chdir(root)
+    assert "add it first with `briefing new source ID`" in run("new", "briefing", "first", ok=False)
+    assert "add it first with `briefing new source ID`" in run("new", "person", "ada", ok=False)
+    run("new", "source", "first-article")
+    assert "add one first with `briefing new person ID`" in run("new", "briefing", "first", ok=False)
+    run("new", "person", "ada")
+    run("new", "briefing", "first")
+    for name in ("sources.yml", "people.yml"):
+        assert (root / "content" / name).read_text(encoding="utf-8").startswith(
+            f"# yaml-language-server: $schema=../schema/{name.replace('.yml', '.schema.json')}\n")
+    assert run("check").startswith("content OK: 1 briefings")
+
+
+def test_an_empty_list_file_takes_its_first_record_and_keeps_its_comments(project):
+    organizations = project / "content" / "organizations.yml"
+    organizations.write_text("# our organisations\n[]\n", encoding="utf-8")
+    (project / "content" / "people.yml").write_text("[]\n", encoding="utf-8")
+    (project / "content" / "briefings" / "paris-talks" / "disputes.yml").unlink()
+    (project / "content" / "briefings" / "paris-talks" / "agenda.yml").write_text("[]\n", encoding="utf-8")
+    briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
+    briefing.write_text(briefing.read_text(encoding="utf-8").replace("principals:\n- ada-lovelace\n", ""),
+                        encoding="utf-8")
+    run("new", "organization", "council")
+    text = organizations.read_text(encoding="utf-8")
+    assert text.startswith("# our organisations\n") and "[]" not in text
+    assert run("check").startswith("content OK")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["new", "briefing", "paris-talks"], "content/briefings/paris-talks already exists"),
+    (["new", "briefing", "Paris_Talks"], "briefing 'Paris_Talks': 'Paris_Talks' is not a valid id (use lowercase"),
+    (["new", "person", "ministry"], "content/organizations.yml already has a record with id 'ministry' "
+                                    "(people and organisations share one set of ids)"),
+    (["new", "organization", "ada-lovelace"], "content/people.yml already has a record with id 'ada-lovelace'"),
+    (["new", "source", "report"], "content/sources.yml already has a record with id 'report'"),
+    (["new", "person", "x", "--source", "repot"], "there is no source 'repot' in content/sources.yml"),
+    (["new", "briefing", "x", "--actor", "nobody"], "there is no person or organisation 'nobody'"),
+])
+def test_new_refuses_to_overwrite_or_to_refer_to_what_does_not_exist(project, args, message):
+    before = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
+    output = run(*args, ok=False)
+    assert message in output
+    assert {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()} == before
+
+
+def test_new_refuses_to_append_to_a_file_it_cannot_read(project):
+    people = project / "content" / "people.yml"
+    people.write_text("- id: [broken\n", encoding="utf-8")
+    output = run("new", "person", "marie-curie", ok=False)
+    assert re.search(r"content/people\.yml:\d+:\d+: .*\(fix it first; `briefing check` lists every problem\)",
+                     output)
+    assert people.read_text(encoding="utf-8") == "- id: [broken\n"
+
+
+def _fill(path: Path, after: str, replacements: dict[str, str]) -> None:
+    """Edit the text of `path` below the line `after`, each first occurrence, as an editor would."""
+    text = path.read_text(encoding="utf-8")
+    head, tail = text.split(after, 1) if after else ("", text)
+    for old, new in replacements.items():
+        assert old in tail, f"{old!r} not in {path.name}"
+        tail = tail.replace(old, new, 1)
+    path.write_text(head + after + tail, encoding="utf-8")
+
+
+def test_a_second_briefing_added_by_following_the_guide_builds_with_its_people_and_disputes(
+        tmp_path, monkeypatch):
+    root = make_project(tmp_path / "project", copy_content=True)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    content = root / "content"
+    others = sorted(p.parent.name for p in content.glob("briefings/*/briefing.yml"))
+    assert others, "the second briefing needs a first"
+
+    # 1. the source
+    run("new", "source", "lyon-article")
+    _fill(content / "sources.yml", "id: lyon-article\n", {
+        '"TODO: the source\'s own title"': '"Ministers meet in Lyon"',
+        '"TODO: who published it"': "Lyon Daily",
+        'about: "TODO: what the first paragraph covers, in your own words"':
+            "about: the arrival\n    - n: 2\n      about: the dispute over ports",
+    })
+    # 2. the people and organisations
+    run("new", "person", "marie-curie", "--source", "lyon-article")
+    run("new", "person", "pierre-curie", "--source", "lyon-article")
+    run("new", "organization", "lyon-council", "--source", "lyon-article")
+    for person, role in (("marie-curie", "Trade Minister"), ("pierre-curie", "Port Commissioner")):
+        _fill(content / "people.yml", f"id: {person}\n",
+              {'"TODO: the role, as the source states it"': f'"{role}"'})
+    # 3. the briefing folder
+    run("new", "briefing", "lyon-visit", "--source", "lyon-article", "--actor", "marie-curie")
+    folder = content / "briefings" / "lyon-visit"
+    # 4. the files, filled in
+    _fill(folder / "briefing.yml", "", {
+        '"TODO: the briefing\'s headline"': "Trade minister visits Lyon",
+        '"TODO: the city"': "Lyon", "country: US": "country: FR", "status: upcoming": "status: concluded",
+        '"TODO: what happened, in a paragraph."': "The minister met the port commissioner.",
+        '"TODO: a key point, in a sentence or two."': "The port dispute stays open.",
+        "principals: [marie-curie]": "principals: [marie-curie, pierre-curie]",
+    })
+    (folder / "agenda.yml").write_text(
+        "- id: port-tour\n  title: Tour of the port\n  day: Tuesday\n  city: Lyon\n  kind: visit\n"
+        "  status: happened\n  participants: [marie-curie, pierre-curie]\n  summary: They toured the port.\n"
+        "  sources:\n    - source: lyon-article\n      para: 1\n", encoding="utf-8")
+    (folder / "disputes.yml").write_text(
+        "- id: port-fees\n  title: Port fees on river barges\n  category: tariffs\n"
+        "  raised_by: [pierre-curie, lyon-council]\n  raised_at: port-tour\n"
+        "  description: The commissioner objected to **new fees**.\n"
+        "  response:\n    by: [marie-curie]\n    position: The fees fund the locks.\n"
+        "    sources:\n      - source: lyon-article\n        para: 2\n"
+        "  status: unresolved\n  sources:\n    - source: lyon-article\n      para: 2\n"
+        "- id: quay-access\n  title: Access to the quays\n  category: market-access\n"
+        "  raised_by: [marie-curie]\n  description: The minister asked for wider access.\n"
+        "  status: raised\n  sources:\n    - source: lyon-article\n", encoding="utf-8")
+    (folder / "agreements.yml").write_text("[]\n", encoding="utf-8")
+    (folder / "statements.yml").write_text(
+        "- id: fees-remark\n  speaker: pierre-curie\n  kind: paraphrase\n"
+        "  text: The fees will be reviewed next year.\n  at: port-tour\n  about: [port-fees]\n"
+        "  sources:\n    - source: lyon-article\n      para: 2\n", encoding="utf-8")
+    (folder / "context.yml").write_text("[]\n", encoding="utf-8")
+
+    assert run("check").startswith("content OK")
+    assert "built " in run("build")
+
+    site = root / "site"
+    landing = (site / "briefings" / "lyon-visit" / "index.html").read_text(encoding="utf-8")
+    assert "Trade minister visits Lyon" in landing
+    disputes = (site / "briefings" / "lyon-visit" / "disputes.html").read_text(encoding="utf-8")
+    assert "Port fees on river barges" in disputes and "Access to the quays" in disputes
+    assert "<strong>new fees</strong>" in disputes
+    assert 'href="../../sources/lyon-article.html#p2"' in disputes  # the citation, to its paragraph
+    assert "Marie Curie" in (site / "people" / "marie-curie.html").read_text(encoding="utf-8")
+    assert "Pierre Curie" in (site / "people" / "pierre-curie.html").read_text(encoding="utf-8")
+    assert (site / "sources" / "lyon-article.html").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="briefings/{b}/index.html"' in home for b in ["lyon-visit", *others])
+    for page in (site / "briefings" / "lyon-visit").glob("*.html"):
+        assert "TODO" not in page.read_text(encoding="utf-8"), page.name
+    # Nothing but content was touched: the templates and configuration are the project's own.
+    for kept in ("mkdocs.yml", *(str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*") if p.is_file())):
+        assert (root / kept).read_bytes() == (ROOT / kept).read_bytes(), kept

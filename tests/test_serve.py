@@ -1,0 +1,287 @@
+"""The live preview: problems in the content become the page while serving, and never stop the server."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+from scratch import make_project
+from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+from generator.build import build, check
+from generator.errors import ContentError, ContentErrors
+from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths, template_problem
+
+STEP_SECONDS = 15  # generous: the machine running the suite may be busy
+
+
+def test_error_html_escapes_every_part_of_a_problem():
+    error = ContentError("content/<b>.yml", 3, 7, "unknown field '<script>alert(1)</script>'",
+                         "did you mean '<img src=x onerror=alert(2)>'?")
+    html = error_html([error], "../index.html")
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "unknown field &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in html
+    assert "<code>content/&lt;b&gt;.yml:3:7</code>" in html
+    assert "<em>(did you mean &#39;&lt;img src=x onerror=alert(2)&gt;&#39;?)</em>" in html
+    assert "1 problem in 1 file" in html
+
+
+def test_error_html_groups_problems_under_their_file_in_order():
+    errors = [ContentError("content/a.yml", 1, 1, "first"), ContentError("content/a.yml", 2, 1, "second"),
+              ContentError("content/b.yml", 5, 3, "third")]
+    html = error_html(errors, "index.html")
+    sections = re.findall(r"<h2><code>(.*?)</code></h2>\n<ul>\n(.*?)</ul>", html, re.S)
+    assert [path for path, _ in sections] == ["content/a.yml", "content/b.yml"]
+    assert sections[0][1].count("<li>") == 2 and "third" in sections[1][1]
+    assert "3 problems in 2 files" in html
+
+
+def test_implied_paths_cover_home_indexes_and_every_briefing_folder(tmp_path):
+    (tmp_path / "briefings" / "trip").mkdir(parents=True)
+    (tmp_path / "briefings" / "visit").mkdir()
+    paths = implied_paths(tmp_path)
+    assert {"index.md", "people/index.md", "organizations/index.md", "sources/index.md"} <= paths
+    for briefing in ("trip", "visit"):
+        assert f"briefings/{briefing}/index.md" in paths
+        assert f"briefings/{briefing}/disputes.md" in paths
+
+
+def test_error_pages_link_home_relatively_and_only_home_is_in_the_nav():
+    errors = [ContentError("content/people.yml", 1, 1, "broken")]
+    pages = error_pages(errors, ["briefings/x/agenda.md", "people/ada.md"])
+    assert set(pages) == {"index.md", "briefings/x/agenda.md", "people/ada.md"}
+    assert '<a href="../../index.html">Home</a>' in pages["briefings/x/agenda.md"].html
+    assert [p.path for p in pages.values() if p.in_nav] == ["index.md"]
+    assert all(p.title == ERROR_TITLE for p in pages.values())
+
+
+def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_terminal(tmp_path):
+    project = make_project(tmp_path / "p")
+    terminal = io.StringIO()
+    preview = Preview(terminal)
+    good = {"index.md": None, "people/ada-lovelace.md": None, "briefings/paris-talks/agenda.md": None}
+    preview.shown(good)
+    (project / "content" / "people.yml").write_text("- id: [\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        check(project / "content")
+    pages = preview.problems(raised.value.errors, project / "content")
+    assert set(good) <= set(pages)
+    assert "briefings/paris-talks/memo.md" in pages  # implied by the folder, even if never shown
+    report = terminal.getvalue()
+    assert re.search(r"^  \S*content/people\.yml:\d+:\d+: ", report, re.M)
+    assert "problem" in report.splitlines()[-2]  # the count line of `briefing check`, then the notice
+
+
+@pytest.mark.parametrize("mistake, message", [
+    ("{{ data.titel }}", "template error: 'generator.model.Dataset object' has no attribute 'titel'"),
+    ("{% endfro %}", "template error: Encountered unknown tag 'endfro'."),
+])
+def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, mistake, message):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project)
+    template = project / "templates" / "pages" / "disputes.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text + mistake + "\n", encoding="utf-8")
+    with pytest.raises(jinja2.TemplateError) as raised:
+        build(project / "content", project / "templates" / "pages")
+    problem = template_problem(raised.value, project / "templates" / "pages")
+    assert str(problem).startswith(f"templates/pages/disputes.html:{text.count(chr(10)) + 1}:1: {message}")
+
+
+def test_mkdocs_build_still_fails_on_content_errors_and_leaves_the_site_alone(tmp_path):
+    """MkDocs' own command line tells the plugin it is building (on_startup), not serving."""
+    project = make_project(tmp_path / "p")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    (project / "content" / "people.yml").write_text("- id: ada\n  nmae: Ada\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "content/people.yml:2:3: unknown field 'nmae'" in result.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(url: str, predicate, server: subprocess.Popen, what: str) -> str:
+    """The page at `url` once `predicate(status, body)` holds; fails after STEP_SECONDS."""
+    deadline = time.monotonic() + STEP_SECONDS
+    status, body = 0, ""
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the server stopped (exit {server.returncode}) while waiting for {what}"
+        status, body = _get(url)
+        if predicate(status, body):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"no {what} within {STEP_SECONDS} s; last answer {status}: {body[:500]}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _served(project: Path, log_file: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`briefing serve` on a free loopback port in `project`; stopped by its process id afterwards.
+
+    Its temporary folder is the project's `tmp/`, so a test can see that the server cleaned up.
+    """
+    port = _free_port()
+    (project / "tmp").mkdir()
+    env = {**os.environ, "TMPDIR": str(project / "tmp")}
+    with log_file.open("w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from generator.cli import main; main()", "serve",
+             "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield server, f"http://127.0.0.1:{port}"
+        finally:
+            _stop(server)
+
+
+def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
+    project = make_project(tmp_path / "p")
+    briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
+    disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/disputes.html"
+        _wait_for(page, lambda s, b: s == 200 and "Paris talks" in b, server, "first build")
+
+        briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: Paris talks",
+                                                                         "title: Geneva round"), encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
+        assert "Paris talks" not in body
+
+        good = disputes.read_text(encoding="utf-8")
+        disputes.write_text(good.replace("  title: Tariffs", "  <script>x</script>: 1\n  title: Tariffs"),
+                            encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the error page")
+        assert "unknown field &#39;&lt;script&gt;x&lt;/script&gt;&#39;" in body
+        assert "<script>x</script>" not in body
+        assert re.search(r"<code>content/briefings/paris-talks/disputes\.yml:\d+:\d+</code>", body)
+        assert "livereload(" in body  # the reader's tab keeps polling, so the fix brings the site back
+        assert ERROR_TITLE in _get(f"{base}/index.html")[1]
+
+        disputes.write_text(good, encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the site back")
+        assert ERROR_TITLE not in body
+        assert server.poll() is None
+        port = base.rsplit(":", 1)[1]
+    assert server.returncode == 0, "SIGTERM stops the server as Ctrl-C does"
+    assert list((project / "tmp").iterdir()) == []  # MkDocs removed the site it served from
+    terminal = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert re.search(r"^  content/briefings/paris-talks/disputes\.yml:\d+:\d+: unknown field '<script>x</script>'",
+                     terminal, re.M)
+    assert re.search(r"^1 problem in 1 file$", terminal, re.M), terminal
+    assert f"Serving on http://127.0.0.1:{port}/" in terminal
+
+
+def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tmp_path):
+    project = make_project(tmp_path / "p")
+    people = project / "content" / "people.yml"
+    good_people = people.read_text(encoding="utf-8")
+    people.write_text(good_people + "- id: [unclosed\n", encoding="utf-8")
+    template = project / "templates" / "pages" / "disputes.html"
+    good_template = template.read_text(encoding="utf-8")
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/disputes.html"  # implied by the folder: never built yet
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the error page at start")
+        assert re.search(r"<code>content/people\.yml:\d+:\d+</code>", body)
+
+        people.write_text(good_people, encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site")
+
+        template.write_text(good_template + "{{ data.titel }}\n", encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the template error page")
+        assert re.search(r"<code>templates/pages/disputes\.html:\d+:1</code>: template error: ", body)
+
+        template.write_text(good_template, encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site back")
+
+
+def _in_chromium(task: Callable[[Browser], None]) -> None:
+    """Run `task` with a headless Chromium of its own, on a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and the browser tests' session-long one
+    may be running on this thread.
+    """
+    def run() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                task(browser)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+
+def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_path):
+    project = make_project(tmp_path / "p")
+    disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
+    good = disputes.read_text(encoding="utf-8")
+    broken = good.replace("- ministry", "- ministy")
+    assert broken != good
+
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        _wait_for(f"{base}/index.html", lambda s, b: s == 200, server, "first build")
+
+        def follow(browser: Browser) -> None:
+            tab = browser.new_page()
+            tab.goto(f"{base}/briefings/paris-talks/disputes.html")
+            tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')")
+            disputes.write_text(broken, encoding="utf-8")
+            # No navigation from here on: live reload alone brings each state into the open tab.
+            tab.wait_for_function(f"() => document.querySelector('h1').innerText === {ERROR_TITLE!r}",
+                                  timeout=STEP_SECONDS * 1000)
+            assert "raised_by 'ministy' is not a known person or organisation" in tab.inner_text("main")
+            assert tab.url.endswith("/briefings/paris-talks/disputes.html")
+            disputes.write_text(good, encoding="utf-8")
+            tab.wait_for_function("() => document.body.innerText.includes('Tariffs on cheese')",
+                                  timeout=STEP_SECONDS * 1000)
+            assert ERROR_TITLE not in tab.inner_text("main")
+
+        _in_chromium(follow)
+
+
+def test_serve_defaults_to_the_loopback_address():
+    from generator.cli import serve
+
+    option = next(p for p in serve.params if p.name == "dev_addr")
+    assert option.default == "127.0.0.1:8000"
