@@ -15,7 +15,8 @@ from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence
 
 import jinja2
-from markupsafe import Markup
+from jinja2.filters import do_truncate
+from markupsafe import Markup, escape
 
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
@@ -69,6 +70,61 @@ class Citer:
 
     def footnotes(self) -> list[Footnote]:
         return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Links to records and actors from one page: the hot helpers of the templates, in Python.
+
+    Jinja macros cost a call frame, a context and a buffer each; a page of a large archive makes
+    hundreds of these links. Every value goes through `escape`, as the templates' autoescape would.
+    """
+
+    url: Any
+    data: Dataset
+    env: jinja2.Environment
+
+    def record_href(self, kind: str, record: Any, briefing: str | None) -> str:
+        """The page and fragment where a record is shown. `briefing` is None for shared records."""
+        if kind == "briefing":
+            return self.url("briefing", briefing=briefing)
+        if kind in ("agenda", "context"):
+            return self.url(kind, briefing=briefing, fragment=f"{kind}-{record.id}")
+        if kind in ("dispute", "agreement", "statement"):
+            return self.url(kind + "s", briefing=briefing, fragment=f"{kind}-{record.id}")
+        return self.url(kind, record.id)
+
+    def record_label(self, kind: str, record: Any) -> Markup:
+        """A record's name in a link; quotation marks only around a source's exact words."""
+        if kind == "statement":
+            text = do_truncate(self.env, record.text, 80)
+            speaker = self.data.actor(record.speaker).name
+            if record.kind == "quote":
+                return Markup("{}: “{}”").format(speaker, text)
+            return Markup("{} (paraphrase): {}").format(speaker, text)
+        return escape(record.title if hasattr(record, "title") else record.name)
+
+    def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
+        """A link to where a record is shown, labelled with its name."""
+        return Markup('<a href="{}">{}</a>').format(self.record_href(kind, record, briefing),
+                                                    self.record_label(kind, record))
+
+    def actor_url(self, actor_id: str) -> str:
+        return self.url("person" if actor_id in self.data.people else "organization", actor_id)
+
+    def actor_link(self, actor_id: str) -> Markup:
+        """A link to a person's or an organisation's page, labelled with the name."""
+        return Markup('<a href="{}">{}</a>').format(self.actor_url(actor_id), self.data.actor(actor_id).name)
+
+    def actor_list(self, ids: Sequence[str]) -> Markup:
+        """Linked actors as a phrase: "A", "A and B", "A, B and C"."""
+        parts: list[str] = []
+        last = len(ids) - 1
+        for n, actor_id in enumerate(ids):
+            parts.append(self.actor_link(actor_id))
+            if n < last:
+                parts.append(", " if last - n > 1 else " and ")
+        return Markup("").join(parts)
 
 
 def source_anchor(citation: Citation) -> str:
@@ -130,7 +186,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def _context(data: Dataset, index: Index, path: str, exports: Sequence[Any], **extra: Any) -> dict[str, Any]:
+def _context(env: jinja2.Environment, data: Dataset, index: Index, path: str, exports: Sequence[Any],
+             **extra: Any) -> dict[str, Any]:
     def url(kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
         target = Site.relative(path, Site.page_path(kind, rid, briefing))
         return f"{target}#{fragment}" if fragment else target
@@ -138,12 +195,11 @@ def _context(data: Dataset, index: Index, path: str, exports: Sequence[Any], **e
     def asset(target: str) -> str:
         return Site.relative(path, target)
 
-    def actor_url(actor_id: str) -> str:
-        return url("person" if actor_id in data.people else "organization", actor_id)
-
+    links = Links(url, data, env)
     return {"data": data, "index": index, "page_path": path, "url": url, "asset": asset,
-            "actor_url": actor_url, "actor": data.actor, "exports": exports,
-            "cite": Citer(url, data.sources), **extra}
+            "actor_url": links.actor_url, "actor": data.actor, "exports": exports,
+            "cite": Citer(url, data.sources), "record_link": links.record_link,
+            "actor_link": links.actor_link, "actor_list": links.actor_list, **extra}
 
 
 def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
@@ -173,7 +229,7 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
-        context = _context(data, index, path, exports, **extra)
+        context = _context(env, data, index, path, exports, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
