@@ -64,9 +64,9 @@ class Citer:
             refs.append(ref_id)
             source = self.sources[citation.source]
             label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
-            marks.append(Markup('<a class="cite" id="{}" href="#note-{}" title="{}">[{}]</a>').format(
-                ref_id, number, label, number))
-        return Markup('<sup class="cites">{}</sup>').format(Markup("").join(marks)) if marks else Markup("")
+            marks.append(f'<a class="cite" id="{escape(ref_id)}" href="#note-{number}" title="{escape(label)}">'
+                         f'[{number}]</a>')
+        return Markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else Markup("")
 
     def footnotes(self) -> list[Footnote]:
         return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
@@ -77,7 +77,8 @@ class Links:
     """Links to records and actors from one page: the hot helpers of the templates, in Python.
 
     Jinja macros cost a call frame, a context and a buffer each; a page of a large archive makes
-    hundreds of these links. Every value goes through `escape`, as the templates' autoescape would.
+    hundreds of these links. Every value goes through `escape`, as the templates' autoescape would;
+    f-strings put the escaped text together (Markup.format parses its format string on every call).
     """
 
     url: Any
@@ -100,31 +101,31 @@ class Links:
             text = do_truncate(self.env, record.text, 80)
             speaker = self.data.actor(record.speaker).name
             if record.kind == "quote":
-                return Markup("{}: “{}”").format(speaker, text)
-            return Markup("{} (paraphrase): {}").format(speaker, text)
+                return Markup(f"{escape(speaker)}: “{escape(text)}”")
+            return Markup(f"{escape(speaker)} (paraphrase): {escape(text)}")
         return escape(record.title if hasattr(record, "title") else record.name)
 
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
-        return Markup('<a href="{}">{}</a>').format(self.record_href(kind, record, briefing),
-                                                    self.record_label(kind, record))
+        return Markup(f'<a href="{escape(self.record_href(kind, record, briefing))}">'
+                      f'{self.record_label(kind, record)}</a>')
 
     def actor_url(self, actor_id: str) -> str:
         return self.url("person" if actor_id in self.data.people else "organization", actor_id)
 
     def actor_link(self, actor_id: str) -> Markup:
         """A link to a person's or an organisation's page, labelled with the name."""
-        return Markup('<a href="{}">{}</a>').format(self.actor_url(actor_id), self.data.actor(actor_id).name)
+        return Markup(f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
 
     def actor_list(self, ids: Sequence[str]) -> Markup:
         """Linked actors as a phrase: "A", "A and B", "A, B and C"."""
-        parts: list[str] = []
+        parts: list[str] = []  # escaped already
         last = len(ids) - 1
         for n, actor_id in enumerate(ids):
             parts.append(self.actor_link(actor_id))
             if n < last:
                 parts.append(", " if last - n > 1 else " and ")
-        return Markup("").join(parts)
+        return Markup("".join(parts))
 
 
 def source_anchor(citation: Citation) -> str:
