@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
@@ -54,17 +54,39 @@ class Position(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Document:
-    """One YAML file: its kind, its plain value, and where each value and key stands.
+    """One YAML file: its kind, its plain value, its text, and where each value and key stands.
 
     Documents compare by identity, so later stages can remember their work on one (see `parse_cached`).
+    The positions are found only when asked for (in practice: to report a problem) by composing
+    the text again: a table of every value's position is most of a large archive's memory.
     """
 
     path: str
     kind: str
     briefing: str | None
     data: Any
-    positions: Mapping[Path_, Position]
-    key_positions: Mapping[Path_, Position]
+    text: str
+
+    @cached_property
+    def _tables(self) -> tuple[Mapping[Path_, Position], Mapping[Path_, Position]]:
+        root = _compose_fast(self.text)
+        if root is None:
+            root = _compose(self.text, self.path)
+        positions: dict[Path_, Position] = {(): Position(1, 1)}
+        key_positions: dict[Path_, Position] = {}
+        if root is not _EMPTY:
+            _to_value(root, (), positions, key_positions)
+        return MappingProxyType(positions), MappingProxyType(key_positions)
+
+    @property
+    def positions(self) -> Mapping[Path_, Position]:
+        """Where each value stands, by its path from the document's root."""
+        return self._tables[0]
+
+    @property
+    def key_positions(self) -> Mapping[Path_, Position]:
+        """Where each mapping key stands, by the path of its value."""
+        return self._tables[1]
 
     def position(self, at: Path_, *, key: bool = False) -> Position:
         """The position of the value (or key) at `at`, else of its nearest enclosing value."""
@@ -180,8 +202,10 @@ def _check_characters(node: ScalarNode) -> None:
         raise _Problem(node, f"the character U+{ord(found.group()):04X} is not allowed in text", "remove it")
 
 
-def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> Any:
-    positions[at] = _position(node)
+def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict | None) -> Any:
+    """The plain value of a node; with tables, also records where each value and key stands."""
+    if positions is not None:
+        positions[at] = _position(node)
     if isinstance(node, ScalarNode):
         _check_characters(node)
         convert = _SCALARS.get(node.tag)
@@ -202,10 +226,11 @@ def _to_value(node: Node, at: Path_, positions: dict, key_positions: dict) -> An
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
             if key in result:
-                first = key_positions[at + (key,)]
+                first = next(_position(k) for k, _ in node.value if k.value == key)
                 raise _Problem(key_node, f"duplicate key '{key}'",
                                f"it is already set at line {first.line}; keep one")
-            key_positions[at + (key,)] = _position(key_node)
+            if key_positions is not None:
+                key_positions[at + (key,)] = _position(key_node)
             result[key] = _to_value(value_node, at + (key,), positions, key_positions)
         return result
     raise _Problem(node, "unsupported YAML node")  # pragma: no cover - PyYAML has no other kind
@@ -226,16 +251,14 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
         if isinstance(root_or_error, ContentError):
             return root_or_error
         root = root_or_error
-    positions: dict[Path_, Position] = {(): Position(1, 1)}
-    key_positions: dict[Path_, Position] = {}
     data = None
     if root is not _EMPTY:
         try:
-            data = _to_value(root, (), positions, key_positions)
+            data = _to_value(root, (), None, None)
         except _Problem as problem:
             pos = _position(problem.node)
             return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
-    return Document(path, kind, briefing, data, MappingProxyType(positions), MappingProxyType(key_positions))
+    return Document(path, kind, briefing, data, text)
 
 
 _EMPTY = ScalarNode("tag:yaml.org,2002:null", "")

@@ -27,6 +27,21 @@ def test_positions_of_values_and_keys():
     assert doc.position((0, "roles", 0, "title", "deeper")) == Position(3, 14)
 
 
+def test_positions_are_found_only_when_asked_and_then_kept():
+    doc = parse("\ufeff- id: a\n  name: b\n")
+    assert "_tables" not in vars(doc)  # parsing alone keeps no table of positions
+    assert doc.position((0, "name")) == Position(2, 9)
+    assert "_tables" in vars(doc)
+    assert doc.position((0, "name"), key=True) == Position(2, 3)
+
+
+def test_a_duplicate_key_names_the_line_of_the_first():
+    error = parse("- id: a\n  name: b\n  role: c\n  name: d\n")
+    assert isinstance(error, ContentError)
+    assert (error.line, error.column) == (4, 3)
+    assert "line 2" in error.hint
+
+
 def test_plain_scalars_are_text_unless_plainly_something_else():
     doc = parse("a: no\nb: on\nc: 0755\nd: 2023-08-28\ne: 10:30\nf: true\ng: ~\nh: 12\ni: 1.5\nj: 'true'\n")
     assert doc.data == {"a": "no", "b": "on", "c": "0755", "d": "2023-08-28", "e": "10:30",
