@@ -69,7 +69,7 @@ class Document:
 
     @cached_property
     def _tables(self) -> tuple[Mapping[Path_, Position], Mapping[Path_, Position]]:
-        root = _compose_fast(self.text)
+        root = _compose_fast(self.text, native=_plainly_simple(self.text))
         if root is None:
             root = _compose(self.text, self.path)
         positions: dict[Path_, Position] = {(): Position(1, 1)}
@@ -173,8 +173,31 @@ if yaml.__with_libyaml__:
             CParser.__init__(self, stream)
             _Composer.__init__(self)
             _Resolver.__init__(self)
+    class _NativeLoader(_Resolver, CParser):
+        """libyaml's parser and PyYAML's C composer: again twice as fast, but without our refusals.
+
+        Used only for text in which no anchor, alias or tag can start and whose nesting is plainly
+        bounded (see `_plainly_simple`); `_to_value` checks the depth.
+        """
+
+        def __init__(self, stream: str):
+            CParser.__init__(self, stream)
+            _Resolver.__init__(self)
 else:  # pragma: no cover - PyYAML's wheels include libyaml
-    _FastLoader = None
+    _FastLoader = _NativeLoader = None
+
+# An anchor (&), alias (*) or tag (!) starts a node: at a line start, after a space or an indicator.
+# Text in which none can start needs no refusal of them; a false alarm only costs speed.
+_MAYBE_PROPERTY = re.compile(r"(?:^|[\s\[{,?:-])(?:[&*][^\s\[\]{},]|!)", re.MULTILINE)
+# Block nesting takes indentation or indicators at the start of a line; flow nesting takes brackets.
+_DEEP_LINE = re.compile(r"^[ \t?:-]{200,}", re.MULTILINE)
+_MAX_BRACKETS = 200
+
+
+def _plainly_simple(text: str) -> bool:
+    """True if the text can hold no anchor, alias or tag and its nesting is bounded (a few hundred)."""
+    return (_MAYBE_PROPERTY.search(text) is None and _DEEP_LINE.search(text) is None
+            and text.count("[") + text.count("{") <= _MAX_BRACKETS)
 
 
 class _Problem(Exception):
@@ -206,6 +229,8 @@ def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict
     """The plain value of a node; with tables, also records where each value and key stands."""
     if positions is not None:
         positions[at] = _position(node)
+    if len(at) >= MAX_DEPTH:  # for the C composer; ours refuses this depth first, with this message
+        raise _Problem(node, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, ScalarNode):
         _check_characters(node)
         convert = _SCALARS.get(node.tag)
@@ -245,7 +270,16 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
     """Parse one YAML text; return its Document, or the first error that stops parsing."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    root = _compose_fast(text)
+    if _plainly_simple(text):
+        parsed = _parse(text, path, kind, briefing, native=True)
+        if isinstance(parsed, Document):
+            return parsed
+        # Report the problem our composer finds first, as for any other text.
+    return _parse(text, path, kind, briefing, native=False)
+
+
+def _parse(text: str, path: str, kind: str, briefing: str | None, native: bool) -> Document | ContentError:
+    root = _compose_fast(text, native=native)
     if root is None:
         root_or_error = _compose(text, path)
         if isinstance(root_or_error, ContentError):
@@ -264,8 +298,9 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
 _EMPTY = ScalarNode("tag:yaml.org,2002:null", "")
 
 
-def _compose_fast(text: str) -> Node | None:
-    """The document's node tree through libyaml; None if it is unavailable or finds any problem.
+def _compose_fast(text: str, native: bool = False) -> Node | None:
+    """The document's node tree through libyaml (`native`: and the C composer); None if it is
+    unavailable or finds any problem.
 
     Problems are then reported by the pure-Python parser, so messages do not depend on libyaml.
     """
@@ -273,7 +308,7 @@ def _compose_fast(text: str) -> Node | None:
         return None
     loader = None
     try:
-        loader = _FastLoader(text)
+        loader = (_NativeLoader if native else _FastLoader)(text)
         root = loader.get_single_node()
     except (yaml.YAMLError, ValueError):  # ValueError: text libyaml cannot encode, like a lone surrogate
         return None

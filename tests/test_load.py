@@ -8,10 +8,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import load
 from generator.build import check
 from generator.errors import ContentError, ContentErrors
 from generator.load import MAX_DEPTH, Position, load_content, parse_yaml
 from generator.validate import validate_content
+from siteproject import ROOT
 
 
 def parse(text: str):
@@ -59,6 +61,35 @@ def test_deep_nesting_is_an_error_not_a_recursion_error():
     assert isinstance(error, ContentError)
     assert error.message == f"nesting deeper than {MAX_DEPTH} levels"
     assert (error.line, error.column) == (1, MAX_DEPTH + 1)
+
+
+def test_deep_block_nesting_is_refused_where_it_goes_too_deep():
+    text = "".join(f"{'  ' * n}k{n}:\n" for n in range(MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "x\n"
+    assert load._plainly_simple(text)  # the C composer reads it; the depth is checked after
+    error = parse(text)
+    assert isinstance(error, ContentError)
+    assert error.message == f"nesting deeper than {MAX_DEPTH} levels"
+    assert (error.line, error.column) == (MAX_DEPTH, 2 * MAX_DEPTH - 1)
+
+
+def test_text_that_may_hold_anchors_aliases_or_tags_is_read_by_the_checking_composer():
+    for text in ("a: &x 1\nb: *x\n", "- !!str 1\n", "[&x 1, *x]\n", "a:\n- *x\n"):
+        assert not load._plainly_simple(text), text
+    assert not load._plainly_simple("a: b *emphasis* is safe, but costs speed\n")
+    assert load._plainly_simple("a: b & c, d*e, yes!\n")
+
+
+def test_the_c_composer_reads_the_example_content_as_the_checking_one_does():
+    files = sorted((ROOT / "content").rglob("*.yml"))
+    assert len(files) > 5
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        if not load._plainly_simple(text):
+            continue
+        native = load._parse(text, str(file), "any", None, native=True)
+        checked = load._parse(text, str(file), "any", None, native=False)
+        assert native.data == checked.data, file
+        assert native.positions == checked.positions, file
 
 
 def test_control_character_is_reported_at_its_place():
