@@ -219,20 +219,31 @@ _SCALARS = {
 }
 
 
+def _clean(text: str) -> bool:
+    """True if no value of the text can hold a forbidden character: none is written, and no
+    escape sequence (only a backslash starts one) can make one."""
+    return "\\" not in text and FORBIDDEN_CHARACTERS.search(text) is None
+
+
 def _check_characters(node: ScalarNode) -> None:
     found = FORBIDDEN_CHARACTERS.search(node.value)
     if found:
         raise _Problem(node, f"the character U+{ord(found.group()):04X} is not allowed in text", "remove it")
 
 
-def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict | None) -> Any:
-    """The plain value of a node; with tables, also records where each value and key stands."""
+def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict | None,
+              clean: bool = False) -> Any:
+    """The plain value of a node; with tables, also records where each value and key stands.
+
+    `clean`: the text is known to hold no forbidden character, so no scalar is searched for one.
+    """
     if positions is not None:
         positions[at] = _position(node)
     if len(at) >= MAX_DEPTH:  # for the C composer; ours refuses this depth first, with this message
         raise _Problem(node, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, ScalarNode):
-        _check_characters(node)
+        if not clean:
+            _check_characters(node)
         convert = _SCALARS.get(node.tag)
         if convert is None:
             raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
@@ -240,13 +251,14 @@ def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict
     if node.tag != (_SEQUENCE if isinstance(node, SequenceNode) else _MAPPING):
         raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
     if isinstance(node, SequenceNode):
-        return [_to_value(item, at + (i,), positions, key_positions) for i, item in enumerate(node.value)]
+        return [_to_value(item, at + (i,), positions, key_positions, clean) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
                 raise _Problem(key_node, "a key must be a plain name")
-            _check_characters(key_node)
+            if not clean:
+                _check_characters(key_node)
             key = key_node.value
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
@@ -256,7 +268,7 @@ def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict
                                f"it is already set at line {first.line}; keep one")
             if key_positions is not None:
                 key_positions[at + (key,)] = _position(key_node)
-            result[key] = _to_value(value_node, at + (key,), positions, key_positions)
+            result[key] = _to_value(value_node, at + (key,), positions, key_positions, clean)
         return result
     raise _Problem(node, "unsupported YAML node")  # pragma: no cover - PyYAML has no other kind
 
@@ -288,7 +300,7 @@ def _parse(text: str, path: str, kind: str, briefing: str | None, native: bool) 
     data = None
     if root is not _EMPTY:
         try:
-            data = _to_value(root, (), None, None)
+            data = _to_value(root, (), None, None, _clean(text))
         except _Problem as problem:
             pos = _position(problem.node)
             return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
