@@ -157,3 +157,17 @@ def test_no_document_makes_a_traceback(tmp_path_factory, files, garble):
         check(root)
     except ContentErrors as exc:
         assert exc.errors and all(e.line >= 1 and e.column >= 1 and e.message for e in exc.errors)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(["", "~", "null", "NULL", "true", "False", "12", "-3", "+0", "1.5", ".5",
+                                  "1e3", "1.0e3", "0755", "yes", "on", "2023-08-28", "0x1F"]),
+                 st.text(alphabet="0123456789+-.eEtruefalsnNxTF~ ", max_size=8)),
+       st.booleans(), st.booleans())
+def test_the_resolver_tags_scalars_as_pyyaml_would(value, plain, quoted):
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    resolver = load._Resolver()
+    for kind in (ScalarNode, SequenceNode, MappingNode):
+        assert resolver.resolve(kind, value, (plain, quoted)) == \
+            yaml.resolver.BaseResolver.resolve(resolver, kind, value, (plain, quoted))
