@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .build import check as check_content
-from .errors import ContentErrors, format_grouped, format_json
+from .errors import ContentErrors, counted, format_grouped, format_json
 from .schema import schema_files
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -39,7 +39,8 @@ def check(content_dir: Path, fmt: str) -> None:
     else:
         records = sum(len(c) for c in (data.sources, data.people, data.organizations)) + sum(
             sum(1 for _ in b.records()) for b in data.briefings)
-        click.echo(f"content OK: {len(data.briefings)} briefings, {records} records, 0 problems")
+        click.echo(f"content OK: {counted(len(data.briefings), 'briefing')}, {counted(records, 'record')}, "
+                   "0 problems")
 
 
 @main.command()

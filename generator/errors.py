@@ -84,12 +84,14 @@ def format_grouped(errors: list[ContentError]) -> str:
     return "\n".join(lines)
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `2 files`: a number with its noun, plural when it is not one."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def count_problems(errors: list[ContentError]) -> str:
     """`3 problems in 2 files`: the last line of the grouped report."""
-    files = len({e.path for e in errors})
-    noun = "problem" if len(errors) == 1 else "problems"
-    fnoun = "file" if files == 1 else "files"
-    return f"{len(errors)} {noun} in {files} {fnoun}"
+    return f"{counted(len(errors), 'problem')} in {counted(len({e.path for e in errors}), 'file')}"
 
 
 def format_json(errors: list[ContentError]) -> str:

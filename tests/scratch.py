@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT, write_content
+import siteproject
+from conftest import ROOT
 
 
 def _cite(para: int | None = 1) -> list[dict[str, Any]]:
@@ -48,18 +48,7 @@ CONTENT: dict[str, Any] = {
 
 
 def make_project(root: Path, files: dict[str, Any] | None = None, *, copy_content: bool = False) -> Path:
-    """A project in `root`: the repository's mkdocs.yml, templates and schema, and its content.
-
-    The content is the files given (CONTENT by default), or with `copy_content` the repository's
-    own example content (CONTENT while the repository has no briefing yet).
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "schema", root / "schema")
-    shutil.copytree(ROOT / "docs", root / "docs")
-    if copy_content and any((ROOT / "content").glob("briefings/*/briefing.yml")):
-        shutil.copytree(ROOT / "content", root / "content")
-    else:
-        write_content(root / "content", CONTENT if files is None else files)
-    return root
+    """A project in `root` like the repository's, with the files given (CONTENT by default) as its
+    content, or with `copy_content` the repository's own example content."""
+    return siteproject.make_project(root, ROOT / "content" if copy_content else
+                                    (CONTENT if files is None else files))

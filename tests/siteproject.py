@@ -5,23 +5,35 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any, Mapping
 
 from click.testing import CliRunner, Result
 
 from generator.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, write_content
+
 # A small fictional briefing that uses every field of every record kind.
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "briefing-site" / "content"
 
 
-def make_project(where: Path, content: Path = FIXTURE_CONTENT) -> Path:
-    """A project folder at `where` like the repository's, with `content` as its content folder."""
+def copy_site_files(where: Path) -> Path:
+    """The repository's mkdocs.yml, templates, docs and schema, copied into `where`."""
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "mkdocs.yml", where / "mkdocs.yml")
-    for folder in ("templates", "docs"):
+    for folder in ("templates", "docs", "schema"):
         shutil.copytree(ROOT / folder, where / folder)
-    shutil.copytree(content, where / "content")
+    return where
+
+
+def make_project(where: Path, content: Path | Mapping[str, Any] = FIXTURE_CONTENT) -> Path:
+    """A project folder at `where` like the repository's, with `content` as its content folder:
+    a folder to copy, or files to write (name -> YAML text or value)."""
+    copy_site_files(where)
+    if isinstance(content, Path):
+        shutil.copytree(content, where / "content")
+    else:
+        write_content(where / "content", dict(content))
     return where
 
 

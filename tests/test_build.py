@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 from click.testing import CliRunner
 
 from generator.cli import main
 
-from conftest import ROOT
+from siteproject import copy_site_files
 
 
 def _project(tmp_path, content):
     content()  # writes tmp_path/content and makes tmp_path the working folder
-    for name in ("mkdocs.yml", "templates", "docs"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    return tmp_path
+    return copy_site_files(tmp_path)
 
 
 def test_build_writes_the_site_with_a_short_nav(tmp_path, content):

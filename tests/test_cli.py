@@ -60,7 +60,7 @@ def three_mistakes(project):
 
 
 def test_check_passes_clean_content_with_a_count(project):
-    assert run("check") == (0, "content OK: 1 briefings, 7 records, 0 problems\n")
+    assert run("check") == (0, "content OK: 1 briefing, 7 records, 0 problems\n")
 
 
 def test_check_groups_problems_by_file_and_ends_with_a_count(three_mistakes):

@@ -113,7 +113,7 @@ def test_new_records_append_to_shared_files_keeping_what_is_there(project):
     assert records[-1]["id"] == "marie-curie" and records[-1]["name"] == "Marie Curie"
     assert "id: city-council" in (project / "content" / "organizations.yml").read_text(encoding="utf-8")
     assert "id: second-report" in (project / "content" / "sources.yml").read_text(encoding="utf-8")
-    assert run("check").startswith("content OK: 1 briefings, 10 records")
+    assert run("check").startswith("content OK: 1 briefing, 10 records")
 
 
 def test_a_fresh_project_starts_with_a_source_then_people_then_a_briefing(tmp_path, monkeypatch):
@@ -128,7 +128,7 @@ def test_a_fresh_project_starts_with_a_source_then_people_then_a_briefing(tmp_pa
     for name in ("sources.yml", "people.yml"):
         assert (root / "content" / name).read_text(encoding="utf-8").startswith(
             f"# yaml-language-server: $schema=../schema/{name.replace('.yml', '.schema.json')}\n")
-    assert run("check").startswith("content OK: 1 briefings")
+    assert run("check").startswith("content OK: 1 briefing")
 
 
 def test_an_empty_list_file_takes_its_first_record_and_keeps_its_comments(project):
