@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
@@ -37,6 +37,12 @@ class BriefingBundle:
                               ("context", self.context)):
             for record in records:
                 yield kind, record
+
+    @cached_property
+    def by_id(self) -> Mapping[tuple[str, str], Record]:
+        """The records of the folder by (kind, id), for references such as `raised_at` or `about`."""
+        return MappingProxyType({(kind, record.id): record for kind, record in self.records()
+                                 if kind != "briefing"})
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,10 @@ def test_role_holders_groups_each_persons_roles_under_their_organisation(content
     ((person, roles),) = holders["mofcom"]
     assert person.id == "wang-wentao"
     assert [r.title for r in roles] == ["Commerce Minister", "Party Secretary"]
+
+
+def test_a_briefing_finds_its_records_by_kind_and_id(content):
+    bundle = check(content()).briefings[0]
+    assert bundle.by_id["agenda", "meeting"] is bundle.agenda[0]
+    assert ("agenda", "nothing") not in bundle.by_id
+    assert ("briefing", "visit") not in bundle.by_id
