@@ -168,6 +168,38 @@ def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]
                 yield sub_at + (name,), kind, value
 
 
+@lru_cache(maxsize=None)
+def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(field, kind) of each reference field of `model`, and its fields that can hold records."""
+    return tuple(_ref_kinds(model).items()), _record_fields(model)
+
+
+def collect_refs(record: Record, refs: list[tuple[str, str]], citations: list[Citation]) -> None:
+    """Append (kind, id) for every reference in `record` and its nested records, and every
+    citation it holds, to `refs` and `citations`.
+
+    `iter_refs` and `iter_records` without the paths: one pass to check that all is well; the
+    paths, needed only to report a problem, are found again then.
+    """
+    ref_fields, record_fields = _layout(type(record))
+    for name, kind in ref_fields:
+        value = getattr(record, name)
+        if type(value) is list:
+            refs.extend([(kind, item) for item in value])
+        elif value is not None:
+            refs.append((kind, value))
+    if type(record) is Citation:
+        citations.append(record)
+    for name in record_fields:
+        value = getattr(record, name)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, Record):
+                    collect_refs(item, refs, citations)
+        elif isinstance(value, Record):
+            collect_refs(value, refs, citations)
+
+
 def iter_citations(record: Record) -> Iterator[Citation]:
     for _, sub in iter_records(record):
         if isinstance(sub, Citation):

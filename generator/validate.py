@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
-from .model import BriefingBundle, Dataset, iter_records, iter_refs
+from .model import BriefingBundle, Dataset, collect_refs, iter_records, iter_refs
 from .schema import (ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record,
                      id_problem)
 
@@ -123,18 +123,59 @@ def _doc_of(model: type[BaseModel], name: str) -> str | None:
     return text[0].lower() + text[1:]
 
 
+class _Checked(NamedTuple):
+    """One document's records that pass the schema, its problems, and the ids of its failing records."""
+
+    doc: Document | None
+    """The document the records come from; None if the reference could not read it."""
+    located: tuple[Located, ...]
+    errors: tuple[ContentError, ...]
+    broken: frozenset[str]
+
+
 @lru_cache(maxsize=16384)
-def _validated(doc: Document) -> tuple[tuple[Located, ...], tuple[ContentError, ...], frozenset[str]]:
-    """`_validate_document`, once per Document: a rebuild re-validates only the files that changed."""
+def _validated(doc: Document) -> _Checked:
+    """`_validate_document`, once per Document: a rebuild re-validates only the files that changed.
+
+    A document yaml-rs read (`doc.fast`) counts only if every record passes: one that does not
+    is read again by the reference loader, whose reading and messages are the ones reported.
+    """
+    if doc.fast:
+        located = _all_valid(doc)
+        if located is not None:
+            return _Checked(doc, located, (), frozenset())
+        reference = doc.reference
+        if isinstance(reference, ContentError):
+            return _Checked(None, (), (reference,), frozenset())
+        doc = reference
     errors: list[ContentError] = []
     broken: set[str] = set()
     located = _validate_document(doc, errors, broken)
-    return tuple(located), tuple(errors), frozenset(broken)
+    return _Checked(doc, tuple(located), tuple(errors), frozenset(broken))
 
 
 def forget_validated() -> None:
     """Drop the validated documents kept for the next rebuild."""
     _validated.cache_clear()
+
+
+def _all_valid(doc: Document) -> tuple[Located, ...] | None:
+    """The records of `doc` if each one passes the schema, else None (without building messages)."""
+    file_kind = KINDS[doc.kind]
+    if file_kind.is_list:
+        items = doc.data if doc.data is not None else []
+        if not isinstance(items, list):
+            return None
+        entries = [((i,), item) for i, item in enumerate(items)]
+    elif isinstance(doc.data, dict):
+        entries = [((), doc.data)]
+    else:
+        return None
+    validate = file_kind.model.model_validate
+    try:
+        return tuple(Located(validate(item), doc, at) for at, item in entries)
+    except ValidationError:
+        return None
 
 
 def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
@@ -218,6 +259,20 @@ def _unique(records: list[Located], what: str, errors: list[ContentError]) -> di
     return seen
 
 
+def _check_links(item: Located, namespaces: dict[str, dict[str, Any]], sources: dict[str, Located],
+                 broken: set[str], errors: list[ContentError]) -> None:
+    """`_check_refs` and `_check_citations` for one record, in one pass that builds no path
+    unless a reference or a citation is wrong."""
+    refs: list[tuple[str, str]] = []
+    citations: list[Citation] = []
+    collect_refs(item.record, refs, citations)
+    if any(target not in namespaces[kind] and target not in broken for kind, target in refs):
+        _check_refs(item, namespaces, broken, errors)
+    if any(c.para is not None and c.source in sources and c.para > len(sources[c.source].record.paragraphs)
+           for c in citations):
+        _check_citations(item, sources, errors)
+
+
 def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], broken: set[str],
                 errors: list[ContentError]) -> None:
     for path, kind, target in iter_refs(item.record):
@@ -269,11 +324,18 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     errors: list[ContentError] = []
     by_kind: dict[tuple[str, str | None], list[Located]] = {}
     broken: set[str] = set()
+    documents: list[Document] = []
+    unreadable = set(content.unreadable)
     for doc in content.documents:
-        located, doc_errors, doc_broken = _validated(doc)
-        by_kind.setdefault((doc.kind, doc.briefing), []).extend(located)
-        errors.extend(doc_errors)
-        broken |= doc_broken
+        checked = _validated(doc)
+        if checked.doc is None:  # read by yaml-rs, but the reference cannot read it
+            unreadable.add((doc.kind, doc.briefing))
+        else:
+            documents.append(checked.doc)
+        by_kind.setdefault((doc.kind, doc.briefing), []).extend(checked.located)
+        errors.extend(checked.errors)
+        broken |= checked.broken
+    content = replace(content, documents=tuple(documents), unreadable=frozenset(unreadable))
 
     sources = _unique(by_kind.get(("source", None), []), "source", errors)
     people = _unique(by_kind.get(("person", None), []), "person", errors)
@@ -286,8 +348,7 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     for item in sources.values():
         _check_paragraph_numbers(item, errors)
     for item in [*people.values(), *organizations.values()]:
-        _check_refs(item, shared, broken, errors)
-        _check_citations(item, sources, errors)
+        _check_links(item, shared, sources, broken, errors)
 
     docs_of: dict[str, list[Document]] = {}
     for doc in content.documents:
@@ -327,8 +388,7 @@ def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind
     scoped = {kind: _namespace(local[kind], kind, bid, content) for kind in ("agenda", "dispute", "agreement")}
     namespaces = {**shared, **scoped, "issue": _merge(scoped["dispute"], scoped["agreement"])}
     for item in header + [i for records in local.values() for i in records.values()]:
-        _check_refs(item, namespaces, broken, errors)
-        _check_citations(item, sources, errors)
+        _check_links(item, namespaces, sources, broken, errors)
     if not header:
         return None
     _check_dates(header[0], list(local["agenda"].values()), errors)
