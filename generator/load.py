@@ -392,48 +392,51 @@ def _compose(text: str, path: str) -> Node | ContentError:
 # could accept both readings. Anything else it reads differently the schema refuses: a number, a
 # float, a boolean or a null where text is wanted, a key that is not text (`1:`, `~:`, `? [a]`), a
 # merge key kept as a field; such a document is read again by the reference (validate.py).
+# The searches run on the UTF-8 bytes, which yaml-rs reads too: a third of the time on text.
 #
 # Characters: escape sequences differ (`\/`, `\e`, `\N`...), as do line breaks (CR, NEL, LS and PS
-# break lines in YAML 1.1 only) and tabs; no forbidden character (load.FORBIDDEN_CHARACTERS) may
-# pass unreported. Text that is printable once its line feeds are set aside holds none of them.
+# break lines in YAML 1.1 only) and tabs; no forbidden character (FORBIDDEN_CHARACTERS) may pass
+# unreported. Text that is printable once its line feeds are set aside holds none of them.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 # Nodes: yaml-rs expands aliases and drops tags silently, and reads flow collections by other
 # rules; an `&`, `*`, `!`, `[`, `{`, `?`, `%`, `@` or backquote where a node may start sends the
-# text to the reference. Directives and document markers (`---`, `...`) likewise: yaml-rs
-# returns several documents as a list.
-_NODE_STARTS = "&*![{?%@`"
+# text to the reference, as does a merge key (`<<`).
+_NODE_STARTS = tuple(c.encode() for c in "&*![{?%@`")
+# Lines: directives and document markers (yaml-rs returns several documents as a list), and deep
+# block nesting (yaml-rs recurses and overflows the stack some thousands of levels down; block
+# nesting takes indentation or indicators at the start of a line, and flow nesting is refused above).
+_LINE_START = re.compile(rb"\n(?:---|\.\.\.|%|[ ?:-]{200})")
 # Numbers: 0755, 0x1F, 0o17, 0b11 and 1_000 are whole numbers in YAML 1.2 but text here. Only
 # `para` and `n` take whole numbers, so only their values are searched (`n` only in sources.yml).
-_ODD_NUMBER = r"""["']?[ ]*:\s*(?:#[^\n]*\s*)*[-+]?(?:0|[0-9]+_)"""
-_ODD_PARA = re.compile("para" + _ODD_NUMBER)
-_ODD_N = re.compile("n" + _ODD_NUMBER)
-# yaml-rs recurses into nesting, and overflows the stack some thousands of levels down: block
-# nesting takes indentation or indicators at the start of a line (flow nesting is refused above).
-_DEEP_LINE_START = re.compile(r"\n[ ?:-]{200}")
+_ODD_NUMBER = rb"""["']?[ ]*:\s*(?:#[^\n]*\s*)*[-+]?(?:0|[0-9]+_)"""
+_ODD_PARA = re.compile(b"para" + _ODD_NUMBER)
+_ODD_N = re.compile(b"n" + _ODD_NUMBER)
 
 
-def _portable(text: str, kind: str) -> bool:
-    """True if yaml-rs reads `text` as the reference loader does wherever the schema could accept
-    its reading. Conservative: a false alarm costs only speed."""
-    if "\\" in text or not text.replace("\n", " ").isprintable():
+def _portable(raw: bytes, kind: str) -> bool:
+    """True if yaml-rs reads the UTF-8 text `raw` as the reference loader does, wherever the schema
+    could accept its reading. Conservative: a false alarm costs only speed."""
+    if b"\\" in raw or (b"<" in raw and b"<<" in raw):
         return False
-    if "<<" in text or _DEEP_LINE_START.search(text) or _DEEP_LINE_START.match("\n" + text[:200]):
+    # Deleting the ASCII bytes from UTF-8 leaves the other characters, still UTF-8.
+    others = raw.translate(None, _PRINTABLE_ASCII)
+    if others and not others.decode("utf-8").isprintable():
         return False
-    for marker in ("---", "...", "%"):
-        if text.startswith(marker) or (marker in text and "\n" + marker in text):
-            return False
-    if _ODD_PARA.search(text) or (kind == "source" and _ODD_N.search(text)):
+    if _LINE_START.search(b"\n" + raw[:256]) or _LINE_START.search(raw):
         return False
-    return not any(char in text and _at_node_start(text, char) for char in _NODE_STARTS)
+    if _ODD_PARA.search(raw) or (kind == "source" and _ODD_N.search(raw)):
+        return False
+    return not any(char in raw and _at_node_start(raw, char) for char in _NODE_STARTS)
 
 
-def _at_node_start(text: str, char: str) -> bool:
+def _at_node_start(raw: bytes, char: bytes) -> bool:
     """True if `char` occurs where a node may start: first on its line, or after an indicator."""
-    at = text.find(char)
+    at = raw.find(char)
     while at >= 0:
-        before = text[text.rfind("\n", 0, at) + 1:at].rstrip(" ")
-        if not before or before[-1] in ":-?,[{":
+        before = raw[raw.rfind(b"\n", 0, at) + 1:at].rstrip(b" ")
+        if not before or before[-1:] in (b":", b"-", b"?", b",", b"[", b"{"):
             return True
-        at = text.find(char, at + 1)
+        at = raw.find(char, at + 1)
     return False
 
 
@@ -445,9 +448,13 @@ def read_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> D
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    if _portable(text, kind):
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the reference says where
+        raw = None
+    if raw is not None and _portable(raw, kind):
         try:
-            data = yaml_rs.loads(text, parse_datetime=False)
+            data = yaml_rs.load(raw, parse_datetime=False)
         except (yaml_rs.YAMLDecodeError, ValueError, TypeError):
             pass  # the reference finds the problem and says where
         else:

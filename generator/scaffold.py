@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, get_args
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from .errors import ContentError
 from .load import BRIEFING_FILES, BRIEFINGS_DIR, Document, parse_yaml, read_text
 from .reference import description, field_words
-from .schema import KINDS, Id
+from .schema import KINDS, id_problem
 
 WIDTH = 100
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d{4}-\d{2}-\d{2}")
@@ -238,12 +238,11 @@ def file_header(file: Path, kind: str, project: Path) -> list[str]:
 
 def check_id(value: str, what: str) -> str:
     """`value` if it is a valid id, else a ScaffoldError in the schema's own words."""
-    try:
-        return TypeAdapter(Id).validate_python(value)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        hint = (error.get("ctx") or {}).get("hint")
-        raise ScaffoldError(f"{what} '{value}': {error['msg']}" + (f" ({hint})" if hint else "")) from None
+    problem = id_problem(value)
+    if problem is None:
+        return value
+    message, hint = problem
+    raise ScaffoldError(f"{what} '{value}': {message}" + (f" ({hint})" if hint else ""))
 
 
 @dataclass(frozen=True)

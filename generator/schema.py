@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .errors import shown
@@ -49,19 +49,52 @@ def id_problem(value: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _check_id(value: str) -> str:
-    problem = id_problem(value)
-    if problem is not None:
-        raise _fail(*problem)
-    return value
-
-
-def _check_text(value: str) -> str:
+def text_problem(value: str) -> tuple[str, str | None] | None:
+    """What is wrong with `value` as text, and a hint; None for good text."""
     if _CONTROL_RE.search(value):
-        raise _fail("text contains a control character", "remove it")
+        return "text contains a control character", "remove it"
     if not value.strip():
-        raise _fail("text is empty", "write something or remove the field")
-    return value
+        return "text is empty", "write something or remove the field"
+    return None
+
+
+def _words_except(words: frozenset[str], alphabet: str) -> list[str]:
+    """Patterns that together match every string over `alphabet` as long as the words (all of one
+    length) except the words themselves: at each prefix of a word, any other next character."""
+    length = len(next(iter(words)))
+    patterns = []
+    for size in range(length):
+        for prefix in sorted({w[:size] for w in words}):
+            taken = {w[size] for w in words if w.startswith(prefix)}
+            others = "".join(c for c in alphabet if c not in taken)
+            rest = length - size - 1
+            patterns.append(re.escape(prefix) + f"[{others}]" + (f"[{alphabet}]{{{rest}}}" if rest else ""))
+    return patterns
+
+
+def _accepted_ids() -> str:
+    """A pattern (for pydantic-core's regular expressions, which have no lookahead) that matches
+    exactly the values `id_problem` accepts, but for their length: ids of two or more parts, and
+    one-part ids that are not a reserved name."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    by_length: dict[int, set[str]] = {}
+    for name in _RESERVED_NAMES:
+        by_length.setdefault(len(name), set()).add(name)
+    lengths = sorted(by_length)
+    one_part = [f"[a-z0-9]{{{n}}}" for n in range(1, lengths[-1] + 1) if n not in by_length]
+    one_part += [p for n in lengths for p in _words_except(frozenset(by_length[n]), alphabet)]
+    one_part.append(f"[a-z0-9]{{{lengths[-1] + 1},}}")
+    return "^(?:" + "|".join(one_part) + "|[a-z0-9]+(?:-[a-z0-9]+)+)$"
+
+
+# The characters `str.strip` removes, and those `_CONTROL_RE` finds, as a pattern's class.
+_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace())
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# Checked in pydantic-core, not by a Python function per value (a large archive has a million):
+# a value either pattern refuses gets its message from `id_problem` or `text_problem`
+# (see validate.py), so the messages are theirs.
+ACCEPTED_ID = _accepted_ids()
+ACCEPTED_TEXT = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}][^{_CONTROLS}]*$"
 
 
 def _check_date(value: str) -> str:
@@ -116,11 +149,25 @@ def _string(check, description: str, **schema) -> object:
                      WithJsonSchema({"type": "string", "description": description, **schema})]
 
 
-Text = _string(_check_text, "Plain text; shown exactly as written (never as markup).", minLength=1)
-Markdown = _string(_check_text, "Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.",
-                   minLength=1)
-Id = _string(_check_id, "An id: lowercase letters, digits and single hyphens.", pattern=ID_PATTERN,
-             maxLength=ID_MAX)
+class _TextJsonSchema(WithJsonSchema):
+    """A text type's JSON Schema, with the length limit a field may add (`Field(max_length=...)`):
+    pydantic joins that limit to the type's own constraints, which the fixed schema replaces."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):  # noqa: ANN001 - pydantic's signature
+        limit = handler(core_schema).get("maxLength")
+        return {**self.json_schema, **({"maxLength": limit} if limit is not None else {})}
+
+
+def _text(description: str) -> object:
+    return Annotated[str, StringConstraints(pattern=ACCEPTED_TEXT),
+                     _TextJsonSchema({"type": "string", "description": description, "minLength": 1})]
+
+
+Text = _text("Plain text; shown exactly as written (never as markup).")
+Markdown = _text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.")
+Id = Annotated[str, StringConstraints(max_length=ID_MAX, pattern=ACCEPTED_ID),
+               WithJsonSchema({"type": "string", "description": "An id: lowercase letters, digits and single hyphens.",
+                               "pattern": ID_PATTERN, "maxLength": ID_MAX})]
 Date = _string(_check_date, "A calendar date, YYYY-MM-DD.", pattern=_DATE_RE.pattern)
 ApproxDate = _string(_check_approx_date, "A date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD.",
                      pattern=_APPROX_RE.pattern)
@@ -132,7 +179,7 @@ Country = _string(_check_country, "Two-letter ISO 3166 country code, like US or 
 
 def ref(kind: str, description: str) -> object:
     """An id field that must name an existing record of `kind`."""
-    return Annotated[str, AfterValidator(_check_id), Ref(kind),
+    return Annotated[str, StringConstraints(max_length=ID_MAX, pattern=ACCEPTED_ID), Ref(kind),
                      WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": description})]
 
 

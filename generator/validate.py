@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, collect_refs, iter_records, iter_refs
-from .schema import (ID_PATTERN, KINDS, WEEKDAYS, AgendaItem, Briefing, Citation, Record,
-                     id_problem)
+from .schema import (ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, ID_PATTERN, KINDS, WEEKDAYS, AgendaItem,
+                     Briefing, Citation, Record, id_problem, text_problem)
 
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -92,6 +92,9 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
         return doc.error(where, f"unknown field {shown(loc[-1])}", hint, key=True)
     if kind == "content":
         return doc.error(where, err["msg"], (err.get("ctx") or {}).get("hint"))
+    problem = _pattern_problem(err)
+    if problem is not None:
+        return doc.error(where, *problem)
     if kind == "string_type":
         hint = "put the value in quotes" if isinstance(value, (bool, int, float)) else None
         return doc.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
@@ -113,6 +116,19 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
         return doc.error(where, f"'{field}' is longer than {err['ctx']['max_length']} characters",
                          "quote a shorter excerpt")
     return doc.error(where, f"'{field}': {err['msg']}")
+
+
+def _pattern_problem(err: dict) -> tuple[str, str | None] | None:
+    """The words for an id or a text that pydantic-core's patterns refused (see schema.ACCEPTED_ID)."""
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == ACCEPTED_ID:
+        return id_problem(value)
+    if err["type"] == "string_too_long" and ctx.get("max_length") == ID_MAX and id_problem(value):
+        return id_problem(value)
+    if err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == ACCEPTED_TEXT:
+        return text_problem(value)
+    return None
 
 
 def _doc_of(model: type[BaseModel], name: str) -> str | None:
