@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from typing import TYPE_CHECKING
+
 from .errors import ContentErrors
-from .export import SiteInfo, list_exports, render_exports
 from .load import load_content, parse_cached
 from .model import Dataset, Index, index_dataset
-from .render import Page, render_pages
 from .validate import forget_validated, validate_content
+
+if TYPE_CHECKING:  # imported where used: `briefing check` needs neither Jinja nor the exporters
+    from .export import SiteInfo
+    from .render import Page
 
 
 @dataclass(frozen=True)
@@ -57,13 +61,17 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def build(content_dir: Path, templates_dir: Path, site: SiteInfo = SiteInfo("Briefings"), *,
+def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *,
           keep_files: bool = False) -> Built:
     """Every page and export file of the site from a content folder and a page-template folder.
 
     `keep_files` keeps the parsed and validated files for the next build (`mkdocs serve`);
     otherwise they are let go before the pages are rendered, which lowers the peak memory.
     """
+    from .export import SiteInfo, list_exports, render_exports
+    from .render import render_pages
+
+    site = site or SiteInfo("Briefings")
     data = check(content_dir)
     if not keep_files:
         forget_files()

@@ -467,13 +467,14 @@ def read_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> D
 parse_cached = lru_cache(maxsize=16384)(read_yaml)
 
 
-def read_text(file: Path, display: str) -> str | ContentError:
+def read_text(file: Path | str, display: str) -> str | ContentError:
     """A file's text as UTF-8, or an error that says why it cannot be read."""
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return ContentError(display, 1, 1, f"file is {size:,} bytes, larger than the limit of "
-                            f"{MAX_FILE_BYTES:,}", "split the records across briefings or shorten them")
-    raw = file.read_bytes()
+    with open(file, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            return ContentError(display, 1, 1, f"file is {size:,} bytes, larger than the limit of "
+                                f"{MAX_FILE_BYTES:,}", "split the records across briefings or shorten them")
+        raw = stream.read()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -483,9 +484,9 @@ def read_text(file: Path, display: str) -> str | ContentError:
                             "save the file as UTF-8")
 
 
-def _classify(relative: PurePath) -> tuple[str | None, str | None, str | None]:
-    """(kind, briefing id, hint) for a file under content/; kind None when it is not a content file."""
-    parts = relative.parts
+def _classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    """(kind, briefing id, hint) for a file under content/ by its path's parts; kind None when it
+    is not a content file."""
     if len(parts) == 1:
         kind = SHARED_FILES.get(parts[0])
         return kind, None, None if kind else did_you_mean(parts[0], SHARED_FILES)
@@ -542,20 +543,19 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
             continue
         if entry.is_dir():
             continue
-        relative = PurePath(*parts)
-        if relative.suffix not in (".yml", ".yaml"):
-            if relative.name.lower() not in ("readme.md", "readme.txt"):
+        name = parts[-1]
+        if PurePath(name).suffix not in (".yml", ".yaml"):
+            if name.lower() not in ("readme.md", "readme.txt"):
                 errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",
                                            "content files are .yml; move other files elsewhere"))
             continue
-        kind, briefing, hint = _classify(relative)
+        kind, briefing, hint = _classify(parts)
         if kind is None:
-            where = ("top-level files are " + ", ".join(SHARED_FILES) if len(relative.parts) == 1
+            where = ("top-level files are " + ", ".join(SHARED_FILES) if len(parts) == 1
                      else "a briefing folder holds " + ", ".join(BRIEFING_FILES))
-            errors.append(ContentError(display, 1, 1, f"unexpected file '{relative.name}'",
-                                       hint or where))
+            errors.append(ContentError(display, 1, 1, f"unexpected file '{name}'", hint or where))
             continue
-        text = read_text(Path(entry.path), display)
+        text = read_text(entry.path, display)
         parsed = text if isinstance(text, ContentError) else parse_cached(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)

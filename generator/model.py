@@ -169,9 +169,13 @@ def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]
 
 
 @lru_cache(maxsize=None)
-def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """(field, kind) of each reference field of `model`, and its fields that can hold records."""
-    return tuple(_ref_kinds(model).items()), _record_fields(model)
+def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
+    """The reference fields of `model` with their kinds, its fields that hold lists of citations,
+    and its other fields that can hold records."""
+    citation_lists = tuple(name for name, info in model.model_fields.items()
+                           if Citation in getattr(info.annotation, "__args__", ()))
+    return (tuple(_ref_kinds(model).items()), citation_lists,
+            tuple(name for name in _record_fields(model) if name not in citation_lists))
 
 
 def collect_refs(record: Record, refs: list[tuple[str, str]], citations: list[Citation]) -> None:
@@ -181,22 +185,23 @@ def collect_refs(record: Record, refs: list[tuple[str, str]], citations: list[Ci
     `iter_refs` and `iter_records` without the paths: one pass to check that all is well; the
     paths, needed only to report a problem, are found again then.
     """
-    ref_fields, record_fields = _layout(type(record))
+    ref_fields, citation_lists, record_fields = _layout(type(record))
     for name, kind in ref_fields:
         value = getattr(record, name)
         if type(value) is list:
             refs.extend([(kind, item) for item in value])
         elif value is not None:
             refs.append((kind, value))
-    if type(record) is Citation:
-        citations.append(record)
+    for name in citation_lists:  # most records nested in a record are its citations
+        held = getattr(record, name)
+        citations.extend(held)
+        refs.extend([("source", citation.source) for citation in held])
     for name in record_fields:
         value = getattr(record, name)
         if type(value) is list:
             for item in value:
-                if isinstance(item, Record):
-                    collect_refs(item, refs, citations)
-        elif isinstance(value, Record):
+                collect_refs(item, refs, citations)
+        elif value is not None:
             collect_refs(value, refs, citations)
 
 

@@ -87,8 +87,9 @@ def _accepted_ids() -> str:
     return "^(?:" + "|".join(one_part) + "|[a-z0-9]+(?:-[a-z0-9]+)+)$"
 
 
-# The characters `str.strip` removes, and those `_CONTROL_RE` finds, as a pattern's class.
-_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace())
+# The characters `str.strip` removes (none lies beyond U+3000), and those `_CONTROL_RE` finds,
+# as a pattern's class.
+_SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 # Checked in pydantic-core, not by a Python function per value (a large archive has a million):
 # a value either pattern refuses gets its message from `id_problem` or `text_problem`
