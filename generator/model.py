@@ -178,24 +178,24 @@ def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str
             tuple(name for name in _record_fields(model) if name not in citation_lists))
 
 
-def collect_refs(record: Record, refs: list[tuple[str, str]], citations: list[Citation]) -> None:
-    """Append (kind, id) for every reference in `record` and its nested records, and every
-    citation it holds, to `refs` and `citations`.
+def collect_refs(record: Record, refs: dict[str, list[str]], citations: list[Citation]) -> None:
+    """Add the id of every reference in `record` and its nested records to `refs` (under its
+    kind), and every citation it holds to `citations`.
 
-    `iter_refs` and `iter_records` without the paths: one pass to check that all is well; the
-    paths, needed only to report a problem, are found again then.
+    `iter_refs` and `iter_records` without the paths, for checking that all is well in one pass;
+    the paths, needed only to report a problem, are found again then.
     """
     ref_fields, citation_lists, record_fields = _layout(type(record))
     for name, kind in ref_fields:
         value = getattr(record, name)
         if type(value) is list:
-            refs.extend([(kind, item) for item in value])
+            refs[kind].extend(value)
         elif value is not None:
-            refs.append((kind, value))
+            refs[kind].append(value)
     for name in citation_lists:  # most records nested in a record are its citations
         held = getattr(record, name)
         citations.extend(held)
-        refs.extend([("source", citation.source) for citation in held])
+        refs["source"].extend([citation.source for citation in held])
     for name in record_fields:
         value = getattr(record, name)
         if type(value) is list:

@@ -275,18 +275,22 @@ def _unique(records: list[Located], what: str, errors: list[ContentError]) -> di
     return seen
 
 
-def _check_links(item: Located, namespaces: dict[str, dict[str, Any]], sources: dict[str, Located],
-                 broken: set[str], errors: list[ContentError]) -> None:
-    """`_check_refs` and `_check_citations` for one record, in one pass that builds no path
-    unless a reference or a citation is wrong."""
-    refs: list[tuple[str, str]] = []
+def _check_links(items: list[Located], namespaces: dict[str, dict[str, Any]], sources: dict[str, Located],
+                 counts: dict[str, int], broken: set[str], errors: list[ContentError]) -> None:
+    """`_check_refs` and `_check_citations` for each of `items`; first for all of them at once,
+    without paths, and one record at a time only if some reference or citation is wrong.
+    `counts`: the number of paragraphs of each source."""
+    refs: dict[str, list[str]] = {kind: [] for kind in namespaces}
     citations: list[Citation] = []
-    collect_refs(item.record, refs, citations)
-    if any(target not in namespaces[kind] and target not in broken for kind, target in refs):
-        _check_refs(item, namespaces, broken, errors)
-    if any(c.para is not None and c.source in sources and c.para > len(sources[c.source].record.paragraphs)
-           for c in citations):
-        _check_citations(item, sources, errors)
+    for item in items:
+        collect_refs(item.record, refs, citations)
+    unknown = any(not isinstance(namespaces[kind], _Unknowable) and set(targets).difference(namespaces[kind], broken)
+                  for kind, targets in refs.items())
+    beyond = any(c.para is not None and c.para > counts.get(c.source, c.para) for c in citations)
+    if unknown or beyond:
+        for item in items:
+            _check_refs(item, namespaces, broken, errors)
+            _check_citations(item, sources, errors)
 
 
 def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], broken: set[str],
@@ -363,8 +367,8 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     shared["actor"] = _merge(shared["person"], shared["organization"])
     for item in sources.values():
         _check_paragraph_numbers(item, errors)
-    for item in [*people.values(), *organizations.values()]:
-        _check_links(item, shared, sources, broken, errors)
+    counts = {sid: len(source.record.paragraphs) for sid, source in sources.items()}
+    _check_links([*people.values(), *organizations.values()], shared, sources, counts, broken, errors)
 
     docs_of: dict[str, list[Document]] = {}
     for doc in content.documents:
@@ -372,7 +376,8 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
             docs_of.setdefault(doc.briefing, []).append(doc)
     bundles = []
     for bid in sorted(docs_of):
-        bundle = _validate_briefing(bid, docs_of[bid], content, by_kind, shared, sources, broken, errors)
+        bundle = _validate_briefing(bid, docs_of[bid], content, by_kind, shared, sources, counts,
+                                    broken, errors)
         if bundle is not None:
             bundles.append(bundle)
     if errors:
@@ -386,7 +391,7 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     ), errors
 
 
-def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind, shared, sources,
+def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind, shared, sources, counts,
                        broken, errors) -> BriefingBundle | None:
     header = by_kind.get(("briefing", bid), [])
     problem = id_problem(bid)
@@ -403,8 +408,8 @@ def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind
              for kind in ("agenda", "dispute", "agreement", "statement", "context")}
     scoped = {kind: _namespace(local[kind], kind, bid, content) for kind in ("agenda", "dispute", "agreement")}
     namespaces = {**shared, **scoped, "issue": _merge(scoped["dispute"], scoped["agreement"])}
-    for item in header + [i for records in local.values() for i in records.values()]:
-        _check_links(item, namespaces, sources, broken, errors)
+    _check_links(header + [i for records in local.values() for i in records.values()], namespaces, sources,
+                 counts, broken, errors)
     if not header:
         return None
     _check_dates(header[0], list(local["agenda"].values()), errors)
