@@ -27,7 +27,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, ScalarEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, shown
 from .schema import FILE_KINDS
 
 # An archive of 1,000 briefings keeps about 2 MB of sources in sources.yml (see benchmarks/).
@@ -278,7 +278,11 @@ def _to_value(node: Node, at: Path_, positions: dict | None, key_positions: dict
         convert = _SCALARS.get(node.tag)
         if convert is None:
             raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
-        return convert(node.value)
+        try:
+            return convert(node.value)
+        except ValueError:  # an explicit tag on a value it does not fit: `!!int x`
+            raise _Problem(node, f"the tag {node.tag!r} does not fit the value {shown(node.value)}",
+                           "remove the tag") from None
     if node.tag != (_SEQUENCE if isinstance(node, SequenceNode) else _MAPPING):
         raise _Problem(node, f"the tag {node.tag!r} is not supported", "remove the tag")
     if isinstance(node, SequenceNode):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,3 +172,190 @@ def test_the_resolver_tags_scalars_as_pyyaml_would(value, plain, quoted):
     for kind in (ScalarNode, SequenceNode, MappingNode):
         assert resolver.resolve(kind, value, (plain, quoted)) == \
             yaml.resolver.BaseResolver.resolve(resolver, kind, value, (plain, quoted))
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path (yaml-rs) against the reference (PyYAML with our composer and resolver): whatever
+# the text, a document must end with the same records or the same problem lines either way.
+
+_KIND_OF = {**load.SHARED_FILES, **load.BRIEFING_FILES}
+
+
+def _outcome(doc) -> tuple:
+    """What validation makes of one document read either way: its records, or its problem lines."""
+    from generator.validate import _validated
+
+    if isinstance(doc, ContentError):
+        return (), (str(doc),), frozenset(), True
+    checked = _validated(doc)
+    records = tuple((item.at, type(item.record).__name__, item.record.model_dump()) for item in checked.located)
+    return records, tuple(str(e) for e in checked.errors), checked.broken, checked.doc is None
+
+
+def _both_ways(text: str, kind: str) -> tuple[tuple, tuple]:
+    path = "content/x.yml"
+    fast, reference = load.read_yaml(text, path, kind), parse_yaml(text, path, kind)
+    if isinstance(fast, load.Document) and fast.fast and isinstance(reference, load.Document):
+        if _outcome(fast)[1] == ():  # accepted as yaml-rs read it: it must be the very same data
+            assert fast.data == reference.data
+    return _outcome(fast), _outcome(reference)
+
+
+def _content_files() -> list:
+    from siteproject import FIXTURE_CONTENT
+
+    return sorted((ROOT / "content").rglob("*.yml")) + sorted(FIXTURE_CONTENT.rglob("*.yml"))
+
+
+def test_the_example_and_the_fixture_are_read_the_fast_way_and_alike():
+    files = _content_files()
+    assert len(files) > 10
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        kind = _KIND_OF[file.name]
+        assert load._portable(text.encode(), kind), file  # the fast path is not a dead branch
+        fast, reference = _both_ways(text, kind)
+        assert fast == reference, file
+        assert fast[1] == (), file
+
+
+def test_every_refused_case_gives_the_same_lines_either_way():
+    from test_hostile import REFUSED, REFUSED_FILE
+
+    for case, (text, _) in REFUSED.items():
+        if isinstance(text, bytes):
+            continue  # not UTF-8 or too large: refused before either parser sees it
+        kind = _KIND_OF[REFUSED_FILE.get(case, "context.yml").rsplit("/", 1)[-1]]
+        fast, reference = _both_ways(text, kind)
+        assert fast == reference, case
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "- !!str 1\n", "- !foo x\n", "a: [1, 2]\n", "a: {b: c}\n", "? a\n: b\n",
+    "---\n- a\n", "- a\n...\n", "- a\n---\n- b\n", "%YAML 1.2\n---\n- a\n", "<<: {a: 1}\n",
+    "- para: 0755\n", "- para: 0x1F\n", "- n:\n    0o17\n", "- 'para' : 1_000\n", 'a: "x\\/y"\n',
+    "a: x\ty\n", "a: x\r\n", "a: x\u2028y\n", "a: x\x85y\n", "a: \xa0\n", "a: \ufeffx\n",
+    "- " * 150 + "x\n", "\n" + " " * 300 + "x\n", "- a\n" + " " * 250 + "- b\n",
+])
+def test_text_where_yaml_rs_could_differ_goes_to_the_reference(text):
+    assert not load._portable(text.encode(), "source")
+    assert not getattr(load.read_yaml(text, "content/sources.yml", "source"), "fast", False)
+
+
+def test_what_yaml_rs_reads_otherwise_the_schema_refuses_and_the_reference_reads_again():
+    # yaml-rs reads these keys as None, a number, a boolean; the reference as a refusal or text.
+    for text in ("- ~: x\n", "- null: x\n", "- : x\n", "- 1: x\n", "- true: x\n", "- id: a\n  1: x\n  '1': y\n"):
+        doc = load.read_yaml(text, "content/people.yml", "person")
+        assert doc.fast, text
+        fast, reference = _both_ways(text, "person")
+        assert fast == reference, text
+        assert fast[1], text  # a problem, reported as the reference reports it
+
+
+# Hypothesis: records of every kind from the example, with values drawn from text that means
+# something else in one YAML or the other, dumped in the styles editors and tools write.
+_TRICKY = ["0755", "0x1F", "0o17", "0b11", "1_000", "+5", "-0", "00", "1.", ".5", "1e3", ".inf", ".NaN",
+           "true", "True", "TRUE", "yes", "no", "on", "off", "y", "n", "~", "null", "Null", "NULL", "",
+           "2023-08-28", "10:30", "12:30:00", "<<", "=", "- a", "? a", ": a", "a: b", "a #b", "#a", "&a", "*a",
+           "!a", "!!str", "%a", "@a", "`a", "[a]", "{a: b}", "|", ">", "'", '"', "\\", "---", "...",
+           " a", "a ", "a\nb", "a\n\nb", "a\n b", " \n", "\n", "a\\nb", "王文涛", "é", "\u2028", "\xa0",
+           "\t", "a\tb", "😀", "\ufeff", "\u200b"]
+_texts = st.one_of(st.sampled_from(_TRICKY), st.lists(st.sampled_from(_TRICKY + list(" abc-:#'\"\n")), max_size=6)
+                   .map("".join), st.text(max_size=8))
+_numbers = st.one_of(st.integers(min_value=-3, max_value=10**20), st.sampled_from(_TRICKY))
+
+
+def _example_records() -> list[tuple[str, object]]:
+    found = []
+    for file in _content_files():
+        doc = parse_yaml(file.read_text(encoding="utf-8"), str(file), _KIND_OF[file.name])
+        found.append((doc.kind, doc.data))
+    return found
+
+
+_EXAMPLES = _example_records()
+
+
+def _mutate(value, draw, depth=0):
+    """`value` with some of its strings and numbers replaced by drawn ones."""
+    if isinstance(value, dict):
+        return {k: _mutate(v, draw, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mutate(v, draw, depth + 1) for v in value]
+    if isinstance(value, str) and draw(st.integers(0, 5)) == 0:
+        return draw(_texts)
+    if isinstance(value, int) and not isinstance(value, bool) and draw(st.integers(0, 3)) == 0:
+        return draw(_numbers)
+    return value
+
+
+_STYLES = st.fixed_dictionaries({
+    "default_flow_style": st.sampled_from([False, None, True]),
+    "default_style": st.sampled_from([None, None, None, "'", '"', "|", ">"]),
+    "width": st.sampled_from([20, 80, 10**6]),
+    "indent": st.sampled_from([2, 4]),
+    "allow_unicode": st.booleans(),
+    "explicit_start": st.booleans(),
+    "sort_keys": st.booleans(),
+})
+
+
+@st.composite
+def _documents(draw):
+    kind, data = draw(st.sampled_from(_EXAMPLES))
+    data = _mutate(data, draw)
+    style = draw(_STYLES)
+    text = yaml.safe_dump(data, **style)
+    return kind, text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_documents())
+def test_documents_in_any_style_are_read_alike(document):
+    kind, text = document
+    fast, reference = _both_ways(text, kind)
+    assert fast == reference
+
+
+# Hand edits: fragments of YAML syntax spliced into an example file at any place, and lines
+# indented or outdented; most of these are broken YAML, which must be refused alike.
+_FRAGMENTS = ["&a ", "*a", "!!str ", "!x ", "? ", "<<: ", "--- ", "...", "%YAML 1.2\n", "\t", "[", "]", "{",
+              "}", ", ", "#", " #x", "'", '"', "''", "|", "|-", ">+", "|2", "- ", ": ", ":", "\\", "\\n", "\r\n",
+              "\r", "\u2028", "\xa0", "0x1F", "1_0", "0755", "~", "null", "7", "\n", "\n\n", "  ", " ", "-",
+              "para: 3", "n: 2", "\ufeff", "@", "`", "a: b\n", "- x\n", "\n- ", "\n  ", "\n    "]
+
+
+@st.composite
+def _edited(draw):
+    kind, data = draw(st.sampled_from(_EXAMPLES))
+    text = yaml.safe_dump(data, **draw(_STYLES))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + draw(st.sampled_from(_FRAGMENTS)) + text[at:]
+        else:
+            text = text[:at] + text[at + draw(st.integers(1, 3)):]
+    return kind, text
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edited())
+def test_hand_edited_documents_are_read_alike(document):
+    kind, text = document
+    fast, reference = _both_ways(text, kind)
+    assert fast == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789+-._xobeE~nulNUTrRF ", min_size=1, max_size=8))
+def test_numbers_and_nulls_mean_the_same_either_way(token):
+    for text in (f"- n: {token}\n  about: x\n", f"- source: s\n  para: {token}\n", f"- id: {token}\n"):
+        for kind in ("source", "person"):
+            fast, reference = _both_ways(text, kind)
+            assert fast == reference, text
+
+
+def test_an_explicit_tag_that_does_not_fit_its_value_is_refused():
+    error = parse("- id: a\n  roles:\n    - title: x\n      n: !!int x\n")
+    assert str(error) == ("content/people.yml:4:10: the tag 'tag:yaml.org,2002:int' does not fit the value 'x' "
+                          "(remove the tag)")

@@ -4,6 +4,8 @@ agreement with the validator."""
 from __future__ import annotations
 
 import jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from generator.cli import schema_files
@@ -74,3 +76,83 @@ def test_iter_records_walks_nested_records():
     person = Person.model_validate(MINIMAL["people.yml"][0])
     paths = [path for path, _ in iter_records(person)]
     assert paths == [(), ("roles", 0), ("roles", 0, "sources", 0), ("sources", 0)]
+
+
+# Ids and texts are checked by pydantic-core's patterns; the words come from id_problem and
+# text_problem. The patterns must accept exactly what those accept.
+def _id_adapter():
+    from pydantic import TypeAdapter
+
+    from generator.schema import Id
+
+    return TypeAdapter(Id)
+
+
+def _refused_words(adapter, value):
+    from pydantic import ValidationError
+
+    from generator.validate import _pattern_problem
+
+    try:
+        adapter.validate_python(value)
+    except ValidationError as exc:
+        (error,) = exc.errors()
+        return _pattern_problem(error)
+    return None
+
+
+def test_the_id_pattern_accepts_exactly_the_ids_id_problem_accepts():
+    import itertools
+
+    from generator.schema import _RESERVED_NAMES, id_problem
+
+    adapter = _id_adapter()
+    values = {"".join(p) for n in range(1, 5) for p in itertools.product("acln-1", repeat=n)}
+    values |= set(_RESERVED_NAMES) | {n + "-1" for n in _RESERVED_NAMES} | {n + "x" for n in _RESERVED_NAMES}
+    values |= {"CON", "Com1", "com10", "lpt", "a" * 64, "a" * 65, "a-" * 40, "", "-", "a--b", "a b", "é"}
+    for value in sorted(values):
+        assert _refused_words(adapter, value) == id_problem(value), value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcnoprtuxlm0123456789-", max_size=70) | st.text(max_size=10))
+def test_the_id_pattern_agrees_with_id_problem_on_any_text(value):
+    from generator.schema import id_problem
+
+    assert _refused_words(_id_adapter(), value) == id_problem(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
+       | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\x00\x07\x1b\x7fab", max_size=6))
+def test_the_text_pattern_agrees_with_text_problem(value):
+    from pydantic import TypeAdapter
+
+    from generator.schema import Text, text_problem
+
+    assert _refused_words(TypeAdapter(Text), value) == text_problem(value)
+
+
+def test_no_space_lies_beyond_the_range_the_text_pattern_lists():
+    assert not [c for c in map(chr, range(0x3001, 0x110000)) if c.isspace()]
+
+
+def test_only_ids_are_limited_to_the_id_length():
+    # A string_too_long error at ID_MAX is read as an id's (validate._pattern_problem).
+    from generator.schema import ACCEPTED_ID, ID_MAX
+
+    def limits(metadata):
+        return {getattr(meta, "max_length", None) for meta in metadata} - {None}
+
+    def patterns(metadata):
+        return {getattr(meta, "pattern", None) for meta in metadata} - {None}
+
+    limited = [(m.__name__, name) for m in _models() for name, info in m.model_fields.items()
+               if ID_MAX in limits(info.metadata)]
+    assert ("Person", "id") in limited and ("Statement", "speaker") in limited
+    assert [field for field in limited
+            if patterns(dict(_models_by_name())[field[0]].model_fields[field[1]].metadata) != {ACCEPTED_ID}] == []
+
+
+def _models_by_name():
+    return [(m.__name__, m) for m in _models()]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
 from generator.build import check
 from generator.errors import ContentErrors
+from siteproject import ROOT
 
 PEOPLE_HEAD = """\
 - id: wang-wentao
@@ -237,3 +240,22 @@ def test_problems_in_several_files_are_all_reported_sorted(content):
         "content/organizations.yml:4:12: 'sources' needs at least 1 entry",
         "content/people.yml:2:9: 'name' should be text, not the number 12 (put the value in quotes)",
     ]
+
+
+def test_references_and_citations_are_collected_as_iter_refs_and_iter_records_find_them():
+    from collections import Counter
+
+    from generator.model import collect_refs, iter_records, iter_refs
+    from generator.schema import Citation
+
+    data = check(ROOT / "content")
+    records = [*data.sources.values(), *data.people.values(), *data.organizations.values(),
+               *(record for bundle in data.briefings for _, record in bundle.records())]
+    for record in records:
+        refs: dict[str, list[str]] = defaultdict(list)
+        citations: list = []
+        collect_refs(record, refs, citations)
+        assert Counter((kind, target) for kind, targets in refs.items() for target in targets) == \
+            Counter((kind, target) for _, kind, target in iter_refs(record))
+        assert Counter(map(id, citations)) == \
+            Counter(id(sub) for _, sub in iter_records(record) if isinstance(sub, Citation))
