@@ -265,11 +265,13 @@ _texts = st.one_of(st.sampled_from(_TRICKY), st.lists(st.sampled_from(_TRICKY + 
 _numbers = st.one_of(st.integers(min_value=-3, max_value=10**20), st.sampled_from(_TRICKY))
 
 
-def _example_records() -> list[tuple[str, object]]:
+def _example_records() -> list[tuple[str, object, str]]:
+    """(kind, data, text as written) of every example and fixture file."""
     found = []
     for file in _content_files():
-        doc = parse_yaml(file.read_text(encoding="utf-8"), str(file), _KIND_OF[file.name])
-        found.append((doc.kind, doc.data))
+        text = file.read_text(encoding="utf-8")
+        doc = parse_yaml(text, str(file), _KIND_OF[file.name])
+        found.append((doc.kind, doc.data, text))
     return found
 
 
@@ -302,7 +304,7 @@ _STYLES = st.fixed_dictionaries({
 
 @st.composite
 def _documents(draw):
-    kind, data = draw(st.sampled_from(_EXAMPLES))
+    kind, data, _ = draw(st.sampled_from(_EXAMPLES))
     data = _mutate(data, draw)
     style = draw(_STYLES)
     text = yaml.safe_dump(data, **style)
@@ -325,22 +327,40 @@ _FRAGMENTS = ["&a ", "*a", "!!str ", "!x ", "? ", "<<: ", "--- ", "...", "%YAML 
               "para: 3", "n: 2", "\ufeff", "@", "`", "a: b\n", "- x\n", "\n- ", "\n  ", "\n    "]
 
 
-@st.composite
-def _edited(draw):
-    kind, data = draw(st.sampled_from(_EXAMPLES))
-    text = yaml.safe_dump(data, **draw(_STYLES))
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(text)))
-        if draw(st.booleans()):
-            text = text[:at] + draw(st.sampled_from(_FRAGMENTS)) + text[at:]
-        else:
-            text = text[:at] + text[at + draw(st.integers(1, 3)):]
-    return kind, text
+# The fragments no filter sends to the reference: edits that yaml-rs reads.
+_PORTABLE_FRAGMENTS = [f for f in _FRAGMENTS if load._portable(("a: " + f + "\n").encode(), "source")]
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_edited())
+def _edited(fragments: list[str]):
+    @st.composite
+    def edited(draw):
+        kind, data, text = draw(st.sampled_from(_EXAMPLES))
+        style = draw(_STYLES)
+        if fragments is _PORTABLE_FRAGMENTS:  # and text yaml-rs reads: as written, or dumped plainly
+            style.update(explicit_start=False, default_flow_style=False, allow_unicode=True, default_style=None)
+        if fragments is not _PORTABLE_FRAGMENTS or draw(st.booleans()):
+            text = yaml.safe_dump(data, **style)
+        for _ in range(draw(st.integers(1, 4))):
+            at = draw(st.integers(0, len(text)))
+            if draw(st.booleans()):
+                text = text[:at] + draw(st.sampled_from(fragments)) + text[at:]
+            else:
+                text = text[:at] + text[at + draw(st.integers(1, 3)):]
+        return kind, text
+    return edited()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edited(_FRAGMENTS))
 def test_hand_edited_documents_are_read_alike(document):
+    kind, text = document
+    fast, reference = _both_ways(text, kind)
+    assert fast == reference
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edited(_PORTABLE_FRAGMENTS))
+def test_documents_edited_where_yaml_rs_reads_them_are_read_alike(document):
     kind, text = document
     fast, reference = _both_ways(text, kind)
     assert fast == reference
