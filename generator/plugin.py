@@ -16,6 +16,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
@@ -88,30 +89,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_files(self, files: Files, /, *, config) -> Files:
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
+            file = File.generated(config, page.path, content=page.title, inclusion=inclusion)
+            GeneratedPage(page, file, config)  # sets file.page, which MkDocs then uses
+            files.append(file)
         # While serving with problems there is no dataset, so no exports: every page shows the problems.
         for path, content in (self.built.exports if self.built else {}).items():
             files.append(File.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
         return files
-
-    def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return markdown
-        page.meta["title"] = generated.title
-        page.meta["description"] = generated.description
-        return ""  # the body is rendered already; Markdown has nothing to do
-
-    def on_page_content(self, html: str, /, *, page, config, files) -> str:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return html
-        # The search plugin indexes one entry per heading found in the page's table of contents:
-        # with it, a search leads to the record (a dispute, a person's role), not just its page.
-        page.toc = get_toc(heading_tokens(generated.html))
-        return generated.html
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
@@ -121,11 +107,38 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return server
 
 
+class GeneratedPage(MkDocsPage):
+    """A MkDocs page whose body is rendered already: no Markdown source to read or convert.
+
+    MkDocs makes a Python-Markdown converter with its extensions for every page it renders, which
+    is a fixed cost per page of a large archive (MkDocs lets a plugin set `File.page` to a Page).
+    """
+
+    def __init__(self, generated: Page, file: File, config) -> None:
+        super().__init__(None, file, config)
+        self.generated = generated
+
+    def read_source(self, config) -> None:
+        self.markdown = ""  # the body is rendered already; Markdown has nothing to do
+        self.meta = {"title": self.generated.title, "description": self.generated.description}
+
+    def render(self, config, files) -> None:
+        # The search plugin indexes one entry per heading found in the page's table of contents:
+        # with it, a search leads to the record (a dispute, a person's role), not just its page.
+        tokens = heading_tokens(self.generated.html)
+        self.content = self.generated.html
+        self.toc = get_toc(tokens)
+        self._title_from_render = None
+        # What MkDocs checks links from Markdown pages (docs/) to fragments of this page against.
+        self.present_anchor_ids = {unescape(value) for value in _ANY_ID.findall(self.generated.html)}
+
+
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
 # pattern finds the headings as surely as a parser, at a fraction of the cost on every page.
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_ANY_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 
 
 def heading_tokens(html: str) -> list[dict]:
