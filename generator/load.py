@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
@@ -548,7 +548,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
         if entry.is_dir():
             continue
         name = parts[-1]
-        if PurePath(name).suffix not in (".yml", ".yaml"):
+        if not name.endswith((".yml", ".yaml")):
             if name.lower() not in ("readme.md", "readme.txt"):
                 errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",
                                            "content files are .yml; move other files elsewhere"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple, get_args
@@ -25,9 +25,8 @@ from .schema import (ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, ID_PATTERN, KINDS, WEEK
 _ID_RE = re.compile(ID_PATTERN)
 
 
-@dataclass(frozen=True)
-class Located:
-    """A validated record and where it was written."""
+class Located(NamedTuple):
+    """A validated record and where it was written. (A tuple: a large archive has many.)"""
 
     record: Record
     doc: Document
@@ -178,18 +177,14 @@ def forget_validated() -> None:
 def _all_valid(doc: Document) -> tuple[Located, ...] | None:
     """The records of `doc` if each one passes the schema, else None (without building messages)."""
     file_kind = KINDS[doc.kind]
-    if file_kind.is_list:
+    validate = file_kind.model.__pydantic_validator__.validate_python
+    try:
+        if not file_kind.is_list:
+            return (Located(validate(doc.data), doc, ()),) if isinstance(doc.data, dict) else None
         items = doc.data if doc.data is not None else []
         if not isinstance(items, list):
             return None
-        entries = [((i,), item) for i, item in enumerate(items)]
-    elif isinstance(doc.data, dict):
-        entries = [((), doc.data)]
-    else:
-        return None
-    validate = file_kind.model.model_validate
-    try:
-        return tuple(Located(validate(item), doc, at) for at, item in entries)
+        return tuple([Located(validate(item), doc, (i,)) for i, item in enumerate(items)])
     except ValidationError:
         return None
 
