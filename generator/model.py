@@ -171,11 +171,24 @@ def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]
 @lru_cache(maxsize=None)
 def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
     """The reference fields of `model` with their kinds, its fields that hold lists of citations,
-    and its other fields that can hold records."""
+    and its other fields that can hold records with references or citations."""
     citation_lists = tuple(name for name, info in model.model_fields.items()
                            if Citation in getattr(info.annotation, "__args__", ()))
-    return (tuple(_ref_kinds(model).items()), citation_lists,
-            tuple(name for name in _record_fields(model) if name not in citation_lists))
+    linked = tuple(name for name in _record_fields(model) if name not in citation_lists
+                   and any(_has_links(inner) for inner in _records_in(model.model_fields[name].annotation)))
+    return tuple(_ref_kinds(model).items()), citation_lists, linked
+
+
+def _records_in(annotation: object) -> set[type[Record]]:
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return {annotation}
+    return {found for arg in getattr(annotation, "__args__", ()) for found in _records_in(arg)}
+
+
+def _has_links(model: type[Record]) -> bool:
+    """True if a `model` record can hold a reference or a citation."""
+    refs, citation_lists, linked = _layout(model)
+    return bool(refs or citation_lists or linked)
 
 
 def collect_refs(record: Record, refs: dict[str, list[str]], citations: list[Citation]) -> None:
