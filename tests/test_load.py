@@ -379,3 +379,24 @@ def test_an_explicit_tag_that_does_not_fit_its_value_is_refused():
     error = parse("- id: a\n  roles:\n    - title: x\n      n: !!int x\n")
     assert str(error) == ("content/people.yml:4:10: the tag 'tag:yaml.org,2002:int' does not fit the value 'x' "
                           "(remove the tag)")
+
+
+def _checked_lines(root) -> list[str]:
+    try:
+        check(root)
+    except ContentErrors as exc:
+        return [str(e) for e in exc.errors]
+    return []
+
+
+def test_a_content_folder_with_each_refused_case_is_checked_alike_without_yaml_rs(tmp_path, monkeypatch):
+    from test_hostile import CONTEXT, REFUSED, REFUSED_FILE, content_with
+
+    for number, (case, (text, expected)) in enumerate(REFUSED.items()):
+        root = content_with(tmp_path / str(number), {REFUSED_FILE.get(case, CONTEXT): text})
+        monkeypatch.chdir(tmp_path / str(number))
+        with_fast = _checked_lines(root)
+        with monkeypatch.context() as patched:
+            patched.setattr(load, "_portable", lambda raw, kind: False)
+            assert _checked_lines(root) == with_fast, case
+        assert with_fast == expected, case
