@@ -22,13 +22,17 @@ from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
 import yaml
-import yaml_rs
 from yaml.composer import Composer
 from yaml.events import AliasEvent, ScalarEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import ContentError, did_you_mean, shown
 from .schema import FILE_KINDS
+
+try:
+    import yaml_rs
+except ImportError:  # pragma: no cover - a platform without its wheel: every file takes the reference
+    yaml_rs = None
 
 # An archive of 1,000 briefings keeps about 2 MB of sources in sources.yml (see benchmarks/).
 MAX_FILE_BYTES = 10_000_000
@@ -456,7 +460,7 @@ def read_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> D
         raw = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the reference says where
         raw = None
-    if raw is not None and _portable(raw, kind):
+    if yaml_rs is not None and raw is not None and _portable(raw, kind):
         try:
             data = yaml_rs.load(raw, parse_datetime=False)
         except (yaml_rs.YAMLDecodeError, ValueError, TypeError):

@@ -400,3 +400,11 @@ def test_a_content_folder_with_each_refused_case_is_checked_alike_without_yaml_r
             patched.setattr(load, "_portable", lambda raw, kind: False)
             assert _checked_lines(root) == with_fast, case
         assert with_fast == expected, case
+
+
+def test_without_yaml_rs_every_file_takes_the_reference(monkeypatch):
+    text = (ROOT / "content" / "people.yml").read_text(encoding="utf-8")
+    assert load.read_yaml(text, "content/people.yml", "person").fast
+    monkeypatch.setattr(load, "yaml_rs", None)
+    doc = load.read_yaml(text, "content/people.yml", "person")
+    assert not doc.fast and doc.data == parse_yaml(text, "content/people.yml", "person").data
