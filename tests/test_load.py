@@ -6,7 +6,7 @@ import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator import load
@@ -181,6 +181,12 @@ def test_the_resolver_tags_scalars_as_pyyaml_would(value, plain, quoted):
 _KIND_OF = {**load.SHARED_FILES, **load.BRIEFING_FILES}
 
 
+def _all_valid(doc):
+    from generator.validate import _all_valid
+
+    return _all_valid(doc)
+
+
 def _outcome(doc) -> tuple:
     """What validation makes of one document read either way: its records, or its problem lines."""
     from generator.validate import _validated
@@ -195,9 +201,9 @@ def _outcome(doc) -> tuple:
 def _both_ways(text: str, kind: str) -> tuple[tuple, tuple]:
     path = "content/x.yml"
     fast, reference = load.read_yaml(text, path, kind), parse_yaml(text, path, kind)
-    if isinstance(fast, load.Document) and fast.fast and isinstance(reference, load.Document):
-        if _outcome(fast)[1] == ():  # accepted as yaml-rs read it: it must be the very same data
-            assert fast.data == reference.data
+    if isinstance(fast, load.Document) and fast.fast and _all_valid(fast) is not None:
+        # Accepted as yaml-rs read it: the reference must read the very same data.
+        assert isinstance(reference, load.Document) and fast.data == reference.data
     return _outcome(fast), _outcome(reference)
 
 
@@ -313,6 +319,9 @@ def _documents(draw):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_documents())
+# yaml-rs reads the title as the number 15: the schema refuses it, and the reference reads it again.
+@example(("context", "- id: '0755'\n  when: 2022-10\n  title: 0o17\n  summary: Controls.\n  sources:\n"
+                     "  - source: readout\n"))
 def test_documents_in_any_style_are_read_alike(document):
     kind, text = document
     fast, reference = _both_ways(text, kind)
