@@ -463,8 +463,8 @@ def read_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> D
     if yaml_rs is not None and raw is not None and _portable(raw, kind):
         try:
             data = yaml_rs.load(raw, parse_datetime=False)
-        except (yaml_rs.YAMLDecodeError, ValueError, TypeError):
-            pass  # the reference finds the problem and says where
+        except Exception:  # noqa: BLE001 - whatever yaml-rs refuses, the reference says what and where
+            pass
         else:
             return Document(path, kind, briefing, data, text, fast=True)
     return parse_yaml(text, path, kind, briefing)
