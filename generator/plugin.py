@@ -80,7 +80,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.pages = self.preview.problems([template_problem(exc, templates_dir)], content_dir)
             return
         self.built = built
-        self.pages = self.preview.shown(built.pages) if self.preview else built.pages
+        # A one-off build lets go of each page once MkDocs has written it (see on_post_page).
+        self.pages = self.preview.shown(built.pages) if self.preview else dict(built.pages)
         _index_generated_pages_fast(config, self.pages)
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
@@ -95,6 +96,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             files.append(File.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
+        if self.preview is None:
+            # MkDocs holds the pages' titles and the export files now; a one-off build needs the
+            # dataset no more, and letting go of it lowers the build's peak memory.
+            self.built = None
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
@@ -113,6 +118,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # with it, a search leads to the record (a dispute, a person's role), not just its page.
         page.toc = get_toc(heading_tokens(generated.html))
         return generated.html
+
+    def on_post_page(self, output: str, /, *, page, config) -> str:
+        # Written and indexed for search: a one-off build needs the page's HTML no more. At
+        # archive scale the pages' HTML would otherwise stay in memory until the build ends.
+        if self.preview is None and self.pages.pop(page.file.src_uri, None) is not None:
+            page.content = None
+        return output
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
@@ -220,11 +232,19 @@ class _SearchIndex(SearchIndex):
     def __init__(self, generated: Mapping[str, Page], **config) -> None:
         super().__init__(**config)
         self._generated = generated
-        self._docs: list[bytes] = []
+        # The index as MkDocs writes it (keys sorted, no spaces) but UTF-8 rather than \u escapes,
+        # built up entry by entry: one buffer costs a fraction of a dict, or even a bytes object,
+        # per entry.
+        config_json = orjson.dumps(self.config, option=orjson.OPT_SORT_KEYS, default=str)
+        self._json = bytearray(b'{"config":' + config_json + b',"docs":[')
+        self._empty = True
 
     def _add_entry(self, title: str | None, text: str, loc: str) -> None:
         text = " ".join(text.split()) if self.config["indexing"] == "full" else ""
-        self._docs.append(orjson.dumps({"location": loc, "text": text, "title": title}))
+        if not self._empty:
+            self._json += b","
+        self._json += orjson.dumps({"location": loc, "text": text, "title": title})
+        self._empty = False
 
     def add_entry_from_context(self, page) -> None:
         generated = self._generated.get(page.file.src_uri)
@@ -236,12 +256,12 @@ class _SearchIndex(SearchIndex):
             self._add_entry(title=title, text=text, loc=location)
 
     def generate_search_index(self) -> str:
+        self._json += b"]}"
         if self.config["prebuild_index"]:
-            self._entries = [orjson.loads(doc) for doc in self._docs]
+            self._entries = orjson.loads(self._json)["docs"]
             return super().generate_search_index()
-        # As MkDocs writes it (keys sorted, no spaces), but UTF-8 rather than \u escapes.
-        config = orjson.dumps(self.config, option=orjson.OPT_SORT_KEYS, default=str)
-        return (b'{"config":' + config + b',"docs":[' + b",".join(self._docs) + b"]}").decode("utf-8")
+        text, self._json = self._json.decode("utf-8"), bytearray()
+        return text
 
 
 def _index_generated_pages_fast(config, pages: Mapping[str, Page]) -> None:
