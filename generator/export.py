@@ -185,6 +185,7 @@ Linker = Callable[..., str]
 def _linker(site: SiteInfo, from_path: str) -> Linker:
     """Addresses of pages: absolute under site.url when it is set, else relative to `from_path`."""
 
+    @cache  # many records cite the same passage, and an export is written from one place
     def link(page_path: str, fragment: str = "") -> str:
         if site.url:
             target = site.url.rstrip("/") + "/" + Site.output_path(page_path)
@@ -437,12 +438,16 @@ def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site:
                         + "\n".join(f"- {item.day}: {item.title}" for item in undated))
     calendar.add("description", description)
     events = [_agenda_event(bundle, item, sources, site, link) for item in bundle.agenda if item.date]
-    zones = sorted({e["dtstart"].params["TZID"] for e in events if "TZID" in e["dtstart"].params})
-    for zone in zones:
-        calendar.add_component(_vtimezone(zone))
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical = calendar.to_ical()
+    zones = sorted({e["dtstart"].params["TZID"] for e in events if "TZID" in e["dtstart"].params})
+    if not zones:
+        return ical
+    # Where icalendar puts a calendar's time zones, before its events; each zone is written once
+    # per process (it took most of the time of a calendar), the bytes are the same.
+    at = ical.index(b"BEGIN:VEVENT\r\n")
+    return ical[:at] + b"".join(map(_vtimezone, zones)) + ical[at:]
 
 
 def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str, Source], site: SiteInfo,
@@ -468,9 +473,9 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
 
 
 @cache
-def _vtimezone(name: str) -> icalendar.Timezone:
-    """The VTIMEZONE of a zone, made once per process (it takes a third of a second); read-only."""
-    return icalendar.Timezone.from_tzid(name)
+def _vtimezone(name: str) -> bytes:
+    """The VTIMEZONE of a zone as iCalendar, made once per process (it takes a third of a second)."""
+    return icalendar.Timezone.from_tzid(name).to_ical()
 
 
 # Atom --------------------------------------------------------------------------------------
