@@ -6,7 +6,7 @@ import os
 import re
 from html import unescape
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import orjson
 from jinja2 import TemplateError
@@ -158,18 +158,38 @@ def heading_tokens(html: str) -> list[dict]:
 # passages), the records listed on index pages and in a source's "cited by" and a person's or
 # organisation's appearances (each record has its own entry), the disputes table (a summary of
 # the details below it) and the print memo (a copy of its briefing). None of these nest in a
-# block of their own kind, so the first closing tag ends each.
+# block of their own kind, so the first closing tag of its kind ends each.
 _OMITTED = re.compile(
-    r'<nav\b.*?</nav>'
-    r'|<sup class="cites">.*?</sup>'
-    r'|<section class="(?:footnotes\b[^"]*|appearances)".*?</section>'
-    r'|<ul class="(?:cited-by|index-list|briefing-list)">.*?</ul>'
-    r'|<table class="tracker">.*?</table>'
-    r'|<article class="memo">.*?</article>',
-    re.DOTALL)
+    r'<(?:(nav)\b[^>]*'
+    r'|(sup) class="cites"'
+    r'|(section) class="(?:footnotes\b[^"]*|appearances)"[^>]*'
+    r'|(ul) class="(?:cited-by|index-list|briefing-list)"'
+    r'|(table) class="tracker"'
+    r'|(article) class="memo")>')
 _SEARCH_MARK = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>|<li\b([^>]*\sid\s*=[^>]*)>", re.DOTALL | re.IGNORECASE)
 _ID_ATTRIBUTE = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _NUMBER = re.compile(r"""\bvalue\s*=\s*["']?(\d+)""", re.IGNORECASE)
+
+
+def omitted_parts(html: str) -> Iterator[tuple[str, int, int]]:
+    """(tag, start, end) of each part of a generated page that the search index leaves out."""
+    at = 0
+    while (found := _OMITTED.search(html, at)) is not None:
+        tag = found.group(found.lastindex)
+        end = html.find(f"</{tag}>", found.end())
+        if end < 0:
+            return
+        at = end + len(tag) + 3
+        yield tag, found.start(), at
+
+
+def _without_omitted_parts(html: str) -> str:
+    kept, at = [], 0
+    for _, start, end in omitted_parts(html):
+        kept.append(html[at:start])
+        at = end
+    kept.append(html[at:])
+    return " ".join(kept)
 
 
 def _plain_text(html: str) -> str:
@@ -186,7 +206,7 @@ def search_entries(title: str, description: str, html: str, url: str) -> list[tu
     passage of its own (a source's numbered paragraphs). Text under a heading without an id that
     is no sub-heading of a section (a listing of other pages' records) is in no entry.
     """
-    html = _OMITTED.sub(" ", html)
+    html = _without_omitted_parts(html)
     page: list = [title, [description], url]
     entries, current, level, titled, at = [page], page, 0, False, 0
     for found in _SEARCH_MARK.finditer(html):
