@@ -92,8 +92,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
         # While serving with problems there is no dataset, so no exports: every page shows the problems.
+        export_file = File if self.preview else _WrittenOnce
         for path, content in (self.built.exports if self.built else {}).items():
-            files.append(File.generated(config, path, content=content))
+            files.append(export_file.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
         if self.preview is None:
@@ -132,6 +133,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
+
+
+class _WrittenOnce(File):
+    """A generated file that lets go of its content once MkDocs has written it to the site: from
+    then on it reads as the file written. The exports of a large archive are a hundred MB."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        if self._content is not None and os.path.isfile(self.abs_dest_path):
+            self.abs_src_path, self._content = self.abs_dest_path, None
 
 
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a

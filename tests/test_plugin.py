@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 
 from generator.build import build
-from generator.plugin import heading_tokens, omitted_parts, search_entries
+from generator.plugin import _WrittenOnce, heading_tokens, omitted_parts, search_entries
 from generator.render import Site
 from siteproject import ROOT
 from sitebuild import built_site  # noqa: F401 - a pytest fixture
@@ -106,3 +107,14 @@ def test_the_search_index_of_the_built_site_leads_to_pages_and_anchors_that_exis
             anchors[path] = parser.ids
         assert not fragment or fragment in anchors[path], doc["location"]
     assert any(doc["location"].endswith("#p1") for doc in index["docs"])
+
+
+def test_an_export_file_lets_go_of_its_bytes_once_written_and_reads_as_written(tmp_path):
+    config = SimpleNamespace(site_dir=str(tmp_path), use_directory_urls=False,
+                             plugins=SimpleNamespace(_current_plugin="briefing"))
+    content = "{\"é\": 1}\n".encode("utf-8") * 1000
+    export = _WrittenOnce.generated(config, "data/briefings.json", content=content)
+    export.copy_file()
+    assert (tmp_path / "data" / "briefings.json").read_bytes() == content
+    assert export._content is None
+    assert export.content_bytes == content
