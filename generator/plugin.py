@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -17,6 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 
 from .build import Built, build
@@ -90,7 +92,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_files(self, files: Files, /, *, config) -> Files:
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.title, inclusion=inclusion))
+            file = File.generated(config, page.path, content=page.title, inclusion=inclusion)
+            GeneratedPage(page, file, config)  # sets file.page, which MkDocs then uses
+            files.append(file)
         # While serving with problems there is no dataset, so no exports: every page shows the problems.
         export_file = File if self.preview else _WrittenOnce
         for path, content in (self.built.exports if self.built else {}).items():
@@ -103,28 +107,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.built = None
         return files
 
-    def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return markdown
-        page.meta["title"] = generated.title
-        page.meta["description"] = generated.description
-        return ""  # the body is rendered already; Markdown has nothing to do
-
-    def on_page_content(self, html: str, /, *, page, config, files) -> str:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return html
-        # The search plugin indexes one entry per heading found in the page's table of contents:
-        # with it, a search leads to the record (a dispute, a person's role), not just its page.
-        page.toc = get_toc(heading_tokens(generated.html))
-        return generated.html
-
     def on_post_page(self, output: str, /, *, page, config) -> str:
         # Written and indexed for search: a one-off build needs the page's HTML no more. At
         # archive scale the pages' HTML would otherwise stay in memory until the build ends.
-        if self.preview is None and self.pages.pop(page.file.src_uri, None) is not None:
-            page.content = None
+        if self.preview is None and isinstance(page, GeneratedPage):
+            self.pages.pop(page.file.src_uri, None)
+            page.forget_body()
         return output
 
     def on_serve(self, server, /, *, config, builder):
@@ -133,6 +121,37 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
+
+
+class GeneratedPage(MkDocsPage):
+    """A MkDocs page whose body is rendered already: no Markdown source to read or convert.
+
+    MkDocs makes a Python-Markdown converter with its extensions for every page it renders, which
+    is a fixed cost per page of a large archive (MkDocs lets a plugin set `File.page` to a Page).
+    """
+
+    def __init__(self, generated: Page, file: File, config) -> None:
+        super().__init__(None, file, config)
+        self.generated = generated
+
+    def read_source(self, config) -> None:
+        self.markdown = ""  # the body is rendered already; Markdown has nothing to do
+        self.meta = {"title": self.generated.title, "description": self.generated.description}
+
+    def render(self, config, files) -> None:
+        # The headings with an id, for themes that show a table of contents (the search index
+        # finds its entries itself, see search_entries).
+        tokens = heading_tokens(self.generated.html)
+        self.content = self.generated.html
+        self.toc = get_toc(tokens)
+        self._title_from_render = None
+        # What MkDocs checks links from Markdown pages (docs/) to fragments of this page against.
+        self.present_anchor_ids = {unescape(value) for value in _ANY_ID.findall(self.generated.html)}
+
+    def forget_body(self) -> None:
+        """Let go of the page's HTML, once written."""
+        self.content = None
+        self.generated = replace(self.generated, html="")
 
 
 class _WrittenOnce(File):
@@ -150,6 +169,7 @@ class _WrittenOnce(File):
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_ANY_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 
 
 def heading_tokens(html: str) -> list[dict]:
