@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
@@ -21,10 +20,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 import icalendar
+import orjson
 from pydantic.json_schema import models_json_schema
 
 from .markup import render_markdown
-from .model import BriefingBundle, Dataset, iter_records, ref_kind
+from .model import BriefingBundle, Dataset, _record_fields, iter_records, ref_kind
 from .render import Site, source_anchor
 from .schema import (SCHEMA_BASE_URI, AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute,
                      Organization, Person, Record, Source, Statement, schema_files)
@@ -185,6 +185,7 @@ Linker = Callable[..., str]
 def _linker(site: SiteInfo, from_path: str) -> Linker:
     """Addresses of pages: absolute under site.url when it is set, else relative to `from_path`."""
 
+    @cache  # many records cite the same passage, and an export is written from one place
     def link(page_path: str, fragment: str = "") -> str:
         if site.url:
             target = site.url.rstrip("/") + "/" + Site.output_path(page_path)
@@ -203,16 +204,22 @@ def _page_url(link: Linker, collection: Collection, record: Record, briefing: st
     return link(Site.page_path(collection.page, record.id))
 
 
-def _plain(value: Any, link: Linker) -> Any:
-    """A record value as JSON data; every citation also gets the address of its source passage."""
-    if isinstance(value, Record):
-        out = {name: _plain(getattr(value, name), link) for name in type(value).model_fields}
-        if isinstance(value, Citation):
-            out["page_url"] = link(Site.page_path("source", value.source), source_anchor(value))
-        return out
-    if isinstance(value, list):
-        return [_plain(item, link) for item in value]
-    return value
+def _plain(record: Record, link: Linker) -> dict[str, Any]:
+    """A record as JSON data; every citation also gets the address of its source passage.
+
+    Only the fields that can hold records are walked (per model, from `_record_fields`); every
+    other value (text, ids, lists of ids) is already JSON data.
+    """
+    out = {name: getattr(record, name) for name in type(record).model_fields}
+    for name in _record_fields(type(record)):
+        value = out[name]
+        if isinstance(value, Record):
+            out[name] = _plain(value, link)
+        elif isinstance(value, list):
+            out[name] = [_plain(item, link) if isinstance(item, Record) else item for item in value]
+    if isinstance(record, Citation):
+        out["page_url"] = link(Site.page_path("source", record.source), source_anchor(record))
+    return out
 
 
 def _iter_collection(data: Dataset, collection: Collection) -> Iterator[tuple[str | None, Record]]:
@@ -232,7 +239,8 @@ def _iter_collection(data: Dataset, collection: Collection) -> Iterator[tuple[st
 # JSON --------------------------------------------------------------------------------------
 
 def _dump_json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    # orjson writes what json.dumps(ensure_ascii=False, indent=2, sort_keys=True) does, in C.
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def _record_json(collection: Collection, record: Record, briefing: str | None, link: Linker) -> dict:
@@ -338,23 +346,26 @@ def _cell(record: Record, name: str, link: Linker) -> str:
         return ""
     if isinstance(value, list) and ref_kind(record, name):
         return ";".join(value)
-    if isinstance(value, (list, Record)):
-        return json.dumps(_plain(value, link), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, Record):
+        return orjson.dumps(_plain(value, link), option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    if isinstance(value, list):
+        items = [_plain(item, link) if isinstance(item, Record) else item for item in value]
+        return orjson.dumps(items, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     return str(value)
 
 
 def _collection_rows(data: Dataset, collection: Collection, link: Linker) -> Iterator[tuple[str, ...]]:
     columns = csv_columns(collection)
     yield columns
+    lead = columns[0] not in collection.model.model_fields and columns[0] != "page_url"
+    fields = columns[1 if lead else 0:-1]
     for briefing, record in _iter_collection(data, collection):
-        row = []
-        for column in columns:
-            if column == "page_url":
-                row.append(_page_url(link, collection, record, briefing))
-            elif column in ("briefing", "id") and column not in type(record).model_fields:
-                row.append(briefing or "")
-            else:
-                row.append(_cell(record, column, link))
+        row = [briefing or ""] if lead else []
+        for name in fields:
+            value = getattr(record, name)
+            # Most cells are text as it is; _cell handles the rest.
+            row.append(value if type(value) is str else _cell(record, name, link))
+        row.append(_page_url(link, collection, record, briefing))
         yield tuple(row)
 
 
@@ -427,12 +438,16 @@ def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site:
                         + "\n".join(f"- {item.day}: {item.title}" for item in undated))
     calendar.add("description", description)
     events = [_agenda_event(bundle, item, sources, site, link) for item in bundle.agenda if item.date]
-    zones = sorted({e["dtstart"].params["TZID"] for e in events if "TZID" in e["dtstart"].params})
-    for zone in zones:
-        calendar.add_component(_vtimezone(zone))
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical = calendar.to_ical()
+    zones = sorted({e["dtstart"].params["TZID"] for e in events if "TZID" in e["dtstart"].params})
+    if not zones:
+        return ical
+    # Where icalendar puts a calendar's time zones, before its events; each zone is written once
+    # per process (it took most of the time of a calendar), the bytes are the same.
+    at = ical.index(b"BEGIN:VEVENT\r\n")
+    return ical[:at] + b"".join(map(_vtimezone, zones)) + ical[at:]
 
 
 def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str, Source], site: SiteInfo,
@@ -458,9 +473,9 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
 
 
 @cache
-def _vtimezone(name: str) -> icalendar.Timezone:
-    """The VTIMEZONE of a zone, made once per process (it takes a third of a second); read-only."""
-    return icalendar.Timezone.from_tzid(name)
+def _vtimezone(name: str) -> bytes:
+    """The VTIMEZONE of a zone as iCalendar, made once per process (it takes a third of a second)."""
+    return icalendar.Timezone.from_tzid(name).to_ical()
 
 
 # Atom --------------------------------------------------------------------------------------

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
+import orjson
 from jinja2 import TemplateError
 from mkdocs.config import config_options
 from mkdocs.contrib.search import SearchPlugin
-from mkdocs.contrib.search.search_index import ContentParser, SearchIndex
+from mkdocs.contrib.search.search_index import SearchIndex
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -80,7 +82,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.pages = self.preview.problems([template_problem(exc, templates_dir)], content_dir)
             return
         self.built = built
-        self.pages = self.preview.shown(built.pages) if self.preview else built.pages
+        # A one-off build lets go of each page once MkDocs has written it (see on_post_page).
+        self.pages = self.preview.shown(built.pages) if self.preview else dict(built.pages)
         _index_generated_pages_fast(config, self.pages)
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
@@ -93,11 +96,24 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             GeneratedPage(page, file, config)  # sets file.page, which MkDocs then uses
             files.append(file)
         # While serving with problems there is no dataset, so no exports: every page shows the problems.
+        export_file = File if self.preview else _WrittenOnce
         for path, content in (self.built.exports if self.built else {}).items():
-            files.append(File.generated(config, path, content=content))
+            files.append(export_file.generated(config, path, content=content))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
+        if self.preview is None:
+            # MkDocs holds the pages' titles and the export files now; a one-off build needs the
+            # dataset no more, and letting go of it lowers the build's peak memory.
+            self.built = None
         return files
+
+    def on_post_page(self, output: str, /, *, page, config) -> str:
+        # Written and indexed for search: a one-off build needs the page's HTML no more. At
+        # archive scale the pages' HTML would otherwise stay in memory until the build ends.
+        if self.preview is None and isinstance(page, GeneratedPage):
+            self.pages.pop(page.file.src_uri, None)
+            page.forget_body()
+        return output
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
@@ -123,14 +139,29 @@ class GeneratedPage(MkDocsPage):
         self.meta = {"title": self.generated.title, "description": self.generated.description}
 
     def render(self, config, files) -> None:
-        # The search plugin indexes one entry per heading found in the page's table of contents:
-        # with it, a search leads to the record (a dispute, a person's role), not just its page.
+        # The headings with an id, for themes that show a table of contents (the search index
+        # finds its entries itself, see search_entries).
         tokens = heading_tokens(self.generated.html)
         self.content = self.generated.html
         self.toc = get_toc(tokens)
         self._title_from_render = None
         # What MkDocs checks links from Markdown pages (docs/) to fragments of this page against.
         self.present_anchor_ids = {unescape(value) for value in _ANY_ID.findall(self.generated.html)}
+
+    def forget_body(self) -> None:
+        """Let go of the page's HTML, once written."""
+        self.content = None
+        self.generated = replace(self.generated, html="")
+
+
+class _WrittenOnce(File):
+    """A generated file that lets go of its content once MkDocs has written it to the site: from
+    then on it reads as the file written. The exports of a large archive are a hundred MB."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        if self._content is not None and os.path.isfile(self.abs_dest_path):
+            self.abs_src_path, self._content = self.abs_dest_path, None
 
 
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -153,63 +184,135 @@ def heading_tokens(html: str) -> list[dict]:
     return tokens
 
 
-class _TemplateOutputParser(ContentParser):
-    """MkDocs' search ContentParser, fed by a pattern instead of html.parser's tokenizer.
-
-    For generated pages only (the reason is the same as for `heading_tokens`): the parser's own
-    methods still group the text under the headings, so the search index comes out the same.
-    """
-
-    def feed(self, data: str) -> None:
-        at = 0
-        for found in _TOKEN.finditer(data):
-            if found.start() > at:
-                self.handle_data(unescape(data[at:found.start()]))
-            at = found.end()
-            closing, tag, attrs = found.group(1, 2, 3)
-            if tag is None:
-                continue  # a comment
-            tag = tag.lower()
-            if closing:
-                self.handle_endtag(tag)
-                continue
-            anchor = _ID_ATTRIBUTE.search(attrs)
-            value = None if anchor is None else unescape(anchor.group(1) or anchor.group(2) or "")
-            self.handle_starttag(tag, [("id", value)] if anchor else [])
-            if attrs.rstrip().endswith("/"):
-                self.handle_endtag(tag)
-        if at < len(data):
-            self.handle_data(unescape(data[at:]))
-
-
-_TOKEN = re.compile(r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|!--.*?-->)", re.DOTALL)
+# What the search index leaves out of a generated page, because it only repeats what other entries
+# hold or is not content: navigation, citation marks and footnotes (the source pages have the
+# passages), the records listed on index pages and in a source's "cited by" and a person's or
+# organisation's appearances (each record has its own entry), the disputes table (a summary of
+# the details below it) and the print memo (a copy of its briefing). None of these nest in a
+# block of their own kind, so the first closing tag of its kind ends each.
+_OMITTED = re.compile(
+    r'<(?:(nav)\b[^>]*'
+    r'|(sup) class="cites"'
+    r'|(section) class="(?:footnotes\b[^"]*|appearances)"[^>]*'
+    r'|(ul) class="(?:cited-by|index-list|briefing-list)"'
+    r'|(table) class="tracker"'
+    r'|(article) class="memo")>')
+_SEARCH_MARK = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>|<li\b([^>]*\sid\s*=[^>]*)>", re.DOTALL | re.IGNORECASE)
 _ID_ATTRIBUTE = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_NUMBER = re.compile(r"""\bvalue\s*=\s*["']?(\d+)""", re.IGNORECASE)
+
+
+def omitted_parts(html: str) -> Iterator[tuple[str, int, int]]:
+    """(tag, start, end) of each part of a generated page that the search index leaves out."""
+    at = 0
+    while (found := _OMITTED.search(html, at)) is not None:
+        tag = found.group(found.lastindex)
+        end = html.find(f"</{tag}>", found.end())
+        if end < 0:
+            return
+        at = end + len(tag) + 3
+        yield tag, found.start(), at
+
+
+def _without_omitted_parts(html: str) -> str:
+    kept, at = [], 0
+    for _, start, end in omitted_parts(html):
+        kept.append(html[at:start])
+        at = end
+    kept.append(html[at:])
+    return " ".join(kept)
+
+
+def _plain_text(html: str) -> str:
+    """The text of an HTML fragment, tags as spaces, whitespace collapsed."""
+    return " ".join(unescape(_TAG.sub(" ", html)).split())
+
+
+def search_entries(title: str, description: str, html: str, url: str) -> list[tuple[str, str, str]]:
+    """The search entries of a generated page, as (title, text, location), each text in one entry.
+
+    The page's entry holds its description and the text under its title; each heading with an id
+    starts a section's entry (a dispute, an agenda item, a person's roles), which also holds the
+    text under its sub-headings that have no id; each list item with an id inside a section is a
+    passage of its own (a source's numbered paragraphs). Text under a heading without an id that
+    is no sub-heading of a section (a listing of other pages' records) is in no entry.
+    """
+    html = _without_omitted_parts(html)
+    page: list = [title, [description], url]
+    entries, current, level, titled, at = [page], page, 0, False, 0
+    for found in _SEARCH_MARK.finditer(html):
+        if current is not None:
+            current[1].append(html[at:found.start()])
+        at = found.end()
+        if found.group(1) is None:  # a list item with an id
+            anchor = _anchor(found.group(4))
+            if anchor is not None and current is not None and current is not page:
+                number = _NUMBER.search(found.group(4))
+                current = [f"{title}, paragraph {number.group(1)}" if number else title, [], f"{url}#{anchor}"]
+                entries.append(current)
+            continue
+        rank, anchor = int(found.group(1)), _anchor(found.group(2))
+        if anchor is not None:
+            current, level = [_plain_text(found.group(3)), [], f"{url}#{anchor}"], rank
+            entries.append(current)
+        elif not titled and current is page:
+            pass  # the page's own title
+        elif current is not None and current is not page and level < rank:
+            current[1].append(found.group(3))
+        else:
+            current = None
+        titled = True
+    if current is not None:
+        current[1].append(html[at:])
+    return [(name, _plain_text(" ".join(parts)), location) for name, parts, location in entries]
+
+
+def _anchor(attributes: str) -> str | None:
+    found = _ID_ATTRIBUTE.search(attributes)
+    return None if found is None else unescape(found.group(1) or found.group(2) or "") or None
 
 
 class _SearchIndex(SearchIndex):
-    """MkDocs' search index, which reads the generated pages with `_TemplateOutputParser`.
+    """MkDocs' search index, with the generated pages' entries from `search_entries`.
 
-    html.parser took about a quarter of a large build; other pages, and a generated page that a
-    later plugin changed, still go through MkDocs' own parser.
+    Each entry is kept as its JSON text, not as a dict, and the index is written with orjson:
+    at archive scale the index has tens of thousands of entries. Other pages, and a generated
+    page that a later plugin changed, still go through MkDocs' own parser.
     """
 
     def __init__(self, generated: Mapping[str, Page], **config) -> None:
         super().__init__(**config)
         self._generated = generated
+        # The index as MkDocs writes it (keys sorted, no spaces) but UTF-8 rather than \u escapes,
+        # built up entry by entry: one buffer costs a fraction of a dict, or even a bytes object,
+        # per entry.
+        config_json = orjson.dumps(self.config, option=orjson.OPT_SORT_KEYS, default=str)
+        self._json = bytearray(b'{"config":' + config_json + b',"docs":[')
+        self._empty = True
+
+    def _add_entry(self, title: str | None, text: str, loc: str) -> None:
+        text = " ".join(text.split()) if self.config["indexing"] == "full" else ""
+        if not self._empty:
+            self._json += b","
+        self._json += orjson.dumps({"location": loc, "text": text, "title": title})
+        self._empty = False
 
     def add_entry_from_context(self, page) -> None:
         generated = self._generated.get(page.file.src_uri)
         if generated is None or page.content is not generated.html:
             super().add_entry_from_context(page)
             return
-        # As SearchIndex.add_entry_from_context does, with the faster parser.
-        parser = _TemplateOutputParser()
-        parser.feed(page.content)
-        text = parser.stripped_html.rstrip("\n") if self.config["indexing"] == "full" else ""
-        self._add_entry(title=page.title, text=text, loc=page.url)
-        if self.config["indexing"] in ["full", "sections"]:
-            for section in parser.data:
-                self.create_entry_for_section(section, page.toc, page.url)
+        entries = search_entries(generated.title, generated.description, generated.html, page.url)
+        for title, text, location in entries if self.config["indexing"] != "titles" else entries[:1]:
+            self._add_entry(title=title, text=text, loc=location)
+
+    def generate_search_index(self) -> str:
+        self._json += b"]}"
+        if self.config["prebuild_index"]:
+            self._entries = orjson.loads(self._json)["docs"]
+            return super().generate_search_index()
+        text, self._json = self._json.decode("utf-8"), bytearray()
+        return text
 
 
 def _index_generated_pages_fast(config, pages: Mapping[str, Page]) -> None:

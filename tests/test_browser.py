@@ -128,16 +128,21 @@ def test_dark_mode_follows_the_system_setting(browser, site_url):
     assert sum(light) > 600 and sum(dark) < 150, colours
 
 
+def _search(page: Page, site_url: str, words: str) -> list[tuple[str, str]]:
+    """Search from the home page's box; the results as (title, address)."""
+    page.goto(site_url + "index.html")
+    page.fill("#site-search-q", words)
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=" + re.escape(words)))
+    results = page.locator("#mkdocs-search-results article h3 a")
+    results.first.wait_for(timeout=15_000)
+    return [(results.nth(i).inner_text(), results.nth(i).get_attribute("href")) for i in range(results.count())]
+
+
 def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        page.fill("#site-search-q", "semiconductor")
-        page.press("#site-search-q", "Enter")
-        page.wait_for_url(re.compile(r"search\.html\?q=semiconductor"))
-        results = page.locator("#mkdocs-search-results article h3 a")
-        results.first.wait_for(timeout=15_000)
-        hits = [(results.nth(i).inner_text(), results.nth(i).get_attribute("href"))
-                for i in range(results.count())]
+        hits = _search(page, site_url, "semiconductor")
         disputes = [(text, href) for text, href in hits
                     if re.search(r"disputes\.html#h-dispute-[a-z0-9-]+$", href) and "semiconductor" in text.lower()]
         assert disputes, f"no result leads to a semiconductor dispute: {hits}"
@@ -148,6 +153,33 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
         assert section.count() == 1
         assert "semiconductor" in section.inner_text().lower()
         assert section.locator("a.cite").count() >= 1
+    finally:
+        page.context.close()
+
+
+def test_search_for_a_surname_finds_the_person(browser, site_url):
+    page = _open(browser, site_url + "index.html")
+    try:
+        hits = _search(page, site_url, "Wentao")
+        people = [href for text, href in hits if re.search(r"people/wang-wentao\.html(#roles)?$", href)]
+        assert people, f"no result leads to Wang Wentao's page: {hits}"
+        page.click(f"#mkdocs-search-results a[href='{people[0]}']")
+        page.wait_for_load_state("load")
+        assert "Wang Wentao" in page.locator("h1").inner_text()
+    finally:
+        page.context.close()
+
+
+def test_search_for_a_word_of_a_source_finds_its_paragraph(browser, site_url):
+    page = _open(browser, site_url + "index.html")
+    try:
+        hits = _search(page, site_url, "quantum")
+        passages = [href for text, href in hits if re.search(r"sources/[a-z0-9-]+\.html#p\d+$", href)]
+        assert passages, f"no result leads to a paragraph of a source: {hits}"
+        page.click(f"#mkdocs-search-results a[href='{passages[0]}']")
+        page.wait_for_load_state("load")
+        anchor = page.evaluate("location.hash").lstrip("#")
+        assert "quantum" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
     finally:
         page.context.close()
 
