@@ -72,18 +72,36 @@ class Citer:
         return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
 
 
-@dataclass(frozen=True)
 class Links:
-    """Links to records and actors from one page: the hot helpers of the templates, in Python.
+    """Links to pages, records and actors from the pages of one folder: the hot helpers of the
+    templates, in Python.
 
-    Jinja macros cost a call frame, a context and a buffer each; a page of a large archive makes
-    hundreds of these links. Every value goes through `escape`, as the templates' autoescape would;
-    f-strings put the escaped text together (Markup.format parses its format string on every call).
+    Links are relative, so every page of a folder links to a record with the same HTML: each link
+    is made once per folder. Jinja macros cost a call frame, a context and a buffer each; a page
+    of a large archive makes hundreds of these links. Every value goes through `escape`, as the
+    templates' autoescape would; f-strings put the escaped text together (Markup.format parses its
+    format string on every call).
     """
 
-    url: Any
-    data: Dataset
-    env: jinja2.Environment
+    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment) -> None:
+        self.folder = folder
+        self.data = data
+        self.env = env
+        self._targets: dict[tuple[str, str | None, str | None], str] = {}
+        self._record_links: dict[tuple[str, str | None, str | None], Markup] = {}
+        self._actor_links: dict[str, Markup] = {}
+
+    def url(self, kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
+        """The relative address of a page (see Site.page_path), with a fragment if given."""
+        key = (kind, rid, briefing)
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = self.asset(Site.page_path(kind, rid, briefing))
+        return f"{target}#{fragment}" if fragment else target
+
+    def asset(self, target: str) -> str:
+        """The relative address of a file of the site, such as an export."""
+        return _relpath(Site.output_path(target), self.folder)
 
     def record_href(self, kind: str, record: Any, briefing: str | None) -> str:
         """The page and fragment where a record is shown. `briefing` is None for shared records."""
@@ -107,15 +125,24 @@ class Links:
 
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
-        return Markup(f'<a href="{escape(self.record_href(kind, record, briefing))}">'
-                      f'{self.record_label(kind, record)}</a>')
+        # A record is known by its kind, its briefing and its id (a briefing by the first two).
+        key = (kind, briefing, getattr(record, "id", None))
+        link = self._record_links.get(key)
+        if link is None:
+            link = self._record_links[key] = Markup(
+                f'<a href="{escape(self.record_href(kind, record, briefing))}">{self.record_label(kind, record)}</a>')
+        return link
 
     def actor_url(self, actor_id: str) -> str:
         return self.url("person" if actor_id in self.data.people else "organization", actor_id)
 
     def actor_link(self, actor_id: str) -> Markup:
         """A link to a person's or an organisation's page, labelled with the name."""
-        return Markup(f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+        link = self._actor_links.get(actor_id)
+        if link is None:
+            link = self._actor_links[actor_id] = Markup(
+                f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+        return link
 
     def actor_list(self, ids: Sequence[str]) -> Markup:
         """Linked actors as a phrase: "A", "A and B", "A, B and C"."""
@@ -187,20 +214,21 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def _context(env: jinja2.Environment, data: Dataset, index: Index, path: str, exports: Sequence[Any],
-             **extra: Any) -> dict[str, Any]:
-    def url(kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
-        target = Site.relative(path, Site.page_path(kind, rid, briefing))
-        return f"{target}#{fragment}" if fragment else target
-
-    def asset(target: str) -> str:
-        return Site.relative(path, target)
-
-    links = Links(url, data, env)
-    return {"data": data, "index": index, "page_path": path, "url": url, "asset": asset,
+def _context(data: Dataset, index: Index, path: str, links: Links, exports: Sequence[Any],
+             exports_by_briefing: Mapping[str | None, Sequence[Any]], **extra: Any) -> dict[str, Any]:
+    return {"data": data, "index": index, "page_path": path, "url": links.url, "asset": links.asset,
             "actor_url": links.actor_url, "actor": data.actor, "exports": exports,
-            "cite": Citer(url, data.sources), "record_link": links.record_link,
-            "actor_link": links.actor_link, "actor_list": links.actor_list, **extra}
+            "exports_by_briefing": exports_by_briefing, "cite": Citer(links.url, data.sources),
+            "record_link": links.record_link, "actor_link": links.actor_link,
+            "actor_list": links.actor_list, **extra}
+
+
+def _by_briefing(data: Dataset, exports: Sequence[Any]) -> Mapping[str | None, tuple[Any, ...]]:
+    """The exports of each briefing (None: of the whole site), in the order of `exports`."""
+    groups: dict[str | None, list[Any]] = {None: [], **{bundle.id: [] for bundle in data.briefings}}
+    for export in exports:
+        groups.setdefault(export.briefing, []).append(export)
+    return MappingProxyType({briefing: tuple(found) for briefing, found in groups.items()})
 
 
 def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
@@ -227,10 +255,15 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     `exports` lists the export files (export.Export) that pages link to.
     """
     env = make_environment(templates)
+    exports_by_briefing = _by_briefing(data, exports)
+    links: Links | None = None
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
-        context = _context(env, data, index, path, exports, **extra)
+        folder = posixpath.dirname(Site.output_path(path))
+        if links is None or links.folder != folder:  # pages come folder by folder
+            links = Links(folder, data, env)
+        context = _context(data, index, path, links, exports, exports_by_briefing, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
