@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence
@@ -41,35 +41,55 @@ class Page:
 
 @dataclass(frozen=True)
 class Footnote:
+    """A cited passage on one page: its number, the citation, the ids of the marks citing it, and
+    the cited source with the address of the passage."""
+
     number: int
     citation: Citation
     refs: tuple[str, ...]
+    source: Any
+    href: str
 
 
-@dataclass
 class Citer:
-    """Numbers the citations of one page in order of first use, and lists them as footnotes."""
+    """Numbers the citations of one page in order of first use, and lists them as footnotes.
 
-    url: Any
-    sources: Mapping[str, Any]
-    _numbers: dict[Citation, int] = field(default_factory=dict)
-    _refs: dict[Citation, list[str]] = field(default_factory=dict)
+    `titles` holds the escaped title of each cited passage (source, paragraph), shared by every
+    page of a render: a passage is cited on many pages.
+    """
+
+    def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
+        self.links = links
+        self.titles = titles
+        self._numbers: dict[Citation, int] = {}
+        self._refs: dict[Citation, list[str]] = {}
 
     def __call__(self, citations: list[Citation]) -> Markup:
         marks = []
         for citation in citations:
             number = self._numbers.setdefault(citation, len(self._numbers) + 1)
             refs = self._refs.setdefault(citation, [])
-            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")
+            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
             refs.append(ref_id)
-            source = self.sources[citation.source]
-            label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
-            marks.append(f'<a class="cite" id="{escape(ref_id)}" href="#note-{number}" title="{escape(label)}">'
+            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
                          f'[{number}]</a>')
         return Markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else Markup("")
 
+    def _title(self, citation: Citation) -> str:
+        key = (citation.source, citation.para)
+        title = self.titles.get(key)
+        if title is None:
+            source = self.links.data.sources[citation.source]
+            label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
+            title = self.titles[key] = escape(label)
+        return title
+
     def footnotes(self) -> list[Footnote]:
-        return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
+        """The cited passages of the page so far, in order of first citation."""
+        sources, url = self.links.data.sources, self.links.url
+        return [Footnote(n, c, tuple(self._refs[c]), sources[c.source],
+                         url("source", c.source, fragment=source_anchor(c)))
+                for c, n in self._numbers.items()]
 
 
 class Links:
@@ -198,10 +218,23 @@ def _relpath(target: str, base: str) -> str:
     return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
 
 
+def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
+    """Records by the value of an attribute, each group in the order of `records`; a record whose
+    attribute is a list is in the group of each of its values. Templates look records up in it
+    instead of filtering a list once per item of another."""
+    groups: dict[Any, list[Any]] = {}
+    for record in records:
+        value = getattr(record, attribute)
+        for key in dict.fromkeys(value) if isinstance(value, list) else (value,):
+            groups.setdefault(key, []).append(record)
+    return groups
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        auto_reload=False,  # an environment serves one render: no need to look at the files again
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -210,15 +243,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["markdown"] = render_markdown
     env.filters["inline"] = render_inline
+    env.filters["group_by"] = group_by
     env.globals["source_anchor"] = source_anchor
     return env
 
 
 def _context(data: Dataset, index: Index, path: str, links: Links, exports: Sequence[Any],
-             exports_by_briefing: Mapping[str | None, Sequence[Any]], **extra: Any) -> dict[str, Any]:
+             exports_by_briefing: Mapping[str | None, Sequence[Any]],
+             titles: dict[tuple[str, int | None], str], **extra: Any) -> dict[str, Any]:
     return {"data": data, "index": index, "page_path": path, "url": links.url, "asset": links.asset,
             "actor_url": links.actor_url, "actor": data.actor, "exports": exports,
-            "exports_by_briefing": exports_by_briefing, "cite": Citer(links.url, data.sources),
+            "exports_by_briefing": exports_by_briefing, "cite": Citer(links, titles),
             "record_link": links.record_link, "actor_link": links.actor_link,
             "actor_list": links.actor_list, **extra}
 
@@ -257,13 +292,14 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     env = make_environment(templates)
     exports_by_briefing = _by_briefing(data, exports)
     links: Links | None = None
+    titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env)
-        context = _context(data, index, path, links, exports, exports_by_briefing, **extra)
+        context = _context(data, index, path, links, exports, exports_by_briefing, titles, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
