@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.load import load_content
-from generator.markup import convert_markdown, plain_paragraph, render_inline, render_markdown
+from generator.markup import _TEXT_CHAR, convert_markdown, plain_paragraph, render_inline, render_markdown
 from generator.validate import validate_content
 
 from conftest import ROOT
@@ -84,3 +87,9 @@ def test_every_markdown_field_of_the_example_converts_the_same_either_way() -> N
     assert sum(plain_paragraph(t) is not None for t in texts) > len(texts) // 2
     for text in texts:
         assert render_markdown.__wrapped__(text) == convert_markdown(text), text
+
+
+def test_the_text_characters_leave_out_every_whitespace_but_the_space() -> None:
+    whitespace = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert not {c for c in whitespace - {" "} if re.fullmatch(_TEXT_CHAR, c)}
+    assert re.fullmatch(_TEXT_CHAR, " ")
