@@ -11,8 +11,8 @@ import posixpath
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Iterator, Mapping, Sequence
+from types import BuiltinMethodType, MappingProxyType, MethodType
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
 from jinja2.filters import do_truncate
@@ -39,16 +39,15 @@ class Page:
     in_nav: bool = False
 
 
-@dataclass(frozen=True)
-class Footnote:
-    """A cited passage on one page: its number, the citation, the ids of the marks citing it, and
-    the cited source with the address of the passage."""
+class Footnote(NamedTuple):
+    """A cited passage on one page: its number, the citation, the cited source, the address of the
+    passage, and the marks citing it, each as (id, its number among them when there are several)."""
 
     number: int
     citation: Citation
-    refs: tuple[str, ...]
     source: Any
     href: str
+    marks: tuple[tuple[str, int | None], ...]
 
 
 class Citer:
@@ -61,14 +60,12 @@ class Citer:
     def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
         self.links = links
         self.titles = titles
-        self._numbers: dict[Citation, int] = {}
-        self._refs: dict[Citation, list[str]] = {}
+        self._marks: dict[Citation, tuple[int, list[str]]] = {}  # number and ids of marks, in order
 
     def __call__(self, citations: list[Citation]) -> Markup:
         marks = []
         for citation in citations:
-            number = self._numbers.setdefault(citation, len(self._numbers) + 1)
-            refs = self._refs.setdefault(citation, [])
+            number, refs = self._marks.get(citation) or self._marks.setdefault(citation, (len(self._marks) + 1, []))
             ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
             refs.append(ref_id)
             marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
@@ -87,9 +84,9 @@ class Citer:
     def footnotes(self) -> list[Footnote]:
         """The cited passages of the page so far, in order of first citation."""
         sources, url = self.links.data.sources, self.links.url
-        return [Footnote(n, c, tuple(self._refs[c]), sources[c.source],
-                         url("source", c.source, fragment=source_anchor(c)))
-                for c, n in self._numbers.items()]
+        return [Footnote(number, c, sources[c.source], url("source", c.source, fragment=source_anchor(c)),
+                         tuple((ref, n if len(refs) > 1 else None) for n, ref in enumerate(refs, 1)))
+                for c, (number, refs) in self._marks.items()]
 
 
 class Links:
@@ -146,7 +143,7 @@ class Links:
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
         # A record is known by its kind, its briefing and its id (a briefing by the first two).
-        key = (kind, briefing, getattr(record, "id", None))
+        key = (kind, briefing, None if kind == "briefing" else record.id)
         link = self._record_links.get(key)
         if link is None:
             link = self._record_links[key] = Markup(
@@ -230,6 +227,31 @@ def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
     return groups
 
 
+class PageContext(jinja2.runtime.Context):
+    """Jinja's template context, calling plain methods and macros the short way.
+
+    Jinja looks for `pass_context` and its kin on every call a template makes, three attribute
+    look-ups that fail, each raising inside; a page makes hundreds of calls. A bound method
+    whose function has none of them, a method of a built-in type (such as `dict.get`) and a
+    macro are called as Jinja would call them, without the look-ups; anything else goes to Jinja.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja's)
+        kind = type(__obj)
+        if kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg") or kind in _PLAIN_CALLABLES:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
     env = jinja2.Environment(
@@ -241,6 +263,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = PageContext
     env.filters["markdown"] = render_markdown
     env.filters["inline"] = render_inline
     env.filters["group_by"] = group_by
