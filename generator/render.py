@@ -15,6 +15,7 @@ from types import BuiltinMethodType, MappingProxyType, MethodType
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
+import jinja2.compiler
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
@@ -85,7 +86,7 @@ class Citer:
         """The cited passages of the page so far, in order of first citation."""
         sources, url = self.links.data.sources, self.links.url
         return [Footnote(number, c, sources[c.source], url("source", c.source, fragment=source_anchor(c)),
-                         tuple((ref, n if len(refs) > 1 else None) for n, ref in enumerate(refs, 1)))
+                         ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
                 for c, (number, refs) in self._marks.items()]
 
 
@@ -207,7 +208,7 @@ class Site:
 def _relpath(target: str, base: str) -> str:
     """posixpath.relpath for paths inside the site, without its calls to os.getcwd on every link."""
     parts, base_parts = target.split("/"), base.split("/") if base else []
-    if any(p in ("", ".", "..") for p in parts + base_parts):
+    if "" in parts or "." in parts or ".." in parts or "." in base_parts or ".." in base_parts or "" in base_parts:
         return posixpath.relpath(target, base or ".")
     common = 0
     while common < min(len(parts), len(base_parts)) and parts[common] == base_parts[common]:
@@ -252,9 +253,41 @@ class PageContext(jinja2.runtime.Context):
 _PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
 
 
+def escape_output(value: Any) -> str:
+    """The text autoescaping writes for `{{ value }}`: markupsafe.escape's, without making a Markup
+    of it. A page is a string, and making a Markup costs more than escaping a short text."""
+    if type(value) is str:  # markupsafe's own replacements, in its order
+        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    if type(value) is int:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else escape(value)
+
+
+class PageCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with autoescaped output written through escape_output."""
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class PageEnvironment(jinja2.Environment):
+    """The Jinja environment of page templates, with the faster calls and output above."""
+
+    code_generator_class = PageCodeGenerator
+    context_class = PageContext
+    escape_output = staticmethod(escape_output)
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         auto_reload=False,  # an environment serves one render: no need to look at the files again
         autoescape=True,
@@ -263,7 +296,6 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.context_class = PageContext
     env.filters["markdown"] = render_markdown
     env.filters["inline"] = render_inline
     env.filters["group_by"] = group_by
