@@ -303,13 +303,11 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def _context(data: Dataset, index: Index, path: str, links: Links, exports: Sequence[Any],
-             exports_by_briefing: Mapping[str | None, Sequence[Any]],
-             titles: dict[tuple[str, int | None], str], **extra: Any) -> dict[str, Any]:
-    return {"data": data, "index": index, "page_path": path, "url": links.url, "asset": links.asset,
-            "actor_url": links.actor_url, "actor": data.actor, "exports": exports,
-            "exports_by_briefing": exports_by_briefing, "cite": Citer(links, titles),
-            "record_link": links.record_link, "actor_link": links.actor_link,
+def _page_context(path: str, links: Links, titles: dict[tuple[str, int | None], str],
+                  **extra: Any) -> dict[str, Any]:
+    """What a template sees of its own page; what every page shares is in the globals."""
+    return {"page_path": path, "url": links.url, "asset": links.asset, "actor_url": links.actor_url,
+            "cite": Citer(links, titles), "record_link": links.record_link, "actor_link": links.actor_link,
             "actor_list": links.actor_list, **extra}
 
 
@@ -345,7 +343,9 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     `exports` lists the export files (export.Export) that pages link to.
     """
     env = make_environment(templates)
-    exports_by_briefing = _by_briefing(data, exports)
+    # Shared by every page, so macros imported without context see them too.
+    env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
+                       exports_by_briefing=_by_briefing(data, exports))
     links: Links | None = None
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
@@ -354,7 +354,7 @@ def render_pages(data: Dataset, index: Index, templates: Path,
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env)
-        context = _context(data, index, path, links, exports, exports_by_briefing, titles, **extra)
+        context = _page_context(path, links, titles, **extra)
         module = template.make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
