@@ -290,6 +290,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env = PageEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         auto_reload=False,  # an environment serves one render: no need to look at the files again
+        cache_size=-1,  # and keeps its few templates in a plain dictionary
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -346,16 +347,20 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     # Shared by every page, so macros imported without context see them too.
     env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
                        exports_by_briefing=_by_briefing(data, exports))
+    # Each page's context starts as a copy of this dict: Jinja would merge the globals into every
+    # context itself, walking a ChainMap key by key.
+    shared = dict(env.globals)
+    templates_by_name: dict[str, jinja2.Template] = {}
     links: Links | None = None
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
-        template = env.get_template(template_name)
+        template = templates_by_name.get(template_name) or templates_by_name.setdefault(
+            template_name, env.get_template(template_name))
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env)
-        context = _page_context(path, links, titles, **extra)
-        module = template.make_module(context)
+        module = template.make_module({**shared, **_page_context(path, links, titles, **extra)}, shared=True)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
     return MappingProxyType(pages)
