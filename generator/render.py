@@ -18,6 +18,9 @@ import jinja2
 import jinja2.compiler
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
+# markupsafe's own escaping of a string, which escape() wraps in a Markup (the version is pinned;
+# tests/test_render.py compares escape_output with escape).
+from markupsafe import _escape_inner
 
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
@@ -84,8 +87,8 @@ class Citer:
 
     def footnotes(self) -> list[Footnote]:
         """The cited passages of the page so far, in order of first citation."""
-        sources, url = self.links.data.sources, self.links.url
-        return [Footnote(number, c, sources[c.source], url("source", c.source, fragment=source_anchor(c)),
+        passage = self.links.passage
+        return [Footnote(number, c, *passage(c),
                          ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
                 for c, (number, refs) in self._marks.items()]
 
@@ -105,7 +108,10 @@ class Links:
         self.folder = folder
         self.data = data
         self.env = env
+        self._top = folder.partition("/")[0]
+        self._up = "../" * (folder.count("/") + 1) if folder else ""
         self._targets: dict[tuple[str, str | None, str | None], str] = {}
+        self._passages: dict[tuple[str, int | None], tuple[Any, str]] = {}
         self._record_links: dict[tuple[str, str | None, str | None], Markup] = {}
         self._actor_links: dict[str, Markup] = {}
 
@@ -114,8 +120,21 @@ class Links:
         key = (kind, rid, briefing)
         target = self._targets.get(key)
         if target is None:
-            target = self._targets[key] = self.asset(Site.page_path(kind, rid, briefing))
+            path = Site.output_path(Site.page_path(kind, rid, briefing))
+            # Page paths are made of ids (no "." or "/" in them): a page outside the folder's
+            # top-level folder is reached from the root.
+            target = self._targets[key] = (self._up + path if path.partition("/")[0] != self._top
+                                           else _relpath(path, self.folder))
         return f"{target}#{fragment}" if fragment else target
+
+    def passage(self, citation: Citation) -> tuple[Any, str]:
+        """The source a citation cites, and the address of the cited passage."""
+        key = (citation.source, citation.para)
+        found = self._passages.get(key)
+        if found is None:
+            found = self._passages[key] = (self.data.sources[citation.source],
+                                           self.url("source", citation.source, fragment=source_anchor(citation)))
+        return found
 
     def asset(self, target: str) -> str:
         """The relative address of a file of the site, such as an export."""
@@ -256,9 +275,8 @@ _PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
 def escape_output(value: Any) -> str:
     """The text autoescaping writes for `{{ value }}`: markupsafe.escape's, without making a Markup
     of it. A page is a string, and making a Markup costs more than escaping a short text."""
-    if type(value) is str:  # markupsafe's own replacements, in its order
-        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-                .replace("'", "&#39;").replace('"', "&#34;"))
+    if type(value) is str:
+        return _escape_inner(value)
     if type(value) is int:
         return str(value)
     html = getattr(value, "__html__", None)
