@@ -302,6 +302,12 @@ class PageEnvironment(jinja2.Environment):
     context_class = PageContext
     escape_output = staticmethod(escape_output)
 
+    def make_globals(self, d: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        """A template's globals as one dictionary, not Jinja's ChainMap over the environment's,
+        which every import of every page searches key by key. render_pages sets the
+        environment's globals before it loads a template."""
+        return {**self.globals, **(d or {})}
+
 
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
