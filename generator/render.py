@@ -69,7 +69,8 @@ class Citer:
     def __call__(self, citations: list[Citation]) -> Markup:
         marks = []
         for citation in citations:
-            number, refs = self._marks.get(citation) or self._marks.setdefault(citation, (len(self._marks) + 1, []))
+            found = self._marks.get(citation)
+            number, refs = found or self._marks.setdefault(citation, (len(self._marks) + 1, []))
             ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
             refs.append(ref_id)
             marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
@@ -132,8 +133,8 @@ class Links:
         key = (citation.source, citation.para)
         found = self._passages.get(key)
         if found is None:
-            found = self._passages[key] = (self.data.sources[citation.source],
-                                           self.url("source", citation.source, fragment=source_anchor(citation)))
+            href = self.url("source", citation.source, fragment=source_anchor(citation))
+            found = self._passages[key] = (self.data.sources[citation.source], href)
         return found
 
     def asset(self, target: str) -> str:
@@ -166,8 +167,8 @@ class Links:
         key = (kind, briefing, None if kind == "briefing" else record.id)
         link = self._record_links.get(key)
         if link is None:
-            link = self._record_links[key] = Markup(
-                f'<a href="{escape(self.record_href(kind, record, briefing))}">{self.record_label(kind, record)}</a>')
+            href = escape(self.record_href(kind, record, briefing))
+            link = self._record_links[key] = Markup(f'<a href="{href}">{self.record_label(kind, record)}</a>')
         return link
 
     def actor_url(self, actor_id: str) -> str:
@@ -227,7 +228,7 @@ class Site:
 def _relpath(target: str, base: str) -> str:
     """posixpath.relpath for paths inside the site, without its calls to os.getcwd on every link."""
     parts, base_parts = target.split("/"), base.split("/") if base else []
-    if "" in parts or "." in parts or ".." in parts or "." in base_parts or ".." in base_parts or "" in base_parts:
+    if any(p in parts or p in base_parts for p in ("", ".", "..")):
         return posixpath.relpath(target, base or ".")
     common = 0
     while common < min(len(parts), len(base_parts)) and parts[common] == base_parts[common]:
@@ -258,7 +259,7 @@ class PageContext(jinja2.runtime.Context):
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja's)
         kind = type(__obj)
-        if kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg") or kind in _PLAIN_CALLABLES:
+        if (kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg")) or kind in _PLAIN_CALLABLES:
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             try:
@@ -374,17 +375,16 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     # Each page's context starts as a copy of this dict: Jinja would merge the globals into every
     # context itself, walking a ChainMap key by key.
     shared = dict(env.globals)
-    templates_by_name: dict[str, jinja2.Template] = {}
     links: Links | None = None
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
-        template = templates_by_name.get(template_name) or templates_by_name.setdefault(
-            template_name, env.get_template(template_name))
+        template = env.get_template(template_name)
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env)
-        module = template.make_module({**shared, **_page_context(path, links, titles, **extra)}, shared=True)
+        context = {**shared, **_page_context(path, links, titles, **extra)}
+        module = template.make_module(context, shared=True)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
     return MappingProxyType(pages)
