@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
+from operator import attrgetter
 from dataclasses import dataclass
 from pathlib import Path
 from types import BuiltinMethodType, MappingProxyType, MethodType
@@ -54,6 +55,11 @@ class Footnote(NamedTuple):
     marks: tuple[tuple[str, int | None], ...]
 
 
+# The fields of a citation, as a key: equal citations are the same footnote. Faster to hash and
+# compare than the model itself (tests/test_render.py checks that it holds every field).
+citation_key = attrgetter("source", "para", "quote")
+
+
 class Citer:
     """Numbers the citations of one page in order of first use, and lists them as footnotes.
 
@@ -64,13 +70,15 @@ class Citer:
     def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
         self.links = links
         self.titles = titles
-        self._marks: dict[Citation, tuple[int, list[str]]] = {}  # number and ids of marks, in order
+        # The number and the ids of the marks of each cited passage, by the citation's fields.
+        self._marks: dict[tuple[Any, ...], tuple[int, list[str], Citation]] = {}
 
     def __call__(self, citations: list[Citation]) -> Markup:
         marks = []
         for citation in citations:
-            found = self._marks.get(citation)
-            number, refs = found or self._marks.setdefault(citation, (len(self._marks) + 1, []))
+            key = citation_key(citation)
+            found = self._marks.get(key)
+            number, refs, _ = found or self._marks.setdefault(key, (len(self._marks) + 1, [], citation))
             ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
             refs.append(ref_id)
             marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
@@ -91,7 +99,7 @@ class Citer:
         passage = self.links.passage
         return [Footnote(number, c, *passage(c),
                          ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
-                for c, (number, refs) in self._marks.items()]
+                for number, refs, c in self._marks.values()]
 
 
 class Links:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from generator.build import build
-from generator.render import Citer, Links, PageEnvironment, Site, escape_output, group_by
+from generator.render import Citer, Links, PageEnvironment, Site, citation_key, escape_output, group_by
 from generator.schema import Citation
 
 from conftest import ROOT
@@ -114,3 +114,9 @@ def test_a_passage_cited_twice_has_one_footnote_with_two_numbered_marks():
     assert [(n.number, n.href, n.marks) for n in notes] == [
         (1, "../sources/article.html#p2", (("cite-1", 1), ("cite-1-2", 2))),
         (2, "../sources/article.html#top", (("cite-2", None),))]
+
+
+def test_the_citation_key_holds_every_field_of_a_citation():
+    citation = Citation(source="article", para=2, quote="a quote")
+    assert citation_key(citation) == tuple(citation.model_dump().values())
+    assert len(citation_key(citation)) == len(Citation.model_fields)
