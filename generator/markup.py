@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import markdown
@@ -33,9 +34,42 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+# Text that Markdown leaves as it is: lines that start no block (heading, list, quote, rule, code,
+# underline) and hold no character that starts inline markup, an entity or an escape, no control
+# character and no whitespace but single spaces inside a line. Such a field converts to one
+# paragraph of its text, which the sanitiser keeps as it is. `_TEXT_CHAR` is every character
+# but those and the whitespace of str.isspace() other than the space (tests/test_markup.py checks
+# the list), and makes one fast character class; the tests compare the shortcut with the full path.
+_TEXT_CHAR = r"[^\\`*_\[\]!<>&#\x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_TEXT_LINE = rf"(?![-+= ]|\d+\.){_TEXT_CHAR}+(?<! )"
+_PLAIN_TEXT = re.compile(rf"{_TEXT_LINE}(?:\n{_TEXT_LINE})*\n?")
+# Letters, marks, numbers, punctuation and symbols; not controls, format characters or unassigned
+# code points, which the HTML parser of the sanitiser may replace or drop.
+_TEXT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+                              "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"})
+
+
+def plain_paragraph(text: str) -> str | None:
+    """`text` itself when Markdown would make one paragraph of it unchanged, else None."""
+    if not _PLAIN_TEXT.fullmatch(text):
+        return None
+    if not text.isascii() and any(unicodedata.category(c) not in _TEXT_CATEGORIES
+                                  for c in text if not c.isascii()):
+        return None
+    return text[:-1] if text.endswith("\n") else text
+
+
 @lru_cache(maxsize=65536)
 def render_markdown(text: str) -> Markup:
     """One Markdown field as sanitised HTML; the same text is converted once per process."""
+    plain = plain_paragraph(text)
+    if plain is not None:
+        return Markup(f"<p>{plain}</p>")
+    return convert_markdown(text)
+
+
+def convert_markdown(text: str) -> Markup:
+    """render_markdown without the shortcut for plain text: Python-Markdown, then the sanitiser."""
     _MD.reset()
     html = _MD.convert(text)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
@@ -53,6 +87,9 @@ def _keep_safe_link(tag: str, attribute: str, value: str) -> str | None:
 @lru_cache(maxsize=65536)
 def render_inline(text: str) -> Markup:
     """A short Markdown field as inline HTML: the same as render_markdown without the outer <p>."""
+    plain = plain_paragraph(text)
+    if plain is not None:
+        return Markup(plain)
     html = str(render_markdown(text))
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

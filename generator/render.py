@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
-from dataclasses import dataclass, field
+from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Iterator, Mapping, Sequence
+from types import BuiltinMethodType, MappingProxyType, MethodType
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
+import jinja2.compiler
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
+# markupsafe's own escaping of a string, which escape() wraps in a Markup (the version is pinned;
+# tests/test_render.py compares escape_output with escape).
+from markupsafe import _escape_inner
 
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
@@ -39,51 +44,110 @@ class Page:
     in_nav: bool = False
 
 
-@dataclass(frozen=True)
-class Footnote:
+class Footnote(NamedTuple):
+    """A cited passage on one page: its number, the citation, the cited source, the address of the
+    passage, and the marks citing it, each as (id, its number among them when there are several)."""
+
     number: int
     citation: Citation
-    refs: tuple[str, ...]
+    source: Any
+    href: str
+    marks: tuple[tuple[str, int | None], ...]
 
 
-@dataclass
+# The fields of a citation, as a key: equal citations are the same footnote. Faster to hash and
+# compare than the model itself (tests/test_render.py checks that it holds every field).
+citation_key = attrgetter("source", "para", "quote")
+
+
 class Citer:
-    """Numbers the citations of one page in order of first use, and lists them as footnotes."""
+    """Numbers the citations of one page in order of first use, and lists them as footnotes.
 
-    url: Any
-    sources: Mapping[str, Any]
-    _numbers: dict[Citation, int] = field(default_factory=dict)
-    _refs: dict[Citation, list[str]] = field(default_factory=dict)
+    `titles` holds the escaped title of each cited passage (source, paragraph), shared by every
+    page of a render: a passage is cited on many pages.
+    """
+
+    def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
+        self.links = links
+        self.titles = titles
+        # The number and the ids of the marks of each cited passage, by the citation's fields.
+        self._marks: dict[tuple[Any, ...], tuple[int, list[str], Citation]] = {}
 
     def __call__(self, citations: list[Citation]) -> Markup:
         marks = []
         for citation in citations:
-            number = self._numbers.setdefault(citation, len(self._numbers) + 1)
-            refs = self._refs.setdefault(citation, [])
-            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")
+            key = citation_key(citation)
+            found = self._marks.get(key)
+            number, refs, _ = found or self._marks.setdefault(key, (len(self._marks) + 1, [], citation))
+            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
             refs.append(ref_id)
-            source = self.sources[citation.source]
-            label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
-            marks.append(f'<a class="cite" id="{escape(ref_id)}" href="#note-{number}" title="{escape(label)}">'
+            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
                          f'[{number}]</a>')
         return Markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else Markup("")
 
+    def _title(self, citation: Citation) -> str:
+        key = (citation.source, citation.para)
+        title = self.titles.get(key)
+        if title is None:
+            source = self.links.data.sources[citation.source]
+            label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
+            title = self.titles[key] = escape(label)
+        return title
+
     def footnotes(self) -> list[Footnote]:
-        return [Footnote(n, c, tuple(self._refs[c])) for c, n in self._numbers.items()]
+        """The cited passages of the page so far, in order of first citation."""
+        passage = self.links.passage
+        return [Footnote(number, c, *passage(c),
+                         ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
+                for number, refs, c in self._marks.values()]
 
 
-@dataclass(frozen=True)
 class Links:
-    """Links to records and actors from one page: the hot helpers of the templates, in Python.
+    """Links to pages, records and actors from the pages of one folder: the hot helpers of the
+    templates, in Python.
 
-    Jinja macros cost a call frame, a context and a buffer each; a page of a large archive makes
-    hundreds of these links. Every value goes through `escape`, as the templates' autoescape would;
-    f-strings put the escaped text together (Markup.format parses its format string on every call).
+    Links are relative, so every page of a folder links to a record with the same HTML: each link
+    is made once per folder. Jinja macros cost a call frame, a context and a buffer each; a page
+    of a large archive makes hundreds of these links. Every value goes through `escape`, as the
+    templates' autoescape would; f-strings put the escaped text together (Markup.format parses its
+    format string on every call).
     """
 
-    url: Any
-    data: Dataset
-    env: jinja2.Environment
+    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment) -> None:
+        self.folder = folder
+        self.data = data
+        self.env = env
+        self._top = folder.partition("/")[0]
+        self._up = "../" * (folder.count("/") + 1) if folder else ""
+        self._targets: dict[tuple[str, str | None, str | None], str] = {}
+        self._passages: dict[tuple[str, int | None], tuple[Any, str]] = {}
+        self._record_links: dict[tuple[str, str | None, str | None], Markup] = {}
+        self._actor_links: dict[str, Markup] = {}
+
+    def url(self, kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
+        """The relative address of a page (see Site.page_path), with a fragment if given."""
+        key = (kind, rid, briefing)
+        target = self._targets.get(key)
+        if target is None:
+            path = Site.output_path(Site.page_path(kind, rid, briefing))
+            # Page paths are made of ids (no "." or "/" in them): a page outside the folder's
+            # top-level folder is reached from the root.
+            target = self._targets[key] = (self._up + path if path.partition("/")[0] != self._top
+                                           else _relpath(path, self.folder))
+        return f"{target}#{fragment}" if fragment else target
+
+    def passage(self, citation: Citation) -> tuple[Any, str]:
+        """The source a citation cites, and the address of the cited passage."""
+        key = (citation.source, citation.para)
+        found = self._passages.get(key)
+        if found is None:
+            href = self.url("source", citation.source, fragment=source_anchor(citation))
+            found = self._passages[key] = (self.data.sources[citation.source], href)
+        return found
+
+    def asset(self, target: str) -> str:
+        """The relative address of a file of the site, such as an export."""
+        return _relpath(Site.output_path(target), self.folder)
 
     def record_href(self, kind: str, record: Any, briefing: str | None) -> str:
         """The page and fragment where a record is shown. `briefing` is None for shared records."""
@@ -107,15 +171,24 @@ class Links:
 
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
-        return Markup(f'<a href="{escape(self.record_href(kind, record, briefing))}">'
-                      f'{self.record_label(kind, record)}</a>')
+        # A record is known by its kind, its briefing and its id (a briefing by the first two).
+        key = (kind, briefing, None if kind == "briefing" else record.id)
+        link = self._record_links.get(key)
+        if link is None:
+            href = escape(self.record_href(kind, record, briefing))
+            link = self._record_links[key] = Markup(f'<a href="{href}">{self.record_label(kind, record)}</a>')
+        return link
 
     def actor_url(self, actor_id: str) -> str:
         return self.url("person" if actor_id in self.data.people else "organization", actor_id)
 
     def actor_link(self, actor_id: str) -> Markup:
         """A link to a person's or an organisation's page, labelled with the name."""
-        return Markup(f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+        link = self._actor_links.get(actor_id)
+        if link is None:
+            link = self._actor_links[actor_id] = Markup(
+                f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+        return link
 
     def actor_list(self, ids: Sequence[str]) -> Markup:
         """Linked actors as a phrase: "A", "A and B", "A, B and C"."""
@@ -163,7 +236,7 @@ class Site:
 def _relpath(target: str, base: str) -> str:
     """posixpath.relpath for paths inside the site, without its calls to os.getcwd on every link."""
     parts, base_parts = target.split("/"), base.split("/") if base else []
-    if any(p in ("", ".", "..") for p in parts + base_parts):
+    if any(p in parts or p in base_parts for p in ("", ".", "..")):
         return posixpath.relpath(target, base or ".")
     common = 0
     while common < min(len(parts), len(base_parts)) and parts[common] == base_parts[common]:
@@ -171,10 +244,86 @@ def _relpath(target: str, base: str) -> str:
     return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
 
 
+def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
+    """Records by the value of an attribute, each group in the order of `records`; a record whose
+    attribute is a list is in the group of each of its values. Templates look records up in it
+    instead of filtering a list once per item of another."""
+    groups: dict[Any, list[Any]] = {}
+    for record in records:
+        value = getattr(record, attribute)
+        for key in dict.fromkeys(value) if isinstance(value, list) else (value,):
+            groups.setdefault(key, []).append(record)
+    return groups
+
+
+class PageContext(jinja2.runtime.Context):
+    """Jinja's template context, calling plain methods and macros the short way.
+
+    Jinja looks for `pass_context` and its kin on every call a template makes, three attribute
+    look-ups that fail, each raising inside; a page makes hundreds of calls. A bound method
+    whose function has none of them, a method of a built-in type (such as `dict.get`) and a
+    macro are called as Jinja would call them, without the look-ups; anything else goes to Jinja.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja's)
+        kind = type(__obj)
+        if (kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg")) or kind in _PLAIN_CALLABLES:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
+
+
+def escape_output(value: Any) -> str:
+    """The text autoescaping writes for `{{ value }}`: markupsafe.escape's, without making a Markup
+    of it. A page is a string, and making a Markup costs more than escaping a short text."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is int:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else escape(value)
+
+
+class PageCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with autoescaped output written through escape_output."""
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class PageEnvironment(jinja2.Environment):
+    """The Jinja environment of page templates, with the faster calls and output above."""
+
+    code_generator_class = PageCodeGenerator
+    context_class = PageContext
+    escape_output = staticmethod(escape_output)
+
+    def make_globals(self, d: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        """A template's globals as one dictionary, not Jinja's ChainMap over the environment's,
+        which every import of every page searches key by key. render_pages sets the
+        environment's globals before it loads a template."""
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        auto_reload=False,  # an environment serves one render: no need to look at the files again
+        cache_size=-1,  # and keeps its few templates in a plain dictionary
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -183,24 +332,25 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["markdown"] = render_markdown
     env.filters["inline"] = render_inline
+    env.filters["group_by"] = group_by
     env.globals["source_anchor"] = source_anchor
     return env
 
 
-def _context(env: jinja2.Environment, data: Dataset, index: Index, path: str, exports: Sequence[Any],
-             **extra: Any) -> dict[str, Any]:
-    def url(kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
-        target = Site.relative(path, Site.page_path(kind, rid, briefing))
-        return f"{target}#{fragment}" if fragment else target
+def _page_context(path: str, links: Links, titles: dict[tuple[str, int | None], str],
+                  **extra: Any) -> dict[str, Any]:
+    """What a template sees of its own page; what every page shares is in the globals."""
+    return {"page_path": path, "url": links.url, "asset": links.asset, "actor_url": links.actor_url,
+            "cite": Citer(links, titles), "record_link": links.record_link, "actor_link": links.actor_link,
+            "actor_list": links.actor_list, **extra}
 
-    def asset(target: str) -> str:
-        return Site.relative(path, target)
 
-    links = Links(url, data, env)
-    return {"data": data, "index": index, "page_path": path, "url": url, "asset": asset,
-            "actor_url": links.actor_url, "actor": data.actor, "exports": exports,
-            "cite": Citer(url, data.sources), "record_link": links.record_link,
-            "actor_link": links.actor_link, "actor_list": links.actor_list, **extra}
+def _by_briefing(data: Dataset, exports: Sequence[Any]) -> Mapping[str | None, tuple[Any, ...]]:
+    """The exports of each briefing (None: of the whole site), in the order of `exports`."""
+    groups: dict[str | None, list[Any]] = {None: [], **{bundle.id: [] for bundle in data.briefings}}
+    for export in exports:
+        groups.setdefault(export.briefing, []).append(export)
+    return MappingProxyType({briefing: tuple(found) for briefing, found in groups.items()})
 
 
 def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
@@ -227,11 +377,22 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     `exports` lists the export files (export.Export) that pages link to.
     """
     env = make_environment(templates)
+    # Shared by every page, so macros imported without context see them too.
+    env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
+                       exports_by_briefing=_by_briefing(data, exports))
+    # Each page's context starts as a copy of this dict: Jinja would merge the globals into every
+    # context itself, walking a ChainMap key by key.
+    shared = dict(env.globals)
+    links: Links | None = None
+    titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
-        context = _context(env, data, index, path, exports, **extra)
-        module = template.make_module(context)
+        folder = posixpath.dirname(Site.output_path(path))
+        if links is None or links.folder != folder:  # pages come folder by folder
+            links = Links(folder, data, env)
+        context = {**shared, **_page_context(path, links, titles, **extra)}
+        module = template.make_module(context, shared=True)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)
     return MappingProxyType(pages)
