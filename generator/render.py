@@ -19,9 +19,14 @@ import jinja2
 import jinja2.compiler
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
-# markupsafe's own escaping of a string, which escape() wraps in a Markup (the version is pinned;
-# tests/test_render.py compares escape_output with escape).
-from markupsafe import _escape_inner
+
+try:
+    # markupsafe's own escaping of a string, which escape() wraps in a Markup (private: the version
+    # is pinned, and tests/test_render.py compares escape_output with escape).
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - another markupsafe: the public way, a little slower
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
