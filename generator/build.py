@@ -76,8 +76,12 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     if not keep_files:
         forget_files()
     index = index_dataset(data)
+    gc.freeze()
     pages = render_pages(data, index, templates_dir, list_exports(data))
-    return Built(data, index, pages, render_exports(data, site))
+    gc.freeze()
+    exports = render_exports(data, site)
+    gc.freeze()
+    return Built(data, index, pages, exports)
 
 
 def forget_files() -> None:

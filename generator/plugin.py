@@ -53,6 +53,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built: Built | None = None
         self.pages: Mapping[str, Page] = {}
         self.preview: Preview | None = None
+        self.linked: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
@@ -107,12 +108,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.built = None
         return files
 
+    def on_env(self, env, /, *, config, files: Files):
+        # Every page is rendered now, and no page is written yet.
+        self.linked = linked_fragments(files)
+        return env
+
     def on_post_page(self, output: str, /, *, page, config) -> str:
         # Written and indexed for search: a one-off build needs the page's HTML no more. At
         # archive scale the pages' HTML would otherwise stay in memory until the build ends.
         if self.preview is None and isinstance(page, GeneratedPage):
             self.pages.pop(page.file.src_uri, None)
-            page.forget_body()
+            page.forget_body(keep_anchor_ids=page.file.src_uri in self.linked)
         return output
 
     def on_serve(self, server, /, *, config, builder):
@@ -131,6 +137,7 @@ class GeneratedPage(MkDocsPage):
     """
 
     def __init__(self, generated: Page, file: File, config) -> None:
+        self._anchor_ids: set[str] | None = None
         super().__init__(None, file, config)
         self.generated = generated
 
@@ -139,19 +146,51 @@ class GeneratedPage(MkDocsPage):
         self.meta = {"title": self.generated.title, "description": self.generated.description}
 
     def render(self, config, files) -> None:
-        # The headings with an id, for themes that show a table of contents (the search index
-        # finds its entries itself, see search_entries).
-        tokens = heading_tokens(self.generated.html)
         self.content = self.generated.html
-        self.toc = get_toc(tokens)
         self._title_from_render = None
-        # What MkDocs checks links from Markdown pages (docs/) to fragments of this page against.
-        self.present_anchor_ids = {unescape(value) for value in _ANY_ID.findall(self.generated.html)}
+        # Worked out from the HTML when first read: our theme shows no table of contents, and
+        # MkDocs reads the anchors only to check links from Markdown pages of docs/ to this page.
+        self._toc = self._anchor_ids = None
 
-    def forget_body(self) -> None:
-        """Let go of the page's HTML, once written."""
+    @property
+    def toc(self):
+        """The headings with an id, for themes that show a table of contents."""
+        if self._toc is None:
+            self._toc = get_toc(heading_tokens(self.generated.html))
+        return self._toc
+
+    @toc.setter
+    def toc(self, value) -> None:
+        self._toc = value
+
+    @property
+    def present_anchor_ids(self) -> set[str] | None:
+        """The ids in the page, which MkDocs checks links from Markdown pages to fragments of it against."""
+        if self._anchor_ids is None and self.content is not None:
+            self._anchor_ids = {unescape(value) for value in _ANY_ID.findall(self.generated.html)}
+        return self._anchor_ids
+
+    @present_anchor_ids.setter
+    def present_anchor_ids(self, value: set[str] | None) -> None:
+        self._anchor_ids = value
+
+    def forget_body(self, *, keep_anchor_ids: bool = False) -> None:
+        """Let go of the page's HTML, once written; `keep_anchor_ids` keeps the ids in it (see
+        `linked_fragments`)."""
+        if keep_anchor_ids:
+            self.present_anchor_ids  # noqa: B018 - read while the HTML is there
         self.content = None
         self.generated = replace(self.generated, html="")
+
+
+def linked_fragments(files: Files) -> set[str]:
+    """The generated pages that other pages (Markdown of docs/) link to a fragment of, by source
+    path, once every page is rendered: MkDocs checks those links against the ids of the linked
+    page once every page is written."""
+    return {target.src_uri for file in files if file.page is not None
+            and not isinstance(file.page, GeneratedPage)
+            for target in (file.page.links_to_anchors or {})
+            if isinstance(target.page, GeneratedPage)}
 
 
 class _WrittenOnce(File):
@@ -292,9 +331,13 @@ class _SearchIndex(SearchIndex):
 
     def _add_entry(self, title: str | None, text: str, loc: str) -> None:
         text = " ".join(text.split()) if self.config["indexing"] == "full" else ""
+        self._add_json(orjson.dumps({"location": loc, "text": text, "title": title}))
+
+    def _add_json(self, entries: bytes) -> None:
+        """Add entries as their JSON text, separated by commas."""
         if not self._empty:
             self._json += b","
-        self._json += orjson.dumps({"location": loc, "text": text, "title": title})
+        self._json += entries
         self._empty = False
 
     def add_entry_from_context(self, page) -> None:
@@ -303,8 +346,12 @@ class _SearchIndex(SearchIndex):
             super().add_entry_from_context(page)
             return
         entries = search_entries(generated.title, generated.description, generated.html, page.url)
-        for title, text, location in entries if self.config["indexing"] != "titles" else entries[:1]:
-            self._add_entry(title=title, text=text, loc=location)
+        # The texts are plain with whitespace collapsed already (what _add_entry makes of a text).
+        full = self.config["indexing"] == "full"
+        entries = entries if self.config["indexing"] != "titles" else entries[:1]
+        listed = orjson.dumps([{"location": location, "text": text if full else "", "title": title}
+                               for title, text, location in entries])
+        self._add_json(listed[1:-1])  # the entries without the list's brackets
 
     def generate_search_index(self) -> str:
         self._json += b"]}"
