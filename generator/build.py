@@ -49,10 +49,14 @@ def _cyclic_gc_paused():
 
     When it resumes, the objects there are then are frozen (`gc.freeze`): left out of later
     collections, which would otherwise walk them all again (once at exit, a second at
-    N = 1,000), until the next check hands them back (`gc.unfreeze`)."""
+    N = 1,000). A frozen cycle is never collected, so the next check (a rebuild under
+    `mkdocs serve`) hands them back (`gc.unfreeze`) and collects those that are garbage by then,
+    such as the last build's pages."""
     was_enabled = gc.isenabled()
     gc.disable()
-    gc.unfreeze()
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
     try:
         yield
     finally:
@@ -75,6 +79,8 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     data = check(content_dir)
     if not keep_files:
         forget_files()
+    # What each stage makes lives until the site is written: frozen like the dataset (see
+    # _cyclic_gc_paused), the later stages' collections do not walk it again.
     index = index_dataset(data)
     gc.freeze()
     pages = render_pages(data, index, templates_dir, list_exports(data))

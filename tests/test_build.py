@@ -6,6 +6,8 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
+from conftest import ROOT
+
 from siteproject import copy_site_files
 
 
@@ -64,3 +66,50 @@ def test_mkdocs_build_strict_passes_and_fails_cleanly_on_bad_content(tmp_path, c
     assert "content/organizations.yml:1:3: missing field 'name' (the full name in English)" in caplog.text
     # MkDocs had not yet emptied the output folder when the plugin stopped it.
     assert (tmp_path / "out" / "briefings" / "visit" / "index.html").is_file()
+
+
+def test_links_from_a_markdown_page_to_fragments_of_generated_pages_are_checked(tmp_path, content, caplog):
+    # The generated pages work out their ids only when read, and a one-off build lets go of a
+    # page's HTML once written; MkDocs checks these links after every page is written.
+    import pytest
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    project = _project(tmp_path, content)
+    (project / "docs" / "about.md").write_text(
+        "# About\n\n[A passage](sources/article.md#p1), [none](sources/article.md#p9), "
+        "[a meeting](briefings/visit/agenda.md#no-such-item)\n", encoding="utf-8")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "out"),
+                         validation={"anchors": "warn"})
+    with pytest.raises(Abort):  # strict: the two warnings stop the build
+        build(config)
+    assert (tmp_path / "out" / "about.html").is_file()
+    warned = [record.getMessage() for record in caplog.records if "contains a link" in record.getMessage()]
+    assert len(warned) == 2, warned
+    assert any("sources/article.md' does not contain an anchor '#p9'" in message for message in warned)
+    assert any("briefings/visit/agenda.md' does not contain an anchor '#no-such-item'" in message
+               for message in warned)
+
+
+def test_a_rebuild_collects_the_cycles_the_last_build_froze(content):
+    # A build freezes what it made (left out of the cycle collector's walks); the next build
+    # hands it back, so what has become garbage by then, such as the last build's pages under
+    # `mkdocs serve`, is collected rather than frozen again.
+    import weakref
+
+    from generator.build import build
+
+    folder, templates = content(), ROOT / "templates" / "pages"
+    cycle = _Cycle()
+    cycle.itself = cycle
+    ref = weakref.ref(cycle)
+    build(folder, templates, keep_files=True)
+    del cycle
+    assert ref() is not None  # frozen with the rest of the build
+    build(folder, templates, keep_files=True)
+    assert ref() is None
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cycle collector frees it."""

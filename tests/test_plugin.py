@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from generator.build import build
-from generator.plugin import _WrittenOnce, heading_tokens, omitted_parts, search_entries
-from generator.render import Site
+from generator.plugin import GeneratedPage, _WrittenOnce, heading_tokens, omitted_parts, search_entries
+from generator.render import Page, Site
 from siteproject import ROOT
 from sitebuild import built_site  # noqa: F401 - a pytest fixture
 
@@ -27,6 +27,23 @@ def test_heading_tokens_are_the_headings_with_ids_for_search():
         {"level": 2, "id": "a", "name": "First & best", "children": []},
         {"level": 3, "id": "b", "name": "Second", "children": []},
     ]
+
+
+def test_a_generated_page_reads_its_table_of_contents_and_ids_from_its_html_once_rendered(tmp_path):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path))
+    html = '<h1>P</h1><h2 id="a">A &amp; <em>B</em></h2><p id="x&amp;y">text</p><h3 id="b">Sub</h3>'
+    file = File("p.md", src_dir=None, dest_dir=str(tmp_path), use_directory_urls=False)
+    page = GeneratedPage(Page(path="p.md", title="P", description="", html=html), file, config)
+    assert page.toc == [] and page.present_anchor_ids is None  # as MkDocs' pages before rendering
+    page.render(config, Files([file]))
+    assert [(item.id, item.title, item.level) for item in page.toc] == [("a", "A & B", 2), ("b", "Sub", 3)]
+    assert page.present_anchor_ids == {"a", "x&y", "b"}
+    page.forget_body(keep_anchor_ids=True)
+    assert page.content is None and page.generated.html == ""
+    assert page.present_anchor_ids == {"a", "x&y", "b"}
 
 
 def test_search_entries_split_a_page_at_headings_with_ids_and_numbered_passages():
