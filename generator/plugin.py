@@ -53,7 +53,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built: Built | None = None
         self.pages: Mapping[str, Page] = {}
         self.preview: Preview | None = None
-        self.linked: set[str] = set()
+        self.linked: set[str] = set()  # see linked_fragments
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
@@ -184,9 +184,9 @@ class GeneratedPage(MkDocsPage):
 
 
 def linked_fragments(files: Files) -> set[str]:
-    """The generated pages that other pages (Markdown of docs/) link to a fragment of, by source
-    path, once every page is rendered: MkDocs checks those links against the ids of the linked
-    page once every page is written."""
+    """The source paths of the generated pages that a Markdown page of docs/ links to a fragment
+    of, once every page is rendered. MkDocs checks such links against the linked page's ids after
+    every page is written, when a one-off build has let go of the pages' HTML."""
     return {target.src_uri for file in files if file.page is not None
             and not isinstance(file.page, GeneratedPage)
             for target in (file.page.links_to_anchors or {})
