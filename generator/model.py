@@ -274,8 +274,8 @@ def index_dataset(data: Dataset) -> Index:
         roles: dict[str, str] = {}
         cited: list[Citation] = []
         _collect_links(record, roles, cited)
-        briefing = bundle.id if bundle else None
-        if bundle:
+        briefing = bundle.id if bundle is not None else None
+        if bundle is not None:
             for target, role in roles.items():
                 appearance = Appearance(briefing, kind, record, role)
                 appearances.setdefault(target, []).append(appearance)
