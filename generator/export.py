@@ -9,14 +9,13 @@ dataset's order, and every date comes from the content, never from the clock.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, get_origin
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -24,7 +23,7 @@ import orjson
 from pydantic.json_schema import models_json_schema
 
 from .markup import render_markdown
-from .model import BriefingBundle, Dataset, _record_fields, iter_records, ref_kind
+from .model import BriefingBundle, Dataset, _record_fields, _records_in, _ref_kinds
 from .render import Site, source_anchor
 from .schema import (SCHEMA_BASE_URI, AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute,
                      Organization, Person, Record, Source, Statement, schema_files)
@@ -155,15 +154,18 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
 def render_exports(data: Dataset, site: SiteInfo) -> Mapping[str, bytes]:
     """Every export file's bytes by site path, in the order of `list_exports`."""
     schemas = _schema_files()
-    files: dict[str, bytes] = {DATA_JSON: _dump_json(dataset_json(data, site, DATA_JSON)),
+    # The JSON and CSV files are all in the data folder, so they give a record the same addresses:
+    # each record becomes JSON data once, for all of them.
+    link = Linker(site, DATA_JSON)
+    entries = {collection.name: _entries(data, collection, link) for collection in COLLECTIONS}
+    files: dict[str, bytes] = {DATA_JSON: _dump_json(dataset_json(data, site, entries, link)),
                                DATA_SCHEMA: schemas[DATA_SCHEMA]}
     for collection in COLLECTIONS:
-        path = f"data/{collection.name}.csv"
-        files[path] = _csv(_collection_rows(data, collection, _linker(site, path)))
-    files["data/citations.csv"] = _csv(_citation_rows(data, _linker(site, "data/citations.csv")))
+        files[f"data/{collection.name}.csv"] = _csv(_collection_rows(collection, entries[collection.name]))
+    files["data/citations.csv"] = _csv(_citation_rows(entries))
     for bundle in filter(has_calendar, data.briefings):
         path = calendar_path(bundle.id)
-        files[path] = agenda_calendar(bundle, data.sources, site, _linker(site, path))
+        files[path] = agenda_calendar(bundle, data.sources, site, Linker(site, path))
     files[FEED] = atom_feed(data, site)
     files.update((path, text) for path, text in schemas.items() if path != DATA_SCHEMA)
     return MappingProxyType(files)
@@ -179,47 +181,45 @@ def _schema_files() -> Mapping[str, bytes]:
 
 # Links -------------------------------------------------------------------------------------
 
-Linker = Callable[..., str]
+class Linker:
+    """Addresses of pages and files from one export file: absolute under site.url when it is
+    set, else relative to the file. Each page's address is made once per file."""
 
+    def __init__(self, site: SiteInfo, from_path: str) -> None:
+        self._root = site.url.rstrip("/") + "/" if site.url else None
+        self._from = from_path
+        self._pages: dict[tuple[str, str | None, str | None], str] = {}
+        self._passages: dict[tuple[str, int | None], str] = {}
 
-def _linker(site: SiteInfo, from_path: str) -> Linker:
-    """Addresses of pages: absolute under site.url when it is set, else relative to `from_path`."""
+    def file(self, path: str) -> str:
+        """The address of a file of the site, by its path (a page by its page path, see Site.page_path)."""
+        if self._root:
+            return self._root + Site.output_path(path)
+        return Site.relative(self._from, path)
 
-    @cache  # many records cite the same passage, and an export is written from one place
-    def link(page_path: str, fragment: str = "") -> str:
-        if site.url:
-            target = site.url.rstrip("/") + "/" + Site.output_path(page_path)
-        else:
-            target = Site.relative(from_path, page_path)
+    def page(self, kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
+        """The address of a page (see Site.page_path), with a fragment if given."""
+        key = (kind, rid, briefing)
+        target = self._pages.get(key)
+        if target is None:
+            target = self._pages[key] = self.file(Site.page_path(kind, rid, briefing))
         return f"{target}#{fragment}" if fragment else target
 
-    return link
+    def passage(self, citation: Citation) -> str:
+        """The address of the passage a citation cites (many records cite the same one)."""
+        key = (citation.source, citation.para)
+        found = self._passages.get(key)
+        if found is None:
+            found = self._passages[key] = self.page("source", citation.source, fragment=source_anchor(citation))
+        return found
 
-
-def _page_url(link: Linker, collection: Collection, record: Record, briefing: str | None) -> str:
-    if collection.name == "briefings":
-        return link(Site.page_path("briefing", briefing=briefing))
-    if collection.in_briefing:
-        return link(Site.page_path(collection.page, briefing=briefing), f"{collection.anchor}-{record.id}")
-    return link(Site.page_path(collection.page, record.id))
-
-
-def _plain(record: Record, link: Linker) -> dict[str, Any]:
-    """A record as JSON data; every citation also gets the address of its source passage.
-
-    Only the fields that can hold records are walked (per model, from `_record_fields`); every
-    other value (text, ids, lists of ids) is already JSON data.
-    """
-    out = {name: getattr(record, name) for name in type(record).model_fields}
-    for name in _record_fields(type(record)):
-        value = out[name]
-        if isinstance(value, Record):
-            out[name] = _plain(value, link)
-        elif isinstance(value, list):
-            out[name] = [_plain(item, link) if isinstance(item, Record) else item for item in value]
-    if isinstance(record, Citation):
-        out["page_url"] = link(Site.page_path("source", record.source), source_anchor(record))
-    return out
+    def record(self, collection: Collection, record: Record, briefing: str | None) -> str:
+        """The address of a record's place on the site."""
+        if collection.name == "briefings":
+            return self.page("briefing", briefing=briefing)
+        if collection.in_briefing:
+            return self.page(collection.page, briefing=briefing, fragment=f"{collection.anchor}-{record.id}")
+        return self.page(collection.page, record.id)
 
 
 def _iter_collection(data: Dataset, collection: Collection) -> Iterator[tuple[str | None, Record]]:
@@ -236,6 +236,66 @@ def _iter_collection(data: Dataset, collection: Collection) -> Iterator[tuple[st
             yield None, record
 
 
+# Records as JSON data, for the JSON and the CSV files ---------------------------------------
+
+@dataclass(frozen=True)
+class _Entry:
+    """A record of a collection as the JSON and CSV files write it."""
+
+    briefing: str | None
+    record: Record
+    value: dict[str, Any]
+    """The record as JSON data, with its page_url and each citation's."""
+    citations: tuple[tuple[str, dict[str, Any]], ...]
+    """(field path such as "roles.0.sources.1", citation in `value`) for each citation, in `iter_records` order."""
+
+
+def _entries(data: Dataset, collection: Collection, link: Linker) -> list[_Entry]:
+    entries = []
+    for briefing, record in _iter_collection(data, collection):
+        # pydantic-core makes the record JSON data; only the addresses are added here.
+        value = record.model_dump()
+        citations: list[tuple[str, dict[str, Any]]] = []
+        _add_passages(record, value, link, "", citations)
+        value["page_url"] = link.record(collection, record, briefing)
+        entries.append(_Entry(briefing, record, value, tuple(citations)))
+    return entries
+
+
+def _add_passages(record: Record, value: dict[str, Any], link: Linker, at: str,
+                  found: list[tuple[str, dict[str, Any]]]) -> None:
+    """Give each citation in `record` (`value` as JSON data) the address of the passage it
+    cites, and add it to `found` with its path; `at` is the path of `record` and a dot, if any."""
+    if isinstance(record, Citation):
+        value["page_url"] = link.passage(record)
+        found.append((at.removesuffix("."), value))
+        return
+    for name, citation_list in _cited_fields(type(record)):
+        held = getattr(record, name)
+        if citation_list:  # where most citations are: no call per citation
+            for i, (citation, cited) in enumerate(zip(held, value[name])):
+                cited["page_url"] = link.passage(citation)
+                found.append((f"{at}{name}.{i}", cited))
+        elif type(held) is list:
+            for i, (item, item_value) in enumerate(zip(held, value[name])):
+                _add_passages(item, item_value, link, f"{at}{name}.{i}.", found)
+        elif held is not None:
+            _add_passages(held, value[name], link, f"{at}{name}.", found)
+
+
+@cache
+def _cited_fields(model: type[Record]) -> tuple[tuple[str, bool], ...]:
+    """The fields of `model` that can hold citations, themselves or in records nested in them;
+    each marked True if it is a list of citations."""
+    fields = []
+    for name in _record_fields(model):
+        annotation = model.model_fields[name].annotation
+        held = _records_in(annotation)
+        if any(issubclass(inner, Citation) or _cited_fields(inner) for inner in held):
+            fields.append((name, get_origin(annotation) is list and all(issubclass(m, Citation) for m in held)))
+    return tuple(fields)
+
+
 # JSON --------------------------------------------------------------------------------------
 
 def _dump_json(value: Any) -> bytes:
@@ -243,31 +303,26 @@ def _dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def _record_json(collection: Collection, record: Record, briefing: str | None, link: Linker) -> dict:
-    out = _plain(record, link)
-    out["page_url"] = _page_url(link, collection, record, briefing)
-    return out
-
-
-def dataset_json(data: Dataset, site: SiteInfo, path: str = DATA_JSON) -> dict[str, Any]:
-    """The whole dataset as one JSON value; addresses are relative to `path` unless site.url is set."""
-    link = _linker(site, path)
+def dataset_json(data: Dataset, site: SiteInfo, entries: Mapping[str, list[_Entry]],
+                 link: Linker) -> dict[str, Any]:
+    """The whole dataset as one JSON value, from each collection's entries (see `_entries`)."""
     out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "site_url": site.url}
     for name in ("sources", "people", "organizations"):
-        collection = _BY_NAME[name]
-        out[name] = [_record_json(collection, r, None, link) for _, r in _iter_collection(data, collection)]
-    out["briefings"] = [_briefing_json(bundle, link) for bundle in data.briefings]
+        out[name] = [entry.value for entry in entries[name]]
+    # A briefing's records are the next ones of each collection: entries come briefing by briefing.
+    parts = {c.name: iter(entries[c.name]) for c in COLLECTIONS if c.in_briefing}
+    out["briefings"] = [_briefing_json(bundle, entry, parts, link)
+                        for bundle, entry in zip(data.briefings, entries["briefings"], strict=True)]
     return out
 
 
-def _briefing_json(bundle: BriefingBundle, link: Linker) -> dict[str, Any]:
-    out = _record_json(_BY_NAME["briefings"], bundle.briefing, bundle.id, link)
+def _briefing_json(bundle: BriefingBundle, entry: _Entry, parts: Mapping[str, Iterator[_Entry]],
+                   link: Linker) -> dict[str, Any]:
+    out = dict(entry.value)  # a copy: briefings.csv writes entry.value too
     out["id"] = bundle.id
-    out["calendar_url"] = link(calendar_path(bundle.id)) if has_calendar(bundle) else None
-    for collection in COLLECTIONS:
-        if collection.in_briefing:
-            out[collection.name] = [_record_json(collection, r, bundle.id, link)
-                                    for r in getattr(bundle, collection.name)]
+    out["calendar_url"] = link.file(calendar_path(bundle.id)) if has_calendar(bundle) else None
+    for name, entries in parts.items():
+        out[name] = [found.value for found in islice(entries, len(getattr(bundle, name)))]
     return out
 
 
@@ -326,10 +381,17 @@ def _add_property(schema: dict, name: str, definition: dict) -> None:
 # CSV ---------------------------------------------------------------------------------------
 
 def _csv(rows: Iterable[Iterable[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    """Rows of two or more cells of text as CSV (RFC 4180): the bytes that csv.writer writes with
+    its default dialect and CRLF line ends. csv.writer looks at every character of every cell in
+    turn; at archive scale the CSV files hold tens of megabytes, and str's own search finds the
+    few cells that need quotes in a third of the time."""
+    return "".join([",".join([_csv_cell(cell) for cell in row]) + "\r\n" for row in rows]).encode("utf-8")
+
+
+def _csv_cell(text: str) -> str:
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def csv_columns(collection: Collection) -> tuple[str, ...]:
@@ -339,46 +401,43 @@ def csv_columns(collection: Collection) -> tuple[str, ...]:
     return tuple(lead + fields + ["page_url"])
 
 
-def _cell(record: Record, name: str, link: Linker) -> str:
-    """One field as text: ids in a list joined by ';', other lists and nested records as JSON."""
-    value = getattr(record, name)
+def _cell(value: Any, ids: bool) -> str:
+    """One field as text: a list of ids (`ids`) joined by ';', other lists and nested records as JSON."""
     if value is None:
         return ""
-    if isinstance(value, list) and ref_kind(record, name):
+    if ids and type(value) is list:
         return ";".join(value)
-    if isinstance(value, Record):
-        return orjson.dumps(_plain(value, link), option=orjson.OPT_SORT_KEYS).decode("utf-8")
-    if isinstance(value, list):
-        items = [_plain(item, link) if isinstance(item, Record) else item for item in value]
-        return orjson.dumps(items, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    if type(value) is list or type(value) is dict:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     return str(value)
 
 
-def _collection_rows(data: Dataset, collection: Collection, link: Linker) -> Iterator[tuple[str, ...]]:
+def _collection_rows(collection: Collection, entries: list[_Entry]) -> Iterator[list[str]]:
     columns = csv_columns(collection)
-    yield columns
+    yield list(columns)
     lead = columns[0] not in collection.model.model_fields and columns[0] != "page_url"
-    fields = columns[1 if lead else 0:-1]
-    for briefing, record in _iter_collection(data, collection):
-        row = [briefing or ""] if lead else []
-        for name in fields:
-            value = getattr(record, name)
+    refs = _ref_kinds(collection.model)
+    fields = tuple((name, name in refs) for name in columns[1 if lead else 0:-1])
+    for entry in entries:
+        value = entry.value
+        row = [entry.briefing or ""] if lead else []
+        for name, ids in fields:
+            cell = value[name]
             # Most cells are text as it is; _cell handles the rest.
-            row.append(value if type(value) is str else _cell(record, name, link))
-        row.append(_page_url(link, collection, record, briefing))
-        yield tuple(row)
+            row.append(cell if type(cell) is str else _cell(cell, ids))
+        row.append(value["page_url"])
+        yield row
 
 
-def _citation_rows(data: Dataset, link: Linker) -> Iterator[tuple[str, ...]]:
+def _citation_rows(entries: Mapping[str, list[_Entry]]) -> Iterator[tuple[str, ...]]:
     yield CITATION_COLUMNS
     for collection in COLLECTIONS:
-        for briefing, record in _iter_collection(data, collection):
-            record_id = briefing if collection.name == "briefings" else record.id
-            for path, sub in iter_records(record):
-                if isinstance(sub, Citation):
-                    yield (collection.name, briefing or "", record_id, ".".join(map(str, path)),
-                           sub.source, "" if sub.para is None else str(sub.para), sub.quote or "",
-                           link(Site.page_path("source", sub.source), source_anchor(sub)))
+        for entry in entries[collection.name]:
+            record_id = entry.briefing if collection.name == "briefings" else entry.record.id
+            for path, citation in entry.citations:
+                para = citation["para"]
+                yield (collection.name, entry.briefing or "", record_id, path, citation["source"],
+                       "" if para is None else str(para), citation["quote"] or "", citation["page_url"])
 
 
 # iCalendar ---------------------------------------------------------------------------------
@@ -404,7 +463,7 @@ def _citation_text(sources: Mapping[str, Source], citation: Citation, link: Link
         text += f": \u201c{citation.quote}\u201d"
     if not absolute:
         return text
-    return f"{text} <{link(Site.page_path('source', source.id), source_anchor(citation))}>"
+    return f"{text} <{link.passage(citation)}>"
 
 
 def _event_description(item: AgendaItem, sources: Mapping[str, Source], link: Linker, absolute: bool) -> str:
@@ -468,7 +527,7 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
     event.add("status", _ICS_STATUS[item.status])
     event.add("categories", [item.kind])
     if site.url:
-        event.add("url", link(Site.page_path("agenda", briefing=bundle.id), f"agenda-{item.id}"))
+        event.add("url", link.page("agenda", briefing=bundle.id, fragment=f"agenda-{item.id}"))
     return event
 
 
@@ -498,7 +557,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 def atom_feed(data: Dataset, site: SiteInfo) -> bytes:
     """An Atom feed (RFC 4287) of the briefings, newest first, ids as tag: URIs."""
-    link = _linker(site, FEED)
+    link = Linker(site, FEED)
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     _sub(feed, "id", TAG_PREFIX + "briefings")
     _sub(feed, "title", site.name)
@@ -507,8 +566,8 @@ def atom_feed(data: Dataset, site: SiteInfo) -> bytes:
     newest = max((b.briefing.updated for b in data.briefings), default="2000-01-01")
     _sub(feed, "updated", _atom_time(newest))
     _sub(_sub(feed, "author"), "name", site.name)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=link(FEED))
-    _sub(feed, "link", rel="alternate", type="text/html", href=link(Site.page_path("home")))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=link.file(FEED))
+    _sub(feed, "link", rel="alternate", type="text/html", href=link.page("home"))
     for bundle in data.briefings:
         briefing = bundle.briefing
         entry = _sub(feed, "entry")
@@ -516,7 +575,7 @@ def atom_feed(data: Dataset, site: SiteInfo) -> bytes:
         _sub(entry, "title", briefing.title)
         _sub(entry, "updated", _atom_time(briefing.updated))
         _sub(entry, "link", rel="alternate", type="text/html",
-             href=link(Site.page_path("briefing", briefing=bundle.id)))
+             href=link.page("briefing", briefing=bundle.id))
         if briefing.subtitle:
             _sub(entry, "summary", briefing.subtitle)
         _sub(entry, "content", _entry_html(briefing), type="html")

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping, TypeVar
 
 from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization,
                      Person, Record, Ref, Role, Source, Statement)
@@ -129,6 +129,8 @@ def _find_ref(annotation: object) -> str | None:
 
 
 Path_ = tuple[str | int, ...]
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @lru_cache(maxsize=None)
@@ -227,21 +229,70 @@ def iter_citations(record: Record) -> Iterator[Citation]:
 _ACTOR_KINDS = ("person", "organization", "actor")
 
 
+@lru_cache(maxsize=None)
+def _index_layout(model: type[Record]) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]:
+    """The fields of `model` that refer to people or organisations, and its fields that can hold
+    references or citations, in field order, each marked True if it is a list of citations."""
+    refs, citation_lists, linked = _layout(model)
+    return (tuple(name for name, kind in refs if kind in _ACTOR_KINDS),
+            tuple((name, name in citation_lists) for name in _record_fields(model)
+                  if name in citation_lists or name in linked))
+
+
+def _collect_links(record: Record, roles: dict[str, str], cited: list[Citation]) -> None:
+    """Note in `roles` each person or organisation that `record` or its nested records refer to,
+    with the field of the first such reference (its role), and add every citation held to `cited`;
+    both in `iter_records` order."""
+    actor_fields, nested = _index_layout(type(record))
+    for name in actor_fields:
+        value = getattr(record, name)
+        if type(value) is list:
+            for target in value:
+                roles.setdefault(target, name)
+        elif value is not None:
+            roles.setdefault(value, name)
+    for name, citation_list in nested:
+        value = getattr(record, name)
+        if citation_list:
+            cited.extend(value)
+        elif type(value) is list:
+            for item in value:
+                _collect_links(item, roles, cited)
+        elif value is not None:
+            _collect_links(value, roles, cited)
+
+
 def index_dataset(data: Dataset) -> Index:
     """Who appears where, which facts cite each source, who holds roles in each organisation;
     each list in dataset order."""
     appearances: dict[str, list[Appearance]] = {}
+    by_briefing: dict[str, list[tuple[BriefingBundle, list[Appearance]]]] = {}
     citations: dict[str, list[CitedFact]] = {}
+    by_paragraph: dict[str, dict[int | None, list[CitedFact]]] = {}
 
-    def note(briefing: str | None, kind: str, record: Record) -> None:
-        seen: set[str] = set()
-        for path, ref, target in iter_refs(record):
-            if ref in _ACTOR_KINDS and briefing is not None and target not in seen:
-                seen.add(target)
-                role = str(next(p for p in reversed(path) if isinstance(p, str)))
-                appearances.setdefault(target, []).append(Appearance(briefing, kind, record, role))
-        for citation in iter_citations(record):
-            citations.setdefault(citation.source, []).append(CitedFact(briefing, kind, record, citation))
+    def note(bundle: BriefingBundle | None, kind: str, record: Record) -> None:
+        roles: dict[str, str] = {}
+        cited: list[Citation] = []
+        _collect_links(record, roles, cited)
+        briefing = bundle.id if bundle is not None else None
+        if bundle is not None:
+            for target, role in roles.items():
+                appearance = Appearance(briefing, kind, record, role)
+                appearances.setdefault(target, []).append(appearance)
+                # Records are noted briefing by briefing, so each briefing's appearances come together.
+                groups = by_briefing.setdefault(target, [])
+                if not groups or groups[-1][0] is not bundle:
+                    groups.append((bundle, []))
+                groups[-1][1].append(appearance)
+        # A record citing a paragraph twice (its summary and a nested field) is listed under it once.
+        listed: set[tuple[str, int | None]] = set()
+        for citation in cited:
+            fact = CitedFact(briefing, kind, record, citation)
+            citations.setdefault(citation.source, []).append(fact)
+            passage = (citation.source, citation.para)
+            if passage not in listed:
+                listed.add(passage)
+                by_paragraph.setdefault(citation.source, {}).setdefault(citation.para, []).append(fact)
 
     for kind, collection in (("source", data.sources), ("person", data.people),
                              ("organization", data.organizations)):
@@ -249,40 +300,28 @@ def index_dataset(data: Dataset) -> Index:
             note(None, kind, record)
     for bundle in data.briefings:
         for kind, record in bundle.records():
-            note(bundle.id, kind, record)
+            note(bundle, kind, record)
+    return Index(
+        appearances=_frozen(appearances, tuple),
+        citations=_frozen(citations, tuple),
+        role_holders=_role_holders(data),
+        appearances_by_briefing=_frozen(
+            by_briefing, lambda groups: tuple((bundle, tuple(items)) for bundle, items in groups)),
+        cited_by_paragraph=_frozen(
+            by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
+    )
+
+
+def _frozen(found: dict[str, T], freeze: Callable[[T], U]) -> Mapping[str, U]:
+    """`found` sorted by id, each value frozen."""
+    return MappingProxyType({key: freeze(value) for key, value in sorted(found.items())})
+
+
+def _role_holders(data: Dataset) -> Mapping[str, tuple[tuple[Person, tuple[Role, ...]], ...]]:
     holders: dict[str, dict[str, list[Role]]] = {}
     for person in data.people.values():
         for role in person.roles:
             if role.organization:
                 holders.setdefault(role.organization, {}).setdefault(person.id, []).append(role)
-    bundles = {bundle.id: bundle for bundle in data.briefings}
-    return Index(
-        appearances=MappingProxyType({k: tuple(v) for k, v in sorted(appearances.items())}),
-        citations=MappingProxyType({k: tuple(v) for k, v in sorted(citations.items())}),
-        role_holders=MappingProxyType({
-            org: tuple((data.people[pid], tuple(roles)) for pid, roles in people.items())
-            for org, people in holders.items()}),
-        appearances_by_briefing=MappingProxyType(
-            {k: _group_by_briefing(v, bundles) for k, v in sorted(appearances.items())}),
-        cited_by_paragraph=MappingProxyType({k: _by_paragraph(v) for k, v in sorted(citations.items())}),
-    )
-
-
-def _by_paragraph(facts: list[CitedFact]) -> Mapping[int | None, tuple[CitedFact, ...]]:
-    # A record citing a paragraph twice (its summary and a nested field) is listed once, first use first.
-    groups: dict[int | None, dict[tuple, CitedFact]] = {}
-    for fact in facts:
-        key = (fact.kind, fact.briefing, getattr(fact.record, "id", ""))
-        groups.setdefault(fact.citation.para, {}).setdefault(key, fact)
-    return MappingProxyType({para: tuple(found.values()) for para, found in groups.items()})
-
-
-def _group_by_briefing(found: list[Appearance], bundles: Mapping[str, BriefingBundle]
-                       ) -> tuple[tuple[BriefingBundle, tuple[Appearance, ...]], ...]:
-    # Appearances are noted briefing by briefing, so each briefing's are already together.
-    groups: list[tuple[str, list[Appearance]]] = []
-    for appearance in found:
-        if not groups or groups[-1][0] != appearance.briefing:
-            groups.append((appearance.briefing, []))
-        groups[-1][1].append(appearance)
-    return tuple((bundles[bid], tuple(items)) for bid, items in groups)
+    return MappingProxyType({org: tuple((data.people[pid], tuple(roles)) for pid, roles in people.items())
+                             for org, people in holders.items()})

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from generator.build import Built, build
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
+from generator.export import _csv as write_csv
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator.render import Site
 from generator.schema import AgendaItem, Briefing, Source, schema_files
@@ -177,6 +178,25 @@ def test_citations_csv_lists_every_citation_once(built):
     assert role["field"] == "roles.0.sources.0"
     assert _resolve("data/citations.csv", role["page_url"]) in _site_files(built)
 
+
+
+def test_csv_addresses_are_the_json_ones_and_lead_to_pages(built):
+    data = _json(built)
+    json_urls = [a["page_url"] for b in data["briefings"] for a in b["agenda"]]
+    assert [row["page_url"] for row in _csv(built, "agenda")] == json_urls
+    for url in json_urls:
+        assert _resolve("data/agenda.csv", url) in _site_files(built), url
+
+
+CELL = st.text(st.sampled_from('a ,;"\'\r\n\t王'), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=2, max_size=4), max_size=4))
+def test_csv_bytes_are_what_the_csv_module_writes(rows):
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    assert write_csv(rows) == out.getvalue().encode("utf-8")
 
 # iCalendar ---------------------------------------------------------------------------------
 
