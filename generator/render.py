@@ -267,23 +267,34 @@ class PageContext(jinja2.runtime.Context):
     Jinja looks for `pass_context` and its kin on every call a template makes, three attribute
     look-ups that fail, each raising inside; a page makes hundreds of calls. A bound method
     whose function has none of them, a method of a built-in type (such as `dict.get`) and a
-    macro are called as Jinja would call them, without the look-ups; anything else goes to Jinja.
+    macro are called as Jinja would call them, without the look-ups; a macro given each of its
+    arguments by position runs its function directly, as Macro.__call__ would after sorting the
+    arguments out; anything else goes to Jinja.
     """
 
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja's)
+    def call(__self, __obj: Any, *args: Any, _loop_vars: Any = None, _block_vars: Any = None,  # noqa: N805
+             **kwargs: Any) -> Any:
         kind = type(__obj)
+        if (kind is Macro and not kwargs and len(args) == __obj._argument_count
+                and not (__obj.caller or __obj.catch_varargs or __obj.catch_kwargs)):
+            # What Macro.__call__ does when every argument is given by position.
+            try:
+                html = __obj._func(*args)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+            return Markup(html) if __obj._default_autoescape else html
         if (kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg")) or kind in _PLAIN_CALLABLES:
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
+        return super().call(__obj, *args, _loop_vars=_loop_vars, _block_vars=_block_vars, **kwargs)
 
 
-_PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
+Macro = jinja2.runtime.Macro
+_PLAIN_CALLABLES = (BuiltinMethodType, Macro, Citer)
 
 
 def escape_output(value: Any) -> str:
@@ -298,15 +309,40 @@ def escape_output(value: Any) -> str:
 
 
 class PageCodeGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, with autoescaped output written through escape_output."""
+    """Jinja's code generator, writing its two commonest operations inline.
+
+    `{{ value }}` writes a string, a Markup or a number escaped inline, anything else through
+    escape_output; `a.b` tries the attribute inline and goes to Jinja's `environment.getattr` only
+    when there is none (for a key of a mapping, or an undefined value). Pages make millions of
+    both, and a call of a Python function costs more than the work. The values are held in
+    names of their own (`_out`, `_obj`, `_attr`), each assigned before it is read.
+    """
+
+    def visit_Template(self, node: Any, frame: Any = None) -> None:
+        self.writeline(f"from {__name__} import _escape_inner")
+        super().visit_Template(node, frame)
 
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-            self.write("environment.escape_output(")
-            if finalize.src is not None:
-                self.write(finalize.src)
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write("(_escape_inner(_out) if (_kind := type(_out := ")
         else:
             super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write(")) is str else _out if _kind is Markup else str(_out) if _kind is int"
+                       " else environment.escape_output(_out))")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+    @jinja2.compiler.optimizeconst
+    def visit_Getattr(self, node: Any, frame: Any) -> None:
+        if self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(_attr if (_attr := getattr((_obj := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(_obj, {node.attr!r}))")
 
 
 class PageEnvironment(jinja2.Environment):
