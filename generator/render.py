@@ -8,7 +8,7 @@ between pages are relative, so the site also reads from disk without a server.
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,11 @@ except ImportError:  # pragma: no cover - another markupsafe: the public way, a 
         return str(escape(text))
 
 from .markup import render_inline, render_markdown
+
+# Markup(text) for a string that is HTML already, without Markup.__new__'s checks in Python: the
+# helpers below make hundreds of thousands of them.
+_as_markup = partial(str.__new__, Markup)
+_NO_MARKUP = Markup("")
 from .model import Dataset, Index
 from .schema import Citation
 
@@ -88,7 +93,7 @@ class Citer:
             refs.append(ref_id)
             marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
                          f'[{number}]</a>')
-        return Markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else Markup("")
+        return _as_markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else _NO_MARKUP
 
     def _title(self, citation: Citation) -> str:
         key = (citation.source, citation.para)
@@ -96,7 +101,7 @@ class Citer:
         if title is None:
             source = self.links.data.sources[citation.source]
             label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
-            title = self.titles[key] = escape(label)
+            title = self.titles[key] = _escape_inner(label)
         return title
 
     def footnotes(self) -> list[Footnote]:
@@ -105,6 +110,20 @@ class Citer:
         return [Footnote(number, c, *passage(c),
                          ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
                 for number, refs, c in self._marks.values()]
+
+
+class LinkMemo:
+    """What the links of every folder share: each record's label, and the links to records in
+    another top-level folder, which are the same from every folder of the same depth."""
+
+    def __init__(self) -> None:
+        self.labels: dict[tuple[str, str | None, str | None], Markup] = {}
+        self.outside_links: dict[tuple[str, str, str | None, str | None], Markup] = {}
+
+
+# The top-level folder of the page where a record of each kind is shown (see Site.page_path).
+_TOP_FOLDERS = {**dict.fromkeys(("briefing", "agenda", "context", "dispute", "agreement", "statement"), "briefings"),
+                "person": "people", "organization": "organizations", "source": "sources"}
 
 
 class Links:
@@ -118,10 +137,11 @@ class Links:
     format string on every call).
     """
 
-    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment) -> None:
+    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment, memo: LinkMemo | None = None) -> None:
         self.folder = folder
         self.data = data
         self.env = env
+        self.memo = memo or LinkMemo()
         self._top = folder.partition("/")[0]
         self._up = "../" * (folder.count("/") + 1) if folder else ""
         self._targets: dict[tuple[str, str | None, str | None], str] = {}
@@ -170,9 +190,9 @@ class Links:
             text = do_truncate(self.env, record.text, 80)
             speaker = self.data.actor(record.speaker).name
             if record.kind == "quote":
-                return Markup(f"{escape(speaker)}: “{escape(text)}”")
-            return Markup(f"{escape(speaker)} (paraphrase): {escape(text)}")
-        return escape(record.title if hasattr(record, "title") else record.name)
+                return _as_markup(f"{_escape_inner(speaker)}: “{_escape_inner(text)}”")
+            return _as_markup(f"{_escape_inner(speaker)} (paraphrase): {_escape_inner(text)}")
+        return _as_markup(_escape_inner(record.title if hasattr(record, "title") else record.name))
 
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
@@ -180,8 +200,24 @@ class Links:
         key = (kind, briefing, None if kind == "briefing" else record.id)
         link = self._record_links.get(key)
         if link is None:
-            href = escape(self.record_href(kind, record, briefing))
-            link = self._record_links[key] = Markup(f'<a href="{href}">{self.record_label(kind, record)}</a>')
+            link = self._record_links[key] = self._new_record_link(kind, record, briefing, key)
+        return link
+
+    def _new_record_link(self, kind: str, record: Any, briefing: str | None,
+                         key: tuple[str, str | None, str | None]) -> Markup:
+        # A page in another top-level folder is reached from the root: every folder as deep as
+        # this one links to it with the same HTML.
+        outside = (self._up, *key) if _TOP_FOLDERS[kind] != self._top else None
+        if outside is not None:
+            link = self.memo.outside_links.get(outside)
+            if link is not None:
+                return link
+        label = self.memo.labels.get(key)
+        if label is None:
+            label = self.memo.labels[key] = self.record_label(kind, record)
+        link = _as_markup(f'<a href="{_escape_inner(self.record_href(kind, record, briefing))}">{label}</a>')
+        if outside is not None:
+            self.memo.outside_links[outside] = link
         return link
 
     def actor_url(self, actor_id: str) -> str:
@@ -191,8 +227,8 @@ class Links:
         """A link to a person's or an organisation's page, labelled with the name."""
         link = self._actor_links.get(actor_id)
         if link is None:
-            link = self._actor_links[actor_id] = Markup(
-                f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+            link = self._actor_links[actor_id] = _as_markup(
+                f'<a href="{_escape_inner(self.actor_url(actor_id))}">{_escape_inner(self.data.actor(actor_id).name)}</a>')
         return link
 
     def actor_list(self, ids: Sequence[str]) -> Markup:
@@ -203,7 +239,7 @@ class Links:
             parts.append(self.actor_link(actor_id))
             if n < last:
                 parts.append(", " if last - n > 1 else " and ")
-        return Markup("".join(parts))
+        return _as_markup("".join(parts))
 
 
 def source_anchor(citation: Citation) -> str:
@@ -283,7 +319,7 @@ class PageContext(jinja2.runtime.Context):
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a StopIteration exception")
-            return Markup(html) if __obj._default_autoescape else html
+            return _as_markup(html) if __obj._default_autoescape else html
         if (kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg")) or kind in _PLAIN_CALLABLES:
             try:
                 return __obj(*args, **kwargs)
@@ -425,13 +461,14 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     # context itself, walking a ChainMap key by key.
     shared = dict(env.globals)
     links: Links | None = None
+    memo = LinkMemo()
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
-            links = Links(folder, data, env)
+            links = Links(folder, data, env, memo)
         context = {**shared, **_page_context(path, links, titles, **extra)}
         module = template.make_module(context, shared=True)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
