@@ -286,12 +286,14 @@ def _relpath(target: str, base: str) -> str:
 
 
 def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
-    """Records by the value of an attribute, each group in the order of `records`; a record whose
+    """Records by the value of an attribute (dotted for an attribute of an attribute), the groups
+    in the order of their first record and each in the order of `records`; a record whose
     attribute is a list is in the group of each of its values. Templates look records up in it
     instead of filtering a list once per item of another."""
     groups: dict[Any, list[Any]] = {}
+    value_of = attrgetter(attribute)
     for record in records:
-        value = getattr(record, attribute)
+        value = value_of(record)
         for key in dict.fromkeys(value) if isinstance(value, list) else (value,):
             groups.setdefault(key, []).append(record)
     return groups
