@@ -80,20 +80,27 @@ class Citer:
     def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
         self.links = links
         self.titles = titles
-        # The number and the ids of the marks of each cited passage, by the citation's fields.
-        self._marks: dict[tuple[Any, ...], tuple[int, list[str], Citation]] = {}
+        # The number, the ids of the marks and the escaped title of each cited passage, and the
+        # citation, by the citation's fields.
+        self._marks: dict[tuple[Any, ...], tuple[int, list[str], str, Citation]] = {}
 
     def __call__(self, citations: list[Citation]) -> Markup:
+        if not citations:
+            return _NO_MARKUP
         marks = []
         for citation in citations:
             key = citation_key(citation)
             found = self._marks.get(key)
-            number, refs, _ = found or self._marks.setdefault(key, (len(self._marks) + 1, [], citation))
-            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
-            refs.append(ref_id)
-            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
-                         f'[{number}]</a>')
-        return _as_markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else _NO_MARKUP
+            if found is None:
+                number, title = len(self._marks) + 1, self._title(citation)
+                ref_id = f"cite-{number}"  # digits: nothing to escape
+                self._marks[key] = (number, [ref_id], title, citation)
+            else:
+                number, refs, title, _ = found
+                ref_id = f"cite-{number}-{len(refs) + 1}"
+                refs.append(ref_id)
+            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{title}">[{number}]</a>')
+        return _as_markup(f'<sup class="cites">{"".join(marks)}</sup>')
 
     def _title(self, citation: Citation) -> str:
         key = (citation.source, citation.para)
@@ -109,7 +116,7 @@ class Citer:
         passage = self.links.passage
         return [Footnote(number, c, *passage(c),
                          ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
-                for number, refs, c in self._marks.values()]
+                for number, refs, _, c in self._marks.values()]
 
 
 class LinkMemo:
