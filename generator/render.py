@@ -120,10 +120,12 @@ class Citer:
 
 
 class LinkMemo:
-    """What the links of every folder share: each record's label, and the links to records in
-    another top-level folder, which are the same from every folder of the same depth."""
+    """What the links of every folder share: the path of each page, each record's label, and the
+    links to records in another top-level folder, which are the same from every folder of the
+    same depth."""
 
     def __init__(self) -> None:
+        self.paths: dict[tuple[str, str | None, str | None], str] = {}
         self.labels: dict[tuple[str, str | None, str | None], Markup] = {}
         self.outside_links: dict[tuple[str, str, str | None, str | None], Markup] = {}
 
@@ -161,7 +163,9 @@ class Links:
         key = (kind, rid, briefing)
         target = self._targets.get(key)
         if target is None:
-            path = Site.output_path(Site.page_path(kind, rid, briefing))
+            path = self.memo.paths.get(key)
+            if path is None:
+                path = self.memo.paths[key] = Site.output_path(Site.page_path(kind, rid, briefing))
             # Page paths are made of ids (no "." or "/" in them): a page outside the folder's
             # top-level folder is reached from the root.
             target = self._targets[key] = (self._up + path if path.partition("/")[0] != self._top
