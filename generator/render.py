@@ -29,13 +29,13 @@ except ImportError:  # pragma: no cover - another markupsafe: the public way, a 
         return str(escape(text))
 
 from .markup import render_inline, render_markdown
+from .model import Dataset, Index
+from .schema import Citation
 
 # Markup(text) for a string that is HTML already, without Markup.__new__'s checks in Python: the
 # helpers below make hundreds of thousands of them.
 _as_markup = partial(str.__new__, Markup)
 _NO_MARKUP = Markup("")
-from .model import Dataset, Index
-from .schema import Citation
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
@@ -141,9 +141,10 @@ class Links:
 
     Links are relative, so every page of a folder links to a record with the same HTML: each link
     is made once per folder. Jinja macros cost a call frame, a context and a buffer each; a page
-    of a large archive makes hundreds of these links. Every value goes through `escape`, as the
-    templates' autoescape would; f-strings put the escaped text together (Markup.format parses its
-    format string on every call).
+    of a large archive makes hundreds of these links. Every value is escaped as the templates'
+    autoescape would (markupsafe's escaping, without a Markup per value); f-strings put the
+    escaped text together (Markup.format parses its format string on every call). Links to
+    records elsewhere, labels and page paths are shared by every folder through a LinkMemo.
     """
 
     def __init__(self, folder: str, data: Dataset, env: jinja2.Environment, memo: LinkMemo | None = None) -> None:
