@@ -8,7 +8,7 @@ between pages are relative, so the site also reads from disk without a server.
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,11 @@ except ImportError:  # pragma: no cover - another markupsafe: the public way, a 
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
+
+# Markup(text) for a string that is HTML already, without Markup.__new__'s checks in Python: the
+# helpers below make hundreds of thousands of them.
+_as_markup = partial(str.__new__, Markup)
+_NO_MARKUP = Markup("")
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
@@ -75,20 +80,27 @@ class Citer:
     def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
         self.links = links
         self.titles = titles
-        # The number and the ids of the marks of each cited passage, by the citation's fields.
-        self._marks: dict[tuple[Any, ...], tuple[int, list[str], Citation]] = {}
+        # The number, the ids of the marks and the escaped title of each cited passage, and the
+        # citation, by the citation's fields.
+        self._marks: dict[tuple[Any, ...], tuple[int, list[str], str, Citation]] = {}
 
     def __call__(self, citations: list[Citation]) -> Markup:
+        if not citations:
+            return _NO_MARKUP
         marks = []
         for citation in citations:
             key = citation_key(citation)
             found = self._marks.get(key)
-            number, refs, _ = found or self._marks.setdefault(key, (len(self._marks) + 1, [], citation))
-            ref_id = f"cite-{number}" + (f"-{len(refs) + 1}" if refs else "")  # digits: nothing to escape
-            refs.append(ref_id)
-            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{self._title(citation)}">'
-                         f'[{number}]</a>')
-        return Markup(f'<sup class="cites">{"".join(marks)}</sup>') if marks else Markup("")
+            if found is None:
+                number, title = len(self._marks) + 1, self._title(citation)
+                ref_id = f"cite-{number}"  # digits: nothing to escape
+                self._marks[key] = (number, [ref_id], title, citation)
+            else:
+                number, refs, title, _ = found
+                ref_id = f"cite-{number}-{len(refs) + 1}"
+                refs.append(ref_id)
+            marks.append(f'<a class="cite" id="{ref_id}" href="#note-{number}" title="{title}">[{number}]</a>')
+        return _as_markup(f'<sup class="cites">{"".join(marks)}</sup>')
 
     def _title(self, citation: Citation) -> str:
         key = (citation.source, citation.para)
@@ -96,7 +108,7 @@ class Citer:
         if title is None:
             source = self.links.data.sources[citation.source]
             label = f"{source.title}" + (f", paragraph {citation.para}" if citation.para else "")
-            title = self.titles[key] = escape(label)
+            title = self.titles[key] = _escape_inner(label)
         return title
 
     def footnotes(self) -> list[Footnote]:
@@ -104,7 +116,23 @@ class Citer:
         passage = self.links.passage
         return [Footnote(number, c, *passage(c),
                          ((refs[0], None),) if len(refs) == 1 else tuple(zip(refs, range(1, len(refs) + 1))))
-                for number, refs, c in self._marks.values()]
+                for number, refs, _, c in self._marks.values()]
+
+
+class LinkMemo:
+    """What the links of every folder share: the path of each page, each record's label, and the
+    links to records in another top-level folder, which are the same from every folder of the
+    same depth."""
+
+    def __init__(self) -> None:
+        self.paths: dict[tuple[str, str | None, str | None], str] = {}
+        self.labels: dict[tuple[str, str | None, str | None], Markup] = {}
+        self.outside_links: dict[tuple[str, str, str | None, str | None], Markup] = {}
+
+
+# The top-level folder of the page where a record of each kind is shown (see Site.page_path).
+_TOP_FOLDERS = {**dict.fromkeys(("briefing", "agenda", "context", "dispute", "agreement", "statement"), "briefings"),
+                "person": "people", "organization": "organizations", "source": "sources"}
 
 
 class Links:
@@ -113,15 +141,17 @@ class Links:
 
     Links are relative, so every page of a folder links to a record with the same HTML: each link
     is made once per folder. Jinja macros cost a call frame, a context and a buffer each; a page
-    of a large archive makes hundreds of these links. Every value goes through `escape`, as the
-    templates' autoescape would; f-strings put the escaped text together (Markup.format parses its
-    format string on every call).
+    of a large archive makes hundreds of these links. Every value is escaped as the templates'
+    autoescape would (markupsafe's escaping, without a Markup per value); f-strings put the
+    escaped text together (Markup.format parses its format string on every call). Links to
+    records elsewhere, labels and page paths are shared by every folder through a LinkMemo.
     """
 
-    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment) -> None:
+    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment, memo: LinkMemo | None = None) -> None:
         self.folder = folder
         self.data = data
         self.env = env
+        self.memo = memo or LinkMemo()
         self._top = folder.partition("/")[0]
         self._up = "../" * (folder.count("/") + 1) if folder else ""
         self._targets: dict[tuple[str, str | None, str | None], str] = {}
@@ -134,7 +164,9 @@ class Links:
         key = (kind, rid, briefing)
         target = self._targets.get(key)
         if target is None:
-            path = Site.output_path(Site.page_path(kind, rid, briefing))
+            path = self.memo.paths.get(key)
+            if path is None:
+                path = self.memo.paths[key] = Site.output_path(Site.page_path(kind, rid, briefing))
             # Page paths are made of ids (no "." or "/" in them): a page outside the folder's
             # top-level folder is reached from the root.
             target = self._targets[key] = (self._up + path if path.partition("/")[0] != self._top
@@ -170,9 +202,9 @@ class Links:
             text = do_truncate(self.env, record.text, 80)
             speaker = self.data.actor(record.speaker).name
             if record.kind == "quote":
-                return Markup(f"{escape(speaker)}: “{escape(text)}”")
-            return Markup(f"{escape(speaker)} (paraphrase): {escape(text)}")
-        return escape(record.title if hasattr(record, "title") else record.name)
+                return _as_markup(f"{_escape_inner(speaker)}: “{_escape_inner(text)}”")
+            return _as_markup(f"{_escape_inner(speaker)} (paraphrase): {_escape_inner(text)}")
+        return _as_markup(_escape_inner(record.title if hasattr(record, "title") else record.name))
 
     def record_link(self, kind: str, record: Any, briefing: str | None) -> Markup:
         """A link to where a record is shown, labelled with its name."""
@@ -180,8 +212,24 @@ class Links:
         key = (kind, briefing, None if kind == "briefing" else record.id)
         link = self._record_links.get(key)
         if link is None:
-            href = escape(self.record_href(kind, record, briefing))
-            link = self._record_links[key] = Markup(f'<a href="{href}">{self.record_label(kind, record)}</a>')
+            link = self._record_links[key] = self._new_record_link(kind, record, briefing, key)
+        return link
+
+    def _new_record_link(self, kind: str, record: Any, briefing: str | None,
+                         key: tuple[str, str | None, str | None]) -> Markup:
+        # A page in another top-level folder is reached from the root: every folder as deep as
+        # this one links to it with the same HTML.
+        outside = (self._up, *key) if _TOP_FOLDERS[kind] != self._top else None
+        if outside is not None:
+            link = self.memo.outside_links.get(outside)
+            if link is not None:
+                return link
+        label = self.memo.labels.get(key)
+        if label is None:
+            label = self.memo.labels[key] = self.record_label(kind, record)
+        link = _as_markup(f'<a href="{_escape_inner(self.record_href(kind, record, briefing))}">{label}</a>')
+        if outside is not None:
+            self.memo.outside_links[outside] = link
         return link
 
     def actor_url(self, actor_id: str) -> str:
@@ -191,8 +239,8 @@ class Links:
         """A link to a person's or an organisation's page, labelled with the name."""
         link = self._actor_links.get(actor_id)
         if link is None:
-            link = self._actor_links[actor_id] = Markup(
-                f'<a href="{escape(self.actor_url(actor_id))}">{escape(self.data.actor(actor_id).name)}</a>')
+            link = self._actor_links[actor_id] = _as_markup(
+                f'<a href="{_escape_inner(self.actor_url(actor_id))}">{_escape_inner(self.data.actor(actor_id).name)}</a>')
         return link
 
     def actor_list(self, ids: Sequence[str]) -> Markup:
@@ -203,7 +251,7 @@ class Links:
             parts.append(self.actor_link(actor_id))
             if n < last:
                 parts.append(", " if last - n > 1 else " and ")
-        return Markup("".join(parts))
+        return _as_markup("".join(parts))
 
 
 def source_anchor(citation: Citation) -> str:
@@ -250,12 +298,14 @@ def _relpath(target: str, base: str) -> str:
 
 
 def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
-    """Records by the value of an attribute, each group in the order of `records`; a record whose
+    """Records by the value of an attribute (dotted for an attribute of an attribute), the groups
+    in the order of their first record and each in the order of `records`; a record whose
     attribute is a list is in the group of each of its values. Templates look records up in it
     instead of filtering a list once per item of another."""
     groups: dict[Any, list[Any]] = {}
+    value_of = attrgetter(attribute)
     for record in records:
-        value = getattr(record, attribute)
+        value = value_of(record)
         for key in dict.fromkeys(value) if isinstance(value, list) else (value,):
             groups.setdefault(key, []).append(record)
     return groups
@@ -267,23 +317,34 @@ class PageContext(jinja2.runtime.Context):
     Jinja looks for `pass_context` and its kin on every call a template makes, three attribute
     look-ups that fail, each raising inside; a page makes hundreds of calls. A bound method
     whose function has none of them, a method of a built-in type (such as `dict.get`) and a
-    macro are called as Jinja would call them, without the look-ups; anything else goes to Jinja.
+    macro are called as Jinja would call them, without the look-ups; a macro given each of its
+    arguments by position runs its function directly, as Macro.__call__ would after sorting the
+    arguments out; anything else goes to Jinja.
     """
 
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja's)
+    def call(__self, __obj: Any, *args: Any, _loop_vars: Any = None, _block_vars: Any = None,  # noqa: N805
+             **kwargs: Any) -> Any:
         kind = type(__obj)
+        if (kind is Macro and not kwargs and len(args) == __obj._argument_count
+                and not (__obj.caller or __obj.catch_varargs or __obj.catch_kwargs)):
+            # What Macro.__call__ does when every argument is given by position.
+            try:
+                html = __obj._func(*args)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+            return _as_markup(html) if __obj._default_autoescape else html
         if (kind is MethodType and not hasattr(__obj.__func__, "jinja_pass_arg")) or kind in _PLAIN_CALLABLES:
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
                     "value was undefined because a callable raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
+        return super().call(__obj, *args, _loop_vars=_loop_vars, _block_vars=_block_vars, **kwargs)
 
 
-_PLAIN_CALLABLES = (BuiltinMethodType, jinja2.runtime.Macro, Citer)
+Macro = jinja2.runtime.Macro
+_PLAIN_CALLABLES = (BuiltinMethodType, Macro, Citer)
 
 
 def escape_output(value: Any) -> str:
@@ -298,15 +359,40 @@ def escape_output(value: Any) -> str:
 
 
 class PageCodeGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, with autoescaped output written through escape_output."""
+    """Jinja's code generator, writing its two commonest operations inline.
+
+    `{{ value }}` writes a string, a Markup or a number escaped inline, anything else through
+    escape_output; `a.b` tries the attribute inline and goes to Jinja's `environment.getattr` only
+    when there is none (for a key of a mapping, or an undefined value). Pages make millions of
+    both, and a call of a Python function costs more than the work. The values are held in
+    names of their own (`_out`, `_obj`, `_attr`), each assigned before it is read.
+    """
+
+    def visit_Template(self, node: Any, frame: Any = None) -> None:
+        self.writeline(f"from {__name__} import _escape_inner")
+        super().visit_Template(node, frame)
 
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-            self.write("environment.escape_output(")
-            if finalize.src is not None:
-                self.write(finalize.src)
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write("(_escape_inner(_out) if (_kind := type(_out := ")
         else:
             super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
+            self.write(")) is str else _out if _kind is Markup else str(_out) if _kind is int"
+                       " else environment.escape_output(_out))")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+    @jinja2.compiler.optimizeconst
+    def visit_Getattr(self, node: Any, frame: Any) -> None:
+        if self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(_attr if (_attr := getattr((_obj := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(_obj, {node.attr!r}))")
 
 
 class PageEnvironment(jinja2.Environment):
@@ -389,13 +475,14 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     # context itself, walking a ChainMap key by key.
     shared = dict(env.globals)
     links: Links | None = None
+    memo = LinkMemo()
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         template = env.get_template(template_name)
         folder = posixpath.dirname(Site.output_path(path))
         if links is None or links.folder != folder:  # pages come folder by folder
-            links = Links(folder, data, env)
+            links = Links(folder, data, env, memo)
         context = {**shared, **_page_context(path, links, titles, **extra)}
         module = template.make_module(context, shared=True)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),

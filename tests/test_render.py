@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from generator.build import build
-from generator.render import Citer, Links, PageEnvironment, Site, citation_key, escape_output, group_by
+from generator.render import (Citer, LinkMemo, Links, PageEnvironment, Site, citation_key, escape_output,
+                             group_by)
 from generator.schema import Citation
 
 from conftest import ROOT
@@ -100,6 +103,13 @@ def test_group_by_keeps_the_order_and_files_a_list_under_each_of_its_values():
                SimpleNamespace(at="x", about=["d2"]))
     assert group_by([a, b, c], "at") == {"x": [a, c], None: [b]}
     assert group_by([a, b, c], "about") == {"d1": [a], "d2": [a, c]}
+    assert list(group_by([a, b, c], "about")) == ["d1", "d2"]
+
+
+def test_group_by_follows_a_dotted_attribute():
+    notes = [SimpleNamespace(citation=SimpleNamespace(source=s)) for s in ("b", "a", "b")]
+    assert group_by(notes, "citation.source") == {"b": [notes[0], notes[2]], "a": [notes[1]]}
+    assert list(group_by(notes, "citation.source")) == ["b", "a"]
 
 
 def test_a_passage_cited_twice_has_one_footnote_with_two_numbered_marks():
@@ -120,3 +130,94 @@ def test_the_citation_key_holds_every_field_of_a_citation():
     citation = Citation(source="article", para=2, quote="a quote")
     assert citation_key(citation) == tuple(citation.model_dump().values())
     assert len(citation_key(citation)) == len(Citation.model_fields)
+
+
+class _Record:
+    """An object with attributes, as the dataset's records are."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    @property
+    def broken(self):
+        raise AttributeError("not this one")
+
+
+_ATTRIBUTE_TEMPLATES = [
+    "{{ r.name }}|{{ d.name }}|{{ d['name'] }}|{{ r.inner.name }}|{{ d.items }}",
+    "{% for x in rows %}{{ x.name }}{{ loop.index }}{% endfor %}",
+    "{% macro m(x) %}<{{ x.name }}>{% endmacro %}{{ m(r) }}{{ m(d) }}",
+    "{{ r.broken|default('fallback') }}|{{ d.missing|default('none') }}",
+    "{{ (r.name ~ d.name)|upper }}|{{ r.inner.inner is defined }}",
+]
+
+
+@functools.cache
+def _environment(environment: type[jinja2.Environment], strict: bool) -> jinja2.Environment:
+    # A template's name is its source: each is compiled once, not once per example.
+    return environment(loader=jinja2.FunctionLoader(lambda source: source), autoescape=True,
+                       undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+
+
+def _render(environment: type[jinja2.Environment], source: str, strict: bool = False, **values) -> str:
+    return _environment(environment, strict).get_template(source).render(**values)
+
+
+def _render_both(source: str, **values) -> tuple[str, str]:
+    return _render(PageEnvironment, source, **values), _render(jinja2.Environment, source, **values)
+
+
+@given(name=st.text(max_size=8))
+def test_attributes_read_inline_give_what_jinja_gives(name):
+    inner = _Record(name=name + "<i>")
+    values = {"r": _Record(name=name, inner=inner, broken=None), "d": {"name": name, "items": 3},
+              "rows": [inner, {"name": name}]}
+    for source in _ATTRIBUTE_TEMPLATES:
+        ours, jinjas = _render_both(source, **values)
+        assert ours == jinjas, source
+
+
+def test_a_missing_attribute_is_still_an_error_with_strict_undefined():
+    for source in ("{{ r.nothing }}", "{{ d.nothing }}", "{{ r.inner.nothing.deeper }}", "{{ nothing.name }}"):
+        with pytest.raises(jinja2.UndefinedError):
+            _render(PageEnvironment, source, strict=True, r=_Record(inner=_Record()), d={})
+
+
+def test_macros_called_directly_or_by_jinja_give_the_same_html():
+    source = (
+        "{% macro plain(a, b) %}[{{ a }}|{{ b }}]{% endmacro %}"
+        "{% macro defaults(a, b='<b>') %}[{{ a }}|{{ b }}]{% endmacro %}"
+        "{% macro rest() %}[{{ varargs|join(',') }}|{{ kwargs|dictsort|join(',') }}]{% endmacro %}"
+        "{% macro wrap(a) %}<{{ caller(a) }}>{% endmacro %}"
+        "{{ plain('<a>', 2) }}{{ plain(1, b='<k>') }}{{ defaults('x') }}{{ defaults('x', 'y') }}"
+        "{{ rest(1, 2, k='v') }}{% call(v) wrap('<c>') %}called {{ v }}{% endcall %}"
+        "{% for i in [1, 2] %}{{ plain(i, loop.index) }}{% endfor %}")
+    ours, jinjas = _render_both(source)
+    assert ours == jinjas
+    assert "[&lt;a&gt;|2][1|&lt;k&gt;][x|&lt;b&gt;][x|y][1,2|(&#39;k&#39;, &#39;v&#39;)]<called &lt;c&gt;>" in ours
+    with pytest.raises(TypeError):
+        _render(PageEnvironment, "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}")
+
+
+_KINDS = st.sampled_from(["briefing", "agenda", "dispute", "agreement", "statement", "context",
+                          "person", "organization", "source"])
+
+
+@given(folders=st.lists(_FOLDERS, min_size=2, max_size=4), kind=_KINDS, rid=_IDS, briefing=_IDS)
+def test_links_shared_between_folders_are_those_each_folder_would_make_alone(folders, kind, rid, briefing):
+    data = SimpleNamespace(actor=lambda _: SimpleNamespace(name="Speaker <S>"))
+    record = SimpleNamespace(id=rid, title=f"Title <{rid}>", text="Said & done", speaker="s", kind="quote")
+    env = jinja2.Environment()
+    memo = LinkMemo()
+    for folder in folders:
+        shared = Links(folder, data, env, memo).record_link(kind, record, briefing)
+        alone = Links(folder, data, env).record_link(kind, record, briefing)
+        assert shared == alone
+        href = Site.relative(posixpath.join(folder, "page.md"),
+                             Site.page_path(*{"briefing": ("briefing", None, briefing),
+                                              "agenda": ("agenda", None, briefing),
+                                              "context": ("context", None, briefing),
+                                              "dispute": ("disputes", None, briefing),
+                                              "agreement": ("agreements", None, briefing),
+                                              "statement": ("statements", None, briefing)}.get(kind, (kind, rid, None))))
+        assert shared.startswith(f'<a href="{href}')
