@@ -95,7 +95,12 @@ print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, 
 
 
 def measure(command: list[str], cwd: Path) -> Run:
-    """Run `command` to the end: its wall time, CPU time and peak RSS, its exit status and output."""
+    """Run `command` to the end: its wall time, CPU time and peak RSS, its exit status and output.
+
+    The files written before (an archive, the baseline's pages) are flushed to disk first, so that
+    their write-back does not land in the measured command's time.
+    """
+    os.sync()
     with tempfile.TemporaryFile() as out:
         report = subprocess.run([sys.executable, "-S", "-c", _TRAMPOLINE, *command], cwd=cwd, stdout=out,
                                 stderr=subprocess.PIPE, check=True).stderr.decode("utf-8", errors="replace")
