@@ -3,8 +3,10 @@
 PyYAML's safe loader is the parser, but its defaults are not what editors expect: it keeps the
 last of two duplicate keys, expands aliases without a limit, overflows the stack on deep nesting,
 and turns `no`, `on`, `0755` and `2023-08-28` into a bool, an octal and a date. Here every scalar
-is text unless it is plainly `true`/`false`, `null`/`~`, a decimal number; anchors, aliases and
-explicit tags are refused; each problem becomes a ContentError with its line and column.
+is text unless it is plainly `true`/`false`, `null`/`~`, a decimal number; anchors and aliases
+are refused, and so are explicit tags other than YAML's own for text, numbers, booleans, null,
+lists and mappings (`!!str 1` is the text "1"); each problem becomes a ContentError with its line
+and column.
 
 That loader is the reference, and slow: a large archive is read first by yaml-rs (a YAML 1.2
 parser in Rust), but only text in which the two cannot differ in what the schema accepts (see
