@@ -206,7 +206,6 @@ class _WrittenOnce(File):
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
 # pattern finds the headings as surely as a parser, at a fraction of the cost on every page.
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
-_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _ANY_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 
@@ -215,11 +214,10 @@ def heading_tokens(html: str) -> list[dict]:
     """The headings of a generated page that have an id, in order, as MkDocs table-of-contents tokens."""
     tokens = []
     for found in _HEADING.finditer(html):
-        anchor = _ID.search(found.group(2))
-        if anchor and (anchor.group(1) or anchor.group(2)):
-            name = " ".join(unescape(_TAG.sub("", found.group(3))).split())
-            tokens.append({"level": int(found.group(1)), "id": unescape(anchor.group(1) or anchor.group(2)),
-                           "name": name, "children": []})
+        anchor = _anchor(found.group(2))
+        if anchor is not None:
+            tokens.append({"level": int(found.group(1)), "id": anchor, "name": _plain_text(found.group(3)),
+                           "children": []})
     return tokens
 
 
