@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping, get_origin
+from typing import Any, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -23,7 +23,7 @@ import orjson
 from pydantic.json_schema import models_json_schema
 
 from .markup import render_markdown
-from .model import BriefingBundle, Dataset, _record_fields, _records_in, _ref_kinds
+from .model import BriefingBundle, Dataset, linked_fields, ref_kinds
 from .render import Site, source_anchor
 from .schema import (SCHEMA_BASE_URI, AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute,
                      Organization, Person, Record, Source, Statement, schema_files)
@@ -270,7 +270,7 @@ def _add_passages(record: Record, value: dict[str, Any], link: Linker, at: str,
         value["page_url"] = link.passage(record)
         found.append((at.removesuffix("."), value))
         return
-    for name, citation_list in _cited_fields(type(record)):
+    for name, citation_list in linked_fields(type(record)):
         held = getattr(record, name)
         if citation_list:  # where most citations are: no call per citation
             for i, (citation, cited) in enumerate(zip(held, value[name])):
@@ -281,19 +281,6 @@ def _add_passages(record: Record, value: dict[str, Any], link: Linker, at: str,
                 _add_passages(item, item_value, link, f"{at}{name}.{i}.", found)
         elif held is not None:
             _add_passages(held, value[name], link, f"{at}{name}.", found)
-
-
-@cache
-def _cited_fields(model: type[Record]) -> tuple[tuple[str, bool], ...]:
-    """The fields of `model` that can hold citations, themselves or in records nested in them;
-    each marked True if it is a list of citations."""
-    fields = []
-    for name in _record_fields(model):
-        annotation = model.model_fields[name].annotation
-        held = _records_in(annotation)
-        if any(issubclass(inner, Citation) or _cited_fields(inner) for inner in held):
-            fields.append((name, get_origin(annotation) is list and all(issubclass(m, Citation) for m in held)))
-    return tuple(fields)
 
 
 # JSON --------------------------------------------------------------------------------------
@@ -416,7 +403,7 @@ def _collection_rows(collection: Collection, entries: list[_Entry]) -> Iterator[
     columns = csv_columns(collection)
     yield list(columns)
     lead = columns[0] not in collection.model.model_fields and columns[0] != "page_url"
-    refs = _ref_kinds(collection.model)
+    refs = ref_kinds(collection.model)
     fields = tuple((name, name in refs) for name in columns[1 if lead else 0:-1])
     for entry in entries:
         value = entry.value

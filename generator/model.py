@@ -99,13 +99,14 @@ class Index:
 
 def ref_kind(record: Record, field: str) -> str | None:
     """The kind of record that `field` of `record` refers to, or None for other fields."""
-    return _ref_kinds(type(record)).get(field)
+    return ref_kinds(type(record)).get(field)
 
 
 _REF_KINDS: dict[type, dict[str, str]] = {}
 
 
-def _ref_kinds(model: type[Record]) -> dict[str, str]:
+def ref_kinds(model: type[Record]) -> dict[str, str]:
+    """The reference fields of `model`, each with the kind of record it refers to."""
     if model not in _REF_KINDS:
         kinds = {}
         for name, info in model.model_fields.items():
@@ -136,13 +137,7 @@ U = TypeVar("U")
 @lru_cache(maxsize=None)
 def _record_fields(model: type[Record]) -> tuple[str, ...]:
     """The fields of `model` that can hold nested records: the only ones iter_records must visit."""
-    return tuple(name for name, info in model.model_fields.items() if _holds_record(info.annotation))
-
-
-def _holds_record(annotation: object) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        return True
-    return any(_holds_record(arg) for arg in getattr(annotation, "__args__", ()))
+    return tuple(name for name, info in model.model_fields.items() if _records_in(info.annotation))
 
 
 def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
@@ -161,7 +156,7 @@ def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record
 def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]]:
     """(path, kind, id) for every reference held in `record` or its nested records."""
     for sub_at, sub in iter_records(record, at):
-        for name, kind in _ref_kinds(type(sub)).items():
+        for name, kind in ref_kinds(type(sub)).items():
             value = getattr(sub, name)
             if isinstance(value, list):
                 for i, item in enumerate(value):
@@ -178,7 +173,7 @@ def _layout(model: type[Record]) -> tuple[tuple[tuple[str, str], ...], tuple[str
                            if Citation in getattr(info.annotation, "__args__", ()))
     linked = tuple(name for name in _record_fields(model) if name not in citation_lists
                    and any(_has_links(inner) for inner in _records_in(model.model_fields[name].annotation)))
-    return tuple(_ref_kinds(model).items()), citation_lists, linked
+    return tuple(ref_kinds(model).items()), citation_lists, linked
 
 
 def _records_in(annotation: object) -> set[type[Record]]:
@@ -230,13 +225,19 @@ _ACTOR_KINDS = ("person", "organization", "actor")
 
 
 @lru_cache(maxsize=None)
+def linked_fields(model: type[Record]) -> tuple[tuple[str, bool], ...]:
+    """The fields of `model` that can hold references or citations (themselves or in records
+    nested in them), in field order, each marked True if it is a list of citations."""
+    _, citation_lists, linked = _layout(model)
+    return tuple((name, name in citation_lists) for name in _record_fields(model)
+                 if name in citation_lists or name in linked)
+
+
+@lru_cache(maxsize=None)
 def _index_layout(model: type[Record]) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]:
-    """The fields of `model` that refer to people or organisations, and its fields that can hold
-    references or citations, in field order, each marked True if it is a list of citations."""
-    refs, citation_lists, linked = _layout(model)
-    return (tuple(name for name, kind in refs if kind in _ACTOR_KINDS),
-            tuple((name, name in citation_lists) for name in _record_fields(model)
-                  if name in citation_lists or name in linked))
+    """The fields of `model` that refer to people or organisations, and its `linked_fields`."""
+    refs, _, _ = _layout(model)
+    return tuple(name for name, kind in refs if kind in _ACTOR_KINDS), linked_fields(model)
 
 
 def _collect_links(record: Record, roles: dict[str, str], cited: list[Citation]) -> None:
