@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple, get_args
+from typing import Any, Iterable, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -247,8 +247,79 @@ class _Unknowable(dict):
         return True
 
 
-def _namespace(records: dict[str, Located], kind: str, briefing: str | None, content: Content) -> dict:
-    return _Unknowable(records) if (kind, briefing) in content.unreadable else records
+class Records(NamedTuple):
+    """The records of a content folder that pass the schema, by (kind, briefing), before their
+    references are checked; `broken`: the ids of those that fail, by (kind, briefing) too."""
+
+    content: Content
+    """The content, with the documents the reference loader read again in place of yaml-rs's."""
+    by_kind: dict[tuple[str, str | None], list[Located]]
+    broken: dict[tuple[str, str | None], set[str]]
+
+    def names(self, records: Iterable[str], kind: str, briefing: str | None) -> dict[str, None]:
+        """The ids a reference to `kind` may name: those of `records` and of the records of that
+        kind that fail the schema (reported once, not again as unknown), or any id at all if one
+        of its files could not be read."""
+        names = dict.fromkeys(records)
+        names.update(dict.fromkeys(self.broken.get((kind, briefing), ())))
+        return _Unknowable(names) if (kind, briefing) in self.content.unreadable else names
+
+
+class Shared(NamedTuple):
+    """What the checks of a briefing need of the shared files: the ids each shared kind of
+    reference may name (see `Records.names`), and the number of paragraphs of each source.
+    Plain ids and numbers, to hand to another process."""
+
+    names: dict[str, dict[str, None]]
+    paragraphs: dict[str, int]
+
+
+def read_records(content: Content, errors: list[ContentError]) -> Records:
+    """Check every document of `content` against the schema; the problems go to `errors`."""
+    by_kind: dict[tuple[str, str | None], list[Located]] = {}
+    broken: dict[tuple[str, str | None], set[str]] = {}
+    documents: list[Document] = []
+    unreadable = set(content.unreadable)
+    for doc in content.documents:
+        key = (doc.kind, doc.briefing)
+        checked = _validated(doc)
+        if checked.doc is None:  # read by yaml-rs, but the reference cannot read it
+            unreadable.add(key)
+        else:
+            documents.append(checked.doc)
+        by_kind.setdefault(key, []).extend(checked.located)
+        errors.extend(checked.errors)
+        if checked.broken:
+            broken.setdefault(key, set()).update(checked.broken)
+    content = replace(content, documents=tuple(documents), unreadable=frozenset(unreadable))
+    return Records(content, by_kind, broken)
+
+
+def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str, dict[str, Located]], Shared]:
+    """Check the shared files' records: ids unique, references and citations known, paragraphs
+    in order. Returns those records by kind and id, and what the briefings' checks need of them."""
+    nouns = {"source": "source", "person": "person", "organization": "organisation"}
+    shared = {kind: _unique(records.by_kind.get((kind, None), []), noun, errors) for kind, noun in nouns.items()}
+    _unique([*shared["person"].values(), *shared["organization"].values()], "person or organisation", errors)
+    names = {kind: records.names(shared[kind], kind, None) for kind in nouns}
+    names["actor"] = _merge(names["person"], names["organization"])
+    for item in shared["source"].values():
+        _check_paragraph_numbers(item, errors)
+    paragraphs = {sid: len(source.record.paragraphs) for sid, source in shared["source"].items()}
+    summary = Shared(names, paragraphs)
+    _check_links([*shared["person"].values(), *shared["organization"].values()], names, summary, errors)
+    return shared, summary
+
+
+def check_briefings(records: Records, shared: Shared, errors: list[ContentError]) -> list[BriefingBundle]:
+    """Check the records of each briefing folder against each other and the shared files;
+    the briefings whose folder has a briefing.yml, by id."""
+    docs_of: dict[str, list[Document]] = {}
+    for doc in records.content.documents:
+        if doc.briefing:
+            docs_of.setdefault(doc.briefing, []).append(doc)
+    bundles = [_check_briefing(bid, docs_of[bid], records, shared, errors) for bid in sorted(docs_of)]
+    return [bundle for bundle in bundles if bundle is not None]
 
 
 def _merge(*namespaces: dict) -> dict:
@@ -270,38 +341,38 @@ def _unique(records: list[Located], what: str, errors: list[ContentError]) -> di
     return seen
 
 
-def _check_links(items: list[Located], namespaces: dict[str, dict[str, Any]], sources: dict[str, Located],
-                 counts: dict[str, int], broken: set[str], errors: list[ContentError]) -> None:
+def _check_links(items: list[Located], namespaces: dict[str, dict[str, None]], shared: Shared,
+                 errors: list[ContentError]) -> None:
     """`_check_refs` and `_check_citations` for each of `items`; first for all of them at once,
-    without paths, and one record at a time only if some reference or citation is wrong.
-    `counts`: the number of paragraphs of each source."""
+    without paths, and one record at a time only if some reference or citation is wrong."""
     refs: dict[str, list[str]] = {kind: [] for kind in namespaces}
     citations: list[Citation] = []
     for item in items:
         collect_refs(item.record, refs, citations)
-    unknown = any(not isinstance(namespaces[kind], _Unknowable) and set(targets).difference(namespaces[kind], broken)
+    unknown = any(not isinstance(namespaces[kind], _Unknowable) and set(targets).difference(namespaces[kind])
                   for kind, targets in refs.items())
+    counts = shared.paragraphs
     beyond = any(c.para is not None and c.para > counts.get(c.source, c.para) for c in citations)
     if unknown or beyond:
         for item in items:
-            _check_refs(item, namespaces, broken, errors)
-            _check_citations(item, sources, errors)
+            _check_refs(item, namespaces, errors)
+            _check_citations(item, counts, errors)
 
 
-def _check_refs(item: Located, namespaces: dict[str, dict[str, Any]], broken: set[str],
-                errors: list[ContentError]) -> None:
+def _check_refs(item: Located, namespaces: dict[str, dict[str, None]], errors: list[ContentError]) -> None:
     for path, kind, target in iter_refs(item.record):
         names = namespaces[kind]
-        if target not in names and target not in broken:
+        if target not in names:
             errors.append(item.error(path, f"{_label(path)} '{target}' is not a known {_NOUNS[kind]}",
                                      did_you_mean(target, names)))
 
 
-def _check_citations(item: Located, sources: dict[str, Located], errors: list[ContentError]) -> None:
+def _check_citations(item: Located, paragraphs: dict[str, int], errors: list[ContentError]) -> None:
+    """Each citation of `item` names a paragraph its source has; `paragraphs`: how many each source has."""
     for path, sub in iter_records(item.record):
-        if not isinstance(sub, Citation) or sub.para is None or sub.source not in sources:
+        if not isinstance(sub, Citation) or sub.para is None or sub.source not in paragraphs:
             continue
-        count = len(sources[sub.source].record.paragraphs)
+        count = paragraphs[sub.source]
         if count == 0:
             errors.append(item.error(path + ("para",), f"source '{sub.source}' has no numbered paragraphs",
                                      "remove 'para' or number the source's paragraphs"))
@@ -337,58 +408,26 @@ def _check_dates(briefing: Located, agenda: list[Located], errors: list[ContentE
 def validate_content(content: Content) -> tuple[Dataset | None, list[ContentError]]:
     """Check every record and every reference; the Dataset only when there is no error."""
     errors: list[ContentError] = []
-    by_kind: dict[tuple[str, str | None], list[Located]] = {}
-    broken: set[str] = set()
-    documents: list[Document] = []
-    unreadable = set(content.unreadable)
-    for doc in content.documents:
-        checked = _validated(doc)
-        if checked.doc is None:  # read by yaml-rs, but the reference cannot read it
-            unreadable.add((doc.kind, doc.briefing))
-        else:
-            documents.append(checked.doc)
-        by_kind.setdefault((doc.kind, doc.briefing), []).extend(checked.located)
-        errors.extend(checked.errors)
-        broken |= checked.broken
-    content = replace(content, documents=tuple(documents), unreadable=frozenset(unreadable))
-
-    sources = _unique(by_kind.get(("source", None), []), "source", errors)
-    people = _unique(by_kind.get(("person", None), []), "person", errors)
-    organizations = _unique(by_kind.get(("organization", None), []), "organisation", errors)
-    _unique(list(people.values()) + list(organizations.values()), "person or organisation", errors)
-    shared = {"source": _namespace(sources, "source", None, content),
-              "person": _namespace(people, "person", None, content),
-              "organization": _namespace(organizations, "organization", None, content)}
-    shared["actor"] = _merge(shared["person"], shared["organization"])
-    for item in sources.values():
-        _check_paragraph_numbers(item, errors)
-    counts = {sid: len(source.record.paragraphs) for sid, source in sources.items()}
-    _check_links([*people.values(), *organizations.values()], shared, sources, counts, broken, errors)
-
-    docs_of: dict[str, list[Document]] = {}
-    for doc in content.documents:
-        if doc.briefing:
-            docs_of.setdefault(doc.briefing, []).append(doc)
-    bundles = []
-    for bid in sorted(docs_of):
-        bundle = _validate_briefing(bid, docs_of[bid], content, by_kind, shared, sources, counts,
-                                    broken, errors)
-        if bundle is not None:
-            bundles.append(bundle)
+    records = read_records(content, errors)
+    shared, summary = check_shared(records, errors)
+    bundles = check_briefings(records, summary, errors)
     if errors:
         return None, errors
     bundles.sort(key=lambda b: (b.briefing.updated, b.id), reverse=True)
     return Dataset(
-        sources=MappingProxyType({k: v.record for k, v in sources.items()}),
-        people=MappingProxyType({k: v.record for k, v in people.items()}),
-        organizations=MappingProxyType({k: v.record for k, v in organizations.items()}),
+        sources=MappingProxyType({k: v.record for k, v in shared["source"].items()}),
+        people=MappingProxyType({k: v.record for k, v in shared["person"].items()}),
+        organizations=MappingProxyType({k: v.record for k, v in shared["organization"].items()}),
         briefings=tuple(bundles),
     ), errors
 
 
-def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind, shared, sources, counts,
-                       broken, errors) -> BriefingBundle | None:
-    header = by_kind.get(("briefing", bid), [])
+_LOCAL_KINDS = ("agenda", "dispute", "agreement", "statement", "context")
+
+
+def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Shared,
+                    errors: list[ContentError]) -> BriefingBundle | None:
+    header = records.by_kind.get(("briefing", bid), [])
     problem = id_problem(bid)
     if problem is not None:
         message, hint = problem
@@ -399,17 +438,16 @@ def _validate_briefing(bid: str, docs: list[Document], content: Content, by_kind
         errors.append(ContentError(f"content/briefings/{bid}/briefing.yml", 1, 1,
                                    f"briefing '{bid}' has no briefing.yml",
                                    "every briefing folder needs one; see `briefing new briefing`"))
-    local = {kind: _unique(by_kind.get((kind, bid), []), kind, errors)
-             for kind in ("agenda", "dispute", "agreement", "statement", "context")}
-    scoped = {kind: _namespace(local[kind], kind, bid, content) for kind in ("agenda", "dispute", "agreement")}
-    namespaces = {**shared, **scoped, "issue": _merge(scoped["dispute"], scoped["agreement"])}
-    _check_links(header + [i for records in local.values() for i in records.values()], namespaces, sources,
-                 counts, broken, errors)
+    local = {kind: _unique(records.by_kind.get((kind, bid), []), kind, errors) for kind in _LOCAL_KINDS}
+    scoped = {kind: records.names(local[kind], kind, bid) for kind in ("agenda", "dispute", "agreement")}
+    namespaces = {**shared.names, **scoped, "issue": _merge(scoped["dispute"], scoped["agreement"])}
+    _check_links(header + [i for located in local.values() for i in located.values()], namespaces, shared,
+                 errors)
     if not header:
         return None
     _check_dates(header[0], list(local["agenda"].values()), errors)
-    records = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
+    kept = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
     return BriefingBundle(
-        id=bid, briefing=header[0].record, agenda=records["agenda"], disputes=records["dispute"],
-        agreements=records["agreement"], statements=records["statement"], context=records["context"],
+        id=bid, briefing=header[0].record, agenda=kept["agenda"], disputes=kept["dispute"],
+        agreements=kept["agreement"], statements=kept["statement"], context=kept["context"],
     )

@@ -8,6 +8,7 @@ import pytest
 
 from generator.build import check
 from generator.errors import ContentErrors
+from conftest import MINIMAL
 from siteproject import ROOT
 
 PEOPLE_HEAD = """\
@@ -123,6 +124,36 @@ def test_dangling_reference(content):
         "content/briefings/visit/agenda.yml:7:18: participant 'wang-wentau' is not a known person "
         "(did you mean 'wang-wentao'?)"
     ]
+
+
+def test_a_record_that_fails_the_schema_is_reported_once_and_only_hides_references_to_itself(content):
+    agenda = """\
+- id: meeting
+  title: Meeting
+  day: Monday
+  city: Beijing
+  kind: meting
+  status: happened
+  summary: They met.
+  sources: [{source: article, para: 1}]
+"""
+    statement = """\
+- id: remark
+  speaker: wang-wentao
+  kind: paraphrase
+  text: Something was said.
+  at: meeting
+  sources: [{source: article, para: 1}]
+"""
+    other = {**MINIMAL["briefings/visit/briefing.yml"], "title": "Another visit"}
+    assert problems(content, {
+        "briefings/visit/agenda.yml": agenda, "briefings/visit/statements.yml": statement,
+        "briefings/other/briefing.yml": other, "briefings/other/statements.yml": statement,
+    }) == [
+        # In its own briefing, a reference to the broken agenda item is not "unknown" as well...
+        "content/briefings/other/statements.yml:5:7: at 'meeting' is not a known agenda item of this briefing",
+        "content/briefings/visit/agenda.yml:5:9: 'kind' cannot be 'meting' (did you mean 'meeting'?)",
+    ]  # ...but in another briefing, the same id is unknown.
 
 
 def test_bad_citation_source(content):
