@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+import multiprocessing
+import os
+import sys
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
-from .errors import ContentErrors
-from .load import load_content, parse_cached
+from .errors import ContentError, ContentErrors
+from .load import Entry, briefing_of, content_entries, load_content, parse_cached
 from .model import Dataset, Index, index_dataset
-from .validate import forget_validated, validate_content
+from .validate import Records, Shared, check_briefings, check_shared, forget_validated, read_records, validate_content
 
 if TYPE_CHECKING:  # imported where used: `briefing check` needs neither Jinja nor the exporters
     from .export import SiteInfo
@@ -37,6 +40,148 @@ def check(content_dir: Path) -> Dataset:
     if errors or data is None:
         raise ContentErrors(errors)
     return data
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `briefing check` reports: every problem (sorted, as ContentErrors holds them), and
+    how many briefings and records the content holds."""
+
+    errors: list[ContentError]
+    briefings: int
+    records: int
+
+
+# Below this many bytes of briefing files, a second process costs more than it saves.
+SPLIT_BYTES = 1_000_000
+
+
+def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
+    """`check`, without keeping the dataset: its problems and counts.
+
+    With `processes` of 2 (by default where this process may run on two processors or more and
+    the archive is large), two processes share the work: this one checks the shared files first, then
+    each takes briefing folders one at a time from its end of the list until they meet (so a busy
+    processor does less). The second process needs only the ids and paragraph counts of the shared
+    files (`Shared`) to check its briefings, and sends back only its problems and counts.
+    """
+    with _cyclic_gc_paused():
+        entries = content_entries(content_dir)
+        folders: dict[str, list[Entry]] = {}
+        rest: list[Entry] = []
+        for parts, entry in entries:
+            bid = briefing_of(parts)
+            (folders.setdefault(bid, []) if bid else rest).append((parts, entry))
+        work = _Work(content_dir, list(folders.values()), [])
+        if processes is None:
+            processes = 2 if _processors() > 1 and _size(folders) >= SPLIT_BYTES else 1
+        if processes > 1 and len(folders) > 1:
+            return _summary_split(work, rest)
+        shared, shared_count = work.check_shared(rest)
+        bundles = work.check_folders(range(len(work.folders)), shared)
+        return Summary(sorted(set(work.errors)), bundles[0], shared_count + bundles[1])
+
+
+@dataclass
+class _Work:
+    """The content folder's briefing folders to check, and the problems found so far."""
+
+    root: Path
+    folders: list[list[Entry]]
+    errors: list[ContentError]
+
+    def records(self, entries: list[Entry]) -> Records:
+        content, errors = load_content(self.root, entries)
+        self.errors.extend(errors)
+        return read_records(content, self.errors)
+
+    def check_shared(self, entries: list[Entry]) -> tuple[Shared, int]:
+        """What the briefings need of the shared files among `entries`, and their record count."""
+        shared, summary = check_shared(self.records(entries), self.errors)
+        return summary, sum(len(records) for records in shared.values())
+
+    def check_records(self, records: list[Records], shared: Shared) -> tuple[int, int]:
+        """Check the briefing folders' `records`; (briefings, records) that they hold."""
+        bundles = [bundle for folder in records for bundle in check_briefings(folder, shared, self.errors)]
+        return len(bundles), sum(1 for bundle in bundles for _ in bundle.records())
+
+    def check_folders(self, indexes: range, shared: Shared) -> tuple[int, int]:
+        return self.check_records([self.records(self.folders[i]) for i in indexes], shared)
+
+
+def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
+    context = multiprocessing.get_context("fork")
+    claims = _Claims(context, len(work.folders))
+    shared_in, shared_out = context.Pipe(duplex=False)
+    result_in, result_out = context.Pipe(duplex=False)
+    second = context.Process(target=_second, args=(work, claims, shared_in, result_out), daemon=True)
+    second.start()
+    shared_in.close()  # these ends are the second's: with them closed here, the pipes
+    result_out.close()  # break if it stops before it has read or written
+    shared, shared_count = work.check_shared(rest)
+    with suppress(BrokenPipeError):  # it has stopped: see below
+        shared_out.send(shared)
+    first = work.check_records([work.records(work.folders[i]) for i in iter(claims.first, None)], shared)
+    try:
+        errors, *counts = result_in.recv()
+        work.errors.extend(errors)
+    except EOFError:  # it stopped (killed, or a bug): its folders are checked here, a bug raised here
+        counts = work.check_folders(range(claims.taken_from_end, len(work.folders)), shared)
+    second.join()
+    return Summary(sorted(set(work.errors)), first[0] + counts[0], shared_count + first[1] + counts[1])
+
+
+def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:
+    """The second process of `_summary_split`: its folders' files are read and checked against the
+    schema while the first checks the shared files, then their references once it has sent them."""
+    records: list[Records] = []
+    shared = None
+    for i in iter(claims.last, None):
+        records.append(work.records(work.folders[i]))
+        if shared is None and shared_in.poll():  # the first waits until it is taken
+            shared = shared_in.recv()
+    counts = work.check_records(records, shared or shared_in.recv())
+    result_out.send((work.errors, *counts))
+
+
+class _Claims:
+    """Indexes 0 to count - 1 handed out one at a time, from the start to one process and from the
+    end to the other."""
+
+    def __init__(self, context, count: int):
+        self._ends = context.RawArray("q", [0, count])
+        self._lock = context.Lock()
+
+    def first(self) -> int | None:
+        with self._lock:
+            low, high = self._ends
+            if low >= high:
+                return None
+            self._ends[0] = low + 1
+            return low
+
+    def last(self) -> int | None:
+        with self._lock:
+            low, high = self._ends
+            if low >= high:
+                return None
+            self._ends[1] = high - 1
+            return high - 1
+
+    @property
+    def taken_from_end(self) -> int:
+        """The first index taken from the end (count if none was)."""
+        return self._ends[1]
+
+
+def _processors() -> int:
+    if not sys.platform.startswith("linux"):  # fork is the safe start method on Linux only
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+def _size(folders: dict[str, list[Entry]]) -> int:
+    return sum(entry.stat().st_size for entries in folders.values() for _, entry in entries if entry.is_file())
 
 
 @contextmanager

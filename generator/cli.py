@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .build import check as check_content
-from .errors import ContentErrors, counted, format_grouped, format_json
+from .build import check_summary
+from .errors import counted, format_grouped, format_json
 from .schema import schema_files
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -29,17 +29,14 @@ def main() -> None:
               help="text for people, json for editor integrations.")
 def check(content_dir: Path, fmt: str) -> None:
     """Validate the content; print every problem, grouped by file, and exit 1 if there are any."""
-    try:
-        data = check_content(content_dir)
-    except ContentErrors as exc:
-        click.echo(format_json(exc.errors) if fmt == "json" else format_grouped(exc.errors))
+    summary = check_summary(content_dir)
+    if summary.errors:
+        click.echo(format_json(summary.errors) if fmt == "json" else format_grouped(summary.errors))
         sys.exit(1)
     if fmt == "json":
         click.echo(format_json([]))
     else:
-        records = sum(len(c) for c in (data.sources, data.people, data.organizations)) + sum(
-            sum(1 for _ in b.records()) for b in data.briefings)
-        click.echo(f"content OK: {counted(len(data.briefings), 'briefing')}, {counted(records, 'record')}, "
+        click.echo(f"content OK: {counted(summary.briefings, 'briefing')}, {counted(summary.records, 'record')}, "
                    "0 problems")
 
 
@@ -89,10 +86,9 @@ def build(config_file: Path, site_dir: Path | None) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     content_dir = content_dir_of(config_file)
-    try:
-        check_content(content_dir)
-    except ContentErrors as exc:
-        click.echo(format_grouped(exc.errors), err=True)
+    errors = check_summary(content_dir).errors
+    if errors:
+        click.echo(format_grouped(errors), err=True)
         click.echo("build stopped; the previous site is unchanged", err=True)
         sys.exit(1)
     try:

@@ -514,10 +514,14 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _entries(root: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
-    """(parts relative to `root`, entry) of everything under `root`, in the order of
-    `sorted(root.rglob("*"))`, without hidden files and folders and what they hold."""
-    found: list[tuple[tuple[str, ...], os.DirEntry]] = []
+Entry = tuple[tuple[str, ...], os.DirEntry]
+"""A file or folder under the content folder: its path's parts relative to it, and its entry."""
+
+
+def content_entries(root: Path) -> list[Entry]:
+    """Every file and folder under `root`, in the order of `sorted(root.rglob("*"))`, without
+    hidden files and folders and what they hold."""
+    found: list[Entry] = []
 
     def walk(folder: str, parts: tuple[str, ...]) -> None:
         try:
@@ -538,13 +542,19 @@ def _entries(root: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
     return found
 
 
-def load_content(root: Path) -> tuple[Content, list[ContentError]]:
-    """Read every YAML file under `root`; unknown files and unreadable YAML are reported, not raised."""
+def briefing_of(parts: tuple[str, ...]) -> str | None:
+    """The briefing whose folder holds the entry at `parts`, if it is inside one."""
+    return parts[1] if len(parts) > 2 and parts[0] == BRIEFINGS_DIR else None
+
+
+def load_content(root: Path, entries: list[Entry] | None = None) -> tuple[Content, list[ContentError]]:
+    """Read every YAML file under `root` (or those of `entries`, from `content_entries(root)`);
+    unknown files and unreadable YAML are reported, not raised."""
     display_root = display_path(root)
     documents: list[Document] = []
     errors: list[ContentError] = []
     unreadable: set[tuple[str, str | None]] = set()
-    for parts, entry in _entries(root):
+    for parts, entry in content_entries(root) if entries is None else entries:
         display = f"{display_root}/{'/'.join(parts)}"
         if entry.is_symlink():
             # A link could make the site (or an error message) show a file from outside the content.

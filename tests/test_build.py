@@ -113,3 +113,87 @@ def test_a_rebuild_collects_the_cycles_the_last_build_froze(content):
 
 class _Cycle:
     """An object in a reference cycle: only the cycle collector frees it."""
+
+
+# `briefing check` on a large archive: two processes share the briefing folders (check_summary).
+
+
+def _archive(tmp_path, briefings: int):
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synth import write_archive
+
+    return write_archive(ROOT / "content", tmp_path / "content", briefings)
+
+
+def _mistakes(root):
+    """Mistakes of every stage in the shared files and in several briefing folders."""
+    def edit(name, old, new, count=1):
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    edit("people.yml", "  name: Gina Raimondo\n", "  name: Gina Raimondo\n  nmae: typo\n")  # fails the schema
+    edit("people.yml", "- id: wang-wentao-0\n", "- id: gina-raimondo-1\n")  # a duplicate id
+    edit("sources.yml", "  - n: 2\n", "  - n: 5\n")  # out of order
+    edit("people.yml", "para: 1\n", "para: 99\n")  # a paragraph its source lacks
+    edit("briefings/raimondo-china-2023-0/agenda.yml", "- wang-wentao-0\n", "- wang-wentau-0\n")  # unknown
+    edit("briefings/raimondo-china-2023-1/agenda.yml", "  day: Monday\n", "  day: Moonday\n")  # fails the schema
+    edit("briefings/raimondo-china-2023-1/statements.yml", "\n", "\n  - [unclosed\n")  # unreadable
+    edit("briefings/raimondo-china-2023-3/agenda.yml", "para: 2\n", "para: 77\n", 3)
+    edit("briefings/raimondo-china-2023-4/briefing.yml", "status: ", "status: ongoing\nstatus: ")  # duplicate key
+    (root / "briefings" / "raimondo-china-2023-5" / "notes.txt").write_text("x", encoding="utf-8")
+    (root / "briefings" / "raimondo-china-2023-6" / "briefing.yml").unlink()
+
+
+def _one_process(root):
+    import pytest
+
+    from generator.build import check
+    from generator.errors import ContentErrors
+
+    with pytest.raises(ContentErrors) as caught:
+        check(root)
+    return caught.value.errors
+
+
+def test_check_summary_counts_the_briefings_and_records_of_the_dataset(tmp_path):
+    from generator.build import check, check_summary
+
+    archive = _archive(tmp_path, 6)
+    data = check(tmp_path / "content")
+    for processes in (1, 2):
+        summary = check_summary(tmp_path / "content", processes)
+        assert (summary.errors, summary.briefings, summary.records) == ([], 6, archive.records)
+    example = check_summary(ROOT / "content")
+    assert (example.briefings, example.records) == (1, 55) and len(data.briefings) == 6
+
+
+def test_two_processes_report_exactly_the_problems_one_process_finds(tmp_path):
+    from generator.build import check_summary
+
+    _archive(tmp_path, 8)
+    _mistakes(tmp_path / "content")
+    expected = _one_process(tmp_path / "content")
+    assert len(expected) >= 12 and len({e.path for e in expected}) >= 8
+    assert check_summary(tmp_path / "content", processes=1).errors == expected
+    assert check_summary(tmp_path / "content", processes=2).errors == expected
+
+
+def test_if_the_second_process_stops_the_first_checks_its_folders(tmp_path, monkeypatch):
+    import os
+
+    from generator import build
+
+    def stops_after_two_folders(work, claims, shared_in, result_out):
+        claims.last(), claims.last()
+        os._exit(1)
+
+    _archive(tmp_path, 8)
+    _mistakes(tmp_path / "content")
+    expected = build.check_summary(tmp_path / "content", processes=1)
+    assert expected.errors == _one_process(tmp_path / "content")
+    monkeypatch.setattr(build, "_second", stops_after_two_folders)
+    assert build.check_summary(tmp_path / "content", processes=2) == expected
