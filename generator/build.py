@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from contextlib import contextmanager, suppress
@@ -52,8 +51,9 @@ class Summary:
     records: int
 
 
-# Below this many bytes of briefing files, a second process costs more than it saves.
-SPLIT_BYTES = 1_000_000
+# Below this many files in briefing folders (about 30 briefings, a megabyte), a second process
+# costs about as much as it saves.
+SPLIT_FILES = 200
 
 
 def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
@@ -74,7 +74,7 @@ def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
             (folders.setdefault(bid, []) if bid else rest).append((parts, entry))
         work = _Work(content_dir, list(folders.values()), [])
         if processes is None:
-            processes = 2 if _processors() > 1 and _size(folders) >= SPLIT_BYTES else 1
+            processes = 2 if _processors() > 1 and len(entries) - len(rest) >= SPLIT_FILES else 1
         if processes > 1 and len(folders) > 1:
             return _summary_split(work, rest)
         shared, shared_count = work.check_shared(rest)
@@ -110,6 +110,8 @@ class _Work:
 
 
 def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
+    import multiprocessing  # here: a small content's check does without it
+
     context = multiprocessing.get_context("fork")
     claims = _Claims(context, len(work.folders))
     shared_in, shared_out = context.Pipe(duplex=False)
@@ -179,9 +181,6 @@ def _processors() -> int:
         return 1
     return len(os.sched_getaffinity(0))
 
-
-def _size(folders: dict[str, list[Entry]]) -> int:
-    return sum(entry.stat().st_size for entries in folders.values() for _, entry in entries if entry.is_file())
 
 
 @contextmanager
