@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,8 @@ SPLIT_FILES = 200
 def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
     """`check`, without keeping the dataset: its problems and counts.
 
-    With `processes` of 2 (by default where this process may run on two processors or more and
-    the archive is large), two processes share the work: this one checks the shared files first, then
+    With `processes` of 2 (by default where a second process can share the work, `_can_fork`,
+    and the archive is large), two processes share the work: this one checks the shared files first, then
     each takes briefing folders one at a time from its end of the list until they meet (so a busy
     processor does less). The second process needs only the ids and paragraph counts of the shared
     files (`Shared`) to check its briefings, and sends back only its problems and counts.
@@ -74,7 +75,7 @@ def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
             (folders.setdefault(bid, []) if bid else rest).append((parts, entry))
         work = _Work(content_dir, list(folders.values()), [])
         if processes is None:
-            processes = 2 if _processors() > 1 and len(entries) - len(rest) >= SPLIT_FILES else 1
+            processes = 2 if len(entries) - len(rest) >= SPLIT_FILES and _can_fork() else 1
         if processes > 1 and len(folders) > 1:
             return _summary_split(work, rest)
         shared, shared_count = work.check_shared(rest)
@@ -176,10 +177,12 @@ class _Claims:
         return self._ends[1]
 
 
-def _processors() -> int:
-    if not sys.platform.startswith("linux"):  # fork is the safe start method on Linux only
-        return 1
-    return len(os.sched_getaffinity(0))
+def _can_fork() -> bool:
+    """True where a second process can share the work: Linux (where fork is the safe start
+    method), two processors or more for this process, and no other thread running in it (a
+    forked thread's locks would stay held; `mkdocs serve` runs threads)."""
+    return (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
+            and threading.active_count() == 1)
 
 
 

@@ -197,3 +197,25 @@ def test_if_the_second_process_stops_the_first_checks_its_folders(tmp_path, monk
     assert expected.errors == _one_process(tmp_path / "content")
     monkeypatch.setattr(build, "_second", stops_after_two_folders)
     assert build.check_summary(tmp_path / "content", processes=2) == expected
+
+
+def test_check_stays_in_one_process_while_another_thread_runs(tmp_path, monkeypatch):
+    # A forked copy of a thread's held locks would never be released (`mkdocs serve` runs threads).
+    import threading
+
+    from generator import build
+
+    def split(*args):
+        raise AssertionError("forked while a thread ran")
+
+    _archive(tmp_path, 40)
+    monkeypatch.setattr(build, "_summary_split", split)
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        summary = build.check_summary(tmp_path / "content")
+    finally:
+        stop.set()
+        waiting.join()
+    assert (summary.errors, summary.briefings) == ([], 40)
