@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .errors import ContentError, ContentErrors
 from .load import Entry, briefing_of, content_entries, load_content, parse_cached
@@ -106,8 +106,10 @@ class _Work:
         bundles = [bundle for folder in records for bundle in check_briefings(folder, shared, self.errors)]
         return len(bundles), sum(1 for bundle in bundles for _ in bundle.records())
 
-    def check_folders(self, indexes: range, shared: Shared) -> tuple[int, int]:
-        return self.check_records([self.records(self.folders[i]) for i in indexes], shared)
+    def check_folders(self, indexes: Iterable[int], shared: Shared) -> tuple[int, int]:
+        """Check the briefing folders at `indexes`, one after the other; (briefings, records)."""
+        counts = [self.check_records([self.records(self.folders[i])], shared) for i in indexes]
+        return sum(briefings for briefings, _ in counts), sum(records for _, records in counts)
 
 
 def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
@@ -124,7 +126,7 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
     shared, shared_count = work.check_shared(rest)
     with suppress(BrokenPipeError):  # it has stopped: see below
         shared_out.send(shared)
-    first = work.check_records([work.records(work.folders[i]) for i in iter(claims.first, None)], shared)
+    first = work.check_folders(iter(claims.first, None), shared)
     try:
         errors, *counts = result_in.recv()
         work.errors.extend(errors)
@@ -136,15 +138,21 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
 
 def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:
     """The second process of `_summary_split`: its folders' files are read and checked against the
-    schema while the first checks the shared files, then their references once it has sent them."""
-    records: list[Records] = []
-    shared = None
+    schema while the first checks the shared files, and their references once it has sent them."""
+    waiting: list[Records] = []  # read, their references not checked yet
+    shared: Shared | None = None
+    briefings = records = 0
     for i in iter(claims.last, None):
-        records.append(work.records(work.folders[i]))
+        waiting.append(work.records(work.folders[i]))
         if shared is None and shared_in.poll():  # the first waits until it is taken
             shared = shared_in.recv()
-    counts = work.check_records(records, shared or shared_in.recv())
-    result_out.send((work.errors, *counts))
+        if shared is not None:
+            counts = work.check_records(waiting, shared)
+            briefings, records, waiting = briefings + counts[0], records + counts[1], []
+    if waiting:
+        counts = work.check_records(waiting, shared or shared_in.recv())
+        briefings, records = briefings + counts[0], records + counts[1]
+    result_out.send((work.errors, briefings, records))
 
 
 class _Claims:
