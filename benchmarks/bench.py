@@ -9,7 +9,10 @@ the briefing plugin. It prints one line per size:
     briefings=1000 records=21000 pages=14000 check_s=0.9 build_s=6.1 baseline_s=4.8 ratio=1.27 peak_mb=410 ...
 
 followed by the CPU times of the same three processes (user + system), which a busy machine
-disturbs less than wall times, and a scaling line for each pair of sizes. `--serve` adds the
+disturbs less than wall times, and a scaling line for each pair of sizes. `--repeat R` (3 by
+default) runs the three commands R times in turn and shows the fastest run of each, then the
+wall times of every round: the speed of a shared machine drifts by tens of percent within
+minutes, and the fastest run is the one it disturbed least. `--serve` adds the
 time from saving a YAML file to the rebuilt page under `mkdocs serve`, for the seed content
 itself and for each size.
 """
@@ -172,27 +175,42 @@ def _count_pages(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.html"))
 
 
-def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False) -> tuple[Result, float | None]:
-    """Measure one size in `workdir`; with `serve`, also the save-to-page time under `mkdocs serve`."""
+def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
+             repeat: int = 1) -> tuple[Result, list[Result], float | None]:
+    """Measure one size in `workdir`, `repeat` times: check, build and baseline one after the
+    other in each round. Returns the fastest run of each command, every round's runs, and with
+    `serve` the save-to-page time under `mkdocs serve`."""
     site = workdir / f"site-{briefings}"
     baseline = workdir / f"baseline-{briefings}"
     site.mkdir()
     baseline.mkdir()
     archive: Archive = write_archive(seed, site / "content", briefings)
     prepare_site(site)
-
-    check = _checked(measure([_tool("briefing"), "check", "--content", "content"], site), "briefing check")
-    build = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], site), "mkdocs build")
-    pages = _count_pages(site / "out")
     prepare_baseline(site, baseline)
-    base = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], baseline),
-                    "baseline mkdocs build")
-    base_pages = _count_pages(baseline / "out")
-    if base_pages != pages:
-        raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
-    result = Result(archive.briefings, archive.records, pages, check, build, base)
+    rounds = []
+    for _ in range(repeat):
+        check = _checked(measure([_tool("briefing"), "check", "--content", "content"], site), "briefing check")
+        build = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], site),
+                         "mkdocs build")
+        base = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], baseline),
+                        "baseline mkdocs build")
+        pages, base_pages = _count_pages(site / "out"), _count_pages(baseline / "out")
+        if base_pages != pages:
+            raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
+        rounds.append(Result(archive.briefings, archive.records, pages, check, build, base))
+    fastest = Result(archive.briefings, archive.records, rounds[0].pages,
+                     *(min((getattr(r, name) for r in rounds), key=lambda run: run.seconds)
+                       for name in ("check", "build", "baseline")))
     rebuild = serve_rebuild(site, _a_briefing(site / "content")) if serve else None
-    return result, rebuild
+    return fastest, rounds, rebuild
+
+
+def _rounds_line(rounds: list[Result]) -> str:
+    def times(name: str) -> str:
+        return ",".join(f"{getattr(r, name).seconds:.2f}" for r in rounds)
+
+    return (f"rounds briefings={rounds[0].briefings}: check_s={times('check')} build_s={times('build')} "
+            f"baseline_s={times('baseline')}")
 
 
 def _a_briefing(content: Path) -> str:
@@ -269,6 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=Path, default=ROOT / "content", help="the content to derive from")
     parser.add_argument("--serve", action="store_true", help="also time a rebuild under mkdocs serve")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of check, build and baseline per size; the fastest of each is shown")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
@@ -278,9 +298,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.serve:
             print(f"serve example: save_to_page_s={serve_seed(args.seed.resolve(), workdir):.2f}", flush=True)
         for size in sizes:
-            result, rebuild = run_size(args.seed.resolve(), size, workdir, args.serve)
+            result, rounds, rebuild = run_size(args.seed.resolve(), size, workdir, args.serve, args.repeat)
             results.append(result)
             print(result.line(), flush=True)
+            if len(rounds) > 1:
+                print(_rounds_line(rounds), flush=True)
             if rebuild is not None:
                 print(f"serve briefings={size}: save_to_page_s={rebuild:.2f}", flush=True)
         for small, large in zip(results, results[1:]):
