@@ -190,10 +190,8 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
     rounds = []
     for _ in range(repeat):
         check = _checked(measure([_tool("briefing"), "check", "--content", "content"], site), "briefing check")
-        build = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], site),
-                         "mkdocs build")
-        base = _checked(measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], baseline),
-                        "baseline mkdocs build")
+        build = _checked(_measure_build(site), "mkdocs build")
+        base = _checked(_measure_build(baseline), "baseline mkdocs build")
         pages, base_pages = _count_pages(site / "out"), _count_pages(baseline / "out")
         if base_pages != pages:
             raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
@@ -205,12 +203,19 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
     return fastest, rounds, rebuild
 
 
+def _measure_build(folder: Path) -> Run:
+    """`mkdocs build` in `folder` into an empty `out` (each round alike: none removes an old site)."""
+    shutil.rmtree(folder / "out", ignore_errors=True)
+    return measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], folder)
+
+
 def _rounds_line(rounds: list[Result]) -> str:
     def times(name: str) -> str:
         return ",".join(f"{getattr(r, name).seconds:.2f}" for r in rounds)
 
+    ratios = ",".join(f"{r.build.seconds / r.baseline.seconds:.2f}" for r in rounds)
     return (f"rounds briefings={rounds[0].briefings}: check_s={times('check')} build_s={times('build')} "
-            f"baseline_s={times('baseline')}")
+            f"baseline_s={times('baseline')} ratios={ratios}")
 
 
 def _a_briefing(content: Path) -> str:

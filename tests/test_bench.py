@@ -71,7 +71,7 @@ def test_a_small_run_prints_one_sane_line_per_size_the_fastest_of_its_rounds_and
     assert 0 < check_cpu and 0 < build_cpu and 0 < baseline_cpu
     assert cpu_ratio == pytest.approx(build_cpu / baseline_cpu, abs=0.02 + 0.01 * cpu_ratio)
     rounds = [re.match(r"^rounds briefings=10: check_s=([\d.]+),([\d.]+) build_s=([\d.]+),([\d.]+) "
-                       r"baseline_s=([\d.]+),([\d.]+)$", line) for line in lines]
+                       r"baseline_s=([\d.]+),([\d.]+) ratios=[\d.]+,[\d.]+$", line) for line in lines]
     (each,) = [[float(x) for x in m.groups()] for m in rounds if m]
     assert [check_s, build_s, baseline_s] == [min(each[0:2]), min(each[2:4]), min(each[4:6])]
     rebuilds = [re.match(r"^serve (example|briefings=10): save_to_page_s=([\d.]+)$", line) for line in lines]
