@@ -10,9 +10,10 @@ the briefing plugin. It prints one line per size:
 
 followed by the CPU times of the same three processes (user + system), which a busy machine
 disturbs less than wall times, and a scaling line for each pair of sizes. `--repeat R` (3 by
-default) runs the three commands R times in turn and shows the fastest run of each, then the
-wall times of every round: the speed of a shared machine drifts by tens of percent within
-minutes, and the fastest run is the one it disturbed least. `--serve` adds the
+default) runs the three commands R times in turn and shows the run of median time of each, then
+the wall times and ratios of every round: the speed of a shared machine drifts by tens of
+percent within minutes (the same baseline has taken 12 s and 22 s), and one run of each can
+land on a fast moment for one and a slow one for the other. `--serve` adds the
 time from saving a YAML file to the rebuilt page under `mkdocs serve`, for the seed content
 itself and for each size.
 """
@@ -178,7 +179,7 @@ def _count_pages(site_dir: Path) -> int:
 def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
              repeat: int = 1) -> tuple[Result, list[Result], float | None]:
     """Measure one size in `workdir`, `repeat` times: check, build and baseline one after the
-    other in each round. Returns the fastest run of each command, every round's runs, and with
+    other in each round. Returns the median run of each command, every round's runs, and with
     `serve` the save-to-page time under `mkdocs serve`."""
     site = workdir / f"site-{briefings}"
     baseline = workdir / f"baseline-{briefings}"
@@ -196,11 +197,15 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
         if base_pages != pages:
             raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
         rounds.append(Result(archive.briefings, archive.records, pages, check, build, base))
-    fastest = Result(archive.briefings, archive.records, rounds[0].pages,
-                     *(min((getattr(r, name) for r in rounds), key=lambda run: run.seconds)
-                       for name in ("check", "build", "baseline")))
+    typical = Result(archive.briefings, archive.records, rounds[0].pages,
+                     *(_median([getattr(r, name) for r in rounds]) for name in ("check", "build", "baseline")))
     rebuild = serve_rebuild(site, _a_briefing(site / "content")) if serve else None
-    return fastest, rounds, rebuild
+    return typical, rounds, rebuild
+
+
+def _median(runs: list[Run]) -> Run:
+    """The run of median wall time (of two, the faster)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
 def _measure_build(folder: Path) -> Run:
@@ -293,7 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--serve", action="store_true", help="also time a rebuild under mkdocs serve")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of check, build and baseline per size; the fastest of each is shown")
+                        help="rounds of check, build and baseline per size; the median of each is shown")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
