@@ -427,16 +427,16 @@ _LOCAL_KINDS = ("agenda", "dispute", "agreement", "statement", "context")
 
 def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Shared,
                     errors: list[ContentError]) -> BriefingBundle | None:
+    """Check the records of the briefing folder `bid`, which holds `docs` (one at least)."""
     header = records.by_kind.get(("briefing", bid), [])
     problem = id_problem(bid)
     if problem is not None:
         message, hint = problem
-        errors.append(ContentError(docs[0].path if docs else f"content/briefings/{bid}", 1, 1,
-                                   f"briefing folder name: {message}",
+        errors.append(ContentError(docs[0].path, 1, 1, f"briefing folder name: {message}",
                                    "rename the folder" + (f"; {hint}" if hint else "")))
-    if not any(d.kind == "briefing" for d in docs):
-        errors.append(ContentError(f"content/briefings/{bid}/briefing.yml", 1, 1,
-                                   f"briefing '{bid}' has no briefing.yml",
+    if not any(d.kind == "briefing" for d in docs) and ("briefing", bid) not in records.content.unreadable:
+        folder = docs[0].path.rsplit("/", 1)[0]
+        errors.append(ContentError(f"{folder}/briefing.yml", 1, 1, f"briefing '{bid}' has no briefing.yml",
                                    "every briefing folder needs one; see `briefing new briefing`"))
     local = {kind: _unique(records.by_kind.get((kind, bid), []), kind, errors) for kind in _LOCAL_KINDS}
     scoped = {kind: records.names(local[kind], kind, bid) for kind in ("agenda", "dispute", "agreement")}

@@ -137,6 +137,7 @@ def _mistakes(root):
 
     edit("people.yml", "  name: Gina Raimondo\n", "  name: Gina Raimondo\n  nmae: typo\n")  # fails the schema
     edit("people.yml", "- id: wang-wentao-0\n", "- id: gina-raimondo-1\n")  # a duplicate id
+    edit("organizations.yml", "  country: US\n", "  country: US\n  country: CN\n")  # unreadable: any id may be right
     edit("sources.yml", "  - n: 2\n", "  - n: 5\n")  # out of order
     edit("people.yml", "para: 1\n", "para: 99\n")  # a paragraph its source lacks
     edit("briefings/raimondo-china-2023-0/agenda.yml", "- wang-wentao-0\n", "- wang-wentau-0\n")  # unknown

@@ -290,3 +290,19 @@ def test_references_and_citations_are_collected_as_iter_refs_and_iter_records_fi
             Counter((kind, target) for _, kind, target in iter_refs(record))
         assert Counter(map(id, citations)) == \
             Counter(id(sub) for _, sub in iter_records(record) if isinstance(sub, Citation))
+
+
+def test_a_briefing_folder_without_briefing_yml_is_reported_where_the_content_is(content, monkeypatch):
+    root = content({"briefings/visit/briefing.yml": None})
+    monkeypatch.chdir(root.parent.parent)  # the content folder is now <tmp name>/content
+    with pytest.raises(ContentErrors) as caught:
+        check(root.relative_to(root.parent.parent))
+    assert [str(e) for e in caught.value.errors] == [
+        f"{root.parent.name}/content/briefings/visit/briefing.yml:1:1: briefing 'visit' has no briefing.yml "
+        "(every briefing folder needs one; see `briefing new briefing`)"]
+
+
+def test_an_unreadable_briefing_yml_is_not_also_reported_missing(content):
+    assert problems(content, {"briefings/visit/briefing.yml": "title: [A visit\n"}) == [
+        "content/briefings/visit/briefing.yml:2:1: expected ',' or ']', but got '<stream end>' "
+        "(check the indentation and quoting)"]
