@@ -189,11 +189,11 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
     prepare_site(site)
     prepare_baseline(site, baseline)
     rounds = []
-    for _ in range(repeat):
+    for n in range(repeat):
         check = _checked(measure([_tool("briefing"), "check", "--content", "content"], site), "briefing check")
-        build = _checked(_measure_build(site), "mkdocs build")
-        base = _checked(_measure_build(baseline), "baseline mkdocs build")
-        pages, base_pages = _count_pages(site / "out"), _count_pages(baseline / "out")
+        build = _checked(_measure_build(site, f"out-{n}"), "mkdocs build")
+        base = _checked(_measure_build(baseline, f"out-{n}"), "baseline mkdocs build")
+        pages, base_pages = _count_pages(site / f"out-{n}"), _count_pages(baseline / f"out-{n}")
         if base_pages != pages:
             raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
         rounds.append(Result(archive.briefings, archive.records, pages, check, build, base))
@@ -208,10 +208,11 @@ def _median(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
-def _measure_build(folder: Path) -> Run:
-    """`mkdocs build` in `folder` into an empty `out` (each round alike: none removes an old site)."""
-    shutil.rmtree(folder / "out", ignore_errors=True)
-    return measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", "out"], folder)
+def _measure_build(folder: Path, out: str) -> Run:
+    """`mkdocs build` in `folder` into a new folder `out`: every round alike, none removing the
+    last round's files (whose deletion the file system finishes in the background, during the
+    measured command)."""
+    return measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", out], folder)
 
 
 def _rounds_line(rounds: list[Result]) -> str:
