@@ -9,7 +9,7 @@ the briefing plugin. It prints one line per size:
     briefings=1000 records=21000 pages=14000 check_s=0.9 build_s=6.1 baseline_s=4.8 ratio=1.27 peak_mb=410 ...
 
 followed by the CPU times of the same three processes (user + system), which a busy machine
-disturbs less than wall times, and a scaling line for each pair of sizes. `--repeat R` (3 by
+disturbs less than wall times, and a scaling line for each pair of sizes. `--repeat R` (5 by
 default) runs the three commands R times in turn and shows the run of median time of each, then
 the wall times and ratios of every round: the speed of a shared machine drifts by tens of
 percent within minutes (the same baseline has taken 12 s and 22 s), and one run of each can
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=Path, default=ROOT / "content", help="the content to derive from")
     parser.add_argument("--serve", action="store_true", help="also time a rebuild under mkdocs serve")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="rounds of check, build and baseline per size; the median of each is shown")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
