@@ -61,10 +61,11 @@ def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
     """`check`, without keeping the dataset: its problems and counts.
 
     With `processes` of 2 (by default where a second process can share the work, `_can_fork`,
-    and the archive is large), two processes share the work: this one checks the shared files first, then
-    each takes briefing folders one at a time from its end of the list until they meet (so a busy
-    processor does less). The second process needs only the ids and paragraph counts of the shared
-    files (`Shared`) to check its briefings, and sends back only its problems and counts.
+    and the archive is large), two processes share the work: this one checks the shared files
+    first, then each takes briefing folders one at a time from its end of the list until they
+    meet (so a busy processor does less). The second process needs only the ids and paragraph
+    counts of the shared files (`Shared`) to check its briefings, and sends back only its
+    problems and counts. The report is the same either way.
     """
     with _cyclic_gc_paused():
         entries = content_entries(content_dir)
