@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from contextlib import contextmanager, suppress
@@ -121,7 +122,13 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
     shared_in, shared_out = context.Pipe(duplex=False)
     result_in, result_out = context.Pipe(duplex=False)
     second = context.Process(target=_second, args=(work, claims, shared_in, result_out), daemon=True)
-    second.start()
+    # Ctrl-C reaches both processes: the second ignores it from its first instruction, and ends
+    # when this one exits (it is a daemon).
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        second.start()
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
     shared_in.close()  # these ends are the second's: with them closed here, the pipes
     result_out.close()  # break if it stops before it has read or written
     shared, shared_count = work.check_shared(rest)
@@ -140,6 +147,13 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
 def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:
     """The second process of `_summary_split`: its folders' files are read and checked against the
     schema while the first checks the shared files, and their references once it has sent them."""
+    try:
+        _check_claimed(work, claims, shared_in, result_out)
+    except (EOFError, BrokenPipeError):  # the first has stopped: no one waits for the result
+        os._exit(1)
+
+
+def _check_claimed(work: _Work, claims: _Claims, shared_in, result_out) -> None:
     waiting: list[Records] = []  # read, their references not checked yet
     shared: Shared | None = None
     briefings = records = 0
@@ -188,10 +202,10 @@ class _Claims:
 
 def _can_fork() -> bool:
     """True where a second process can share the work: Linux (where fork is the safe start
-    method), two processors or more for this process, and no other thread running in it (a
-    forked thread's locks would stay held; `mkdocs serve` runs threads)."""
+    method), two processors or more for this process, and no thread running in it but the main
+    one (a forked thread's locks would stay held; `mkdocs serve` runs threads)."""
     return (sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
-            and threading.active_count() == 1)
+            and threading.active_count() == 1 and threading.current_thread() is threading.main_thread())
 
 
 

@@ -220,3 +220,34 @@ def test_check_stays_in_one_process_while_another_thread_runs(tmp_path, monkeypa
         stop.set()
         waiting.join()
     assert (summary.errors, summary.briefings) == ([], 40)
+
+
+def test_ctrl_c_stops_a_check_in_two_processes_without_a_traceback(tmp_path):
+    # Ctrl-C reaches every process of the terminal's group; the second must end quietly.
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = """
+import sys, time
+from pathlib import Path
+from generator import build
+
+def slow(self, entries):  # the first process is busy with the shared files
+    print("started", flush=True)
+    time.sleep(60)
+
+build._Work.check_shared = slow
+try:
+    build.check_summary(Path(sys.argv[1]), processes=2)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+    _archive(tmp_path, 3)
+    process = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "content")], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stdout.readline() == "started\n"
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (out, err) == ("interrupted\n", "")
