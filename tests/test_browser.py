@@ -139,15 +139,20 @@ def _search(page: Page, site_url: str, words: str) -> list[tuple[str, str]]:
     return [(results.nth(i).inner_text(), results.nth(i).get_attribute("href")) for i in range(results.count())]
 
 
+def _follow_result(page: Page, site_url: str, words: str, address: str, title: str = "") -> None:
+    """Search for `words` and follow the first result whose address matches the pattern `address`
+    and whose title holds `title`."""
+    hits = _search(page, site_url, words)
+    chosen = [href for text, href in hits if re.search(address, href) and title in text.lower()]
+    assert chosen, f"no result for {words!r} leads to {address}: {hits}"
+    page.click(f"#mkdocs-search-results a[href='{chosen[0]}']")
+    page.wait_for_load_state("load")
+
+
 def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        hits = _search(page, site_url, "semiconductor")
-        disputes = [(text, href) for text, href in hits
-                    if re.search(r"disputes\.html#h-dispute-[a-z0-9-]+$", href) and "semiconductor" in text.lower()]
-        assert disputes, f"no result leads to a semiconductor dispute: {hits}"
-        page.click(f"#mkdocs-search-results a[href='{disputes[0][1]}']")
-        page.wait_for_load_state("load")
+        _follow_result(page, site_url, "semiconductor", r"disputes\.html#h-dispute-[a-z0-9-]+$", "semiconductor")
         anchor = page.evaluate("location.hash").lstrip("#")
         section = page.locator(f"section[id^='dispute-']:has(#{anchor})")
         assert section.count() == 1
@@ -160,11 +165,7 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
 def test_search_for_a_surname_finds_the_person(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        hits = _search(page, site_url, "Wentao")
-        people = [href for text, href in hits if re.search(r"people/wang-wentao\.html(#roles)?$", href)]
-        assert people, f"no result leads to Wang Wentao's page: {hits}"
-        page.click(f"#mkdocs-search-results a[href='{people[0]}']")
-        page.wait_for_load_state("load")
+        _follow_result(page, site_url, "Wentao", r"people/wang-wentao\.html(#roles)?$")
         assert "Wang Wentao" in page.locator("h1").inner_text()
     finally:
         page.context.close()
@@ -173,11 +174,7 @@ def test_search_for_a_surname_finds_the_person(browser, site_url):
 def test_search_for_a_word_of_a_source_finds_its_paragraph(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        hits = _search(page, site_url, "quantum")
-        passages = [href for text, href in hits if re.search(r"sources/[a-z0-9-]+\.html#p\d+$", href)]
-        assert passages, f"no result leads to a paragraph of a source: {hits}"
-        page.click(f"#mkdocs-search-results a[href='{passages[0]}']")
-        page.wait_for_load_state("load")
+        _follow_result(page, site_url, "quantum", r"sources/[a-z0-9-]+\.html#p\d+$")
         anchor = page.evaluate("location.hash").lstrip("#")
         assert "quantum" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
     finally:
