@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, in_report_order
 from .load import Entry, briefing_of, content_entries, load_content, parse_cached
 from .model import Dataset, Index, index_dataset
 from .validate import Records, Shared, check_briefings, check_shared, forget_validated, read_records, validate_content
@@ -45,8 +45,8 @@ def check(content_dir: Path) -> Dataset:
 
 @dataclass(frozen=True)
 class Summary:
-    """What `briefing check` reports: every problem (sorted, as ContentErrors holds them), and
-    how many briefings and records the content holds."""
+    """What `briefing check` reports: every problem (`in_report_order`), and how many briefings
+    and records the content holds."""
 
     errors: list[ContentError]
     briefings: int
@@ -82,7 +82,7 @@ def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
             return _summary_split(work, rest)
         shared, shared_count = work.check_shared(rest)
         bundles = work.check_folders(range(len(work.folders)), shared)
-        return Summary(sorted(set(work.errors)), bundles[0], shared_count + bundles[1])
+        return work.summary(bundles[0], shared_count + bundles[1])
 
 
 @dataclass
@@ -107,6 +107,9 @@ class _Work:
         """Check the briefing folders' `records`; (briefings, records) that they hold."""
         bundles = [bundle for folder in records for bundle in check_briefings(folder, shared, self.errors)]
         return len(bundles), sum(1 for bundle in bundles for _ in bundle.records())
+
+    def summary(self, briefings: int, records: int) -> Summary:
+        return Summary(in_report_order(self.errors), briefings, records)
 
     def check_folders(self, indexes: Iterable[int], shared: Shared) -> tuple[int, int]:
         """Check the briefing folders at `indexes`, one after the other; (briefings, records)."""
@@ -141,7 +144,7 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
     except EOFError:  # it stopped (killed, or a bug): its folders are checked here, a bug raised here
         counts = work.check_folders(range(claims.taken_from_end, len(work.folders)), shared)
     second.join()
-    return Summary(sorted(set(work.errors)), first[0] + counts[0], shared_count + first[1] + counts[1])
+    return work.summary(first[0] + counts[0], shared_count + first[1] + counts[1])
 
 
 def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:

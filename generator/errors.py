@@ -37,8 +37,13 @@ class ContentErrors(Exception):
     """Raised by a stage when the content has problems; carries all of them, sorted."""
 
     def __init__(self, errors: Iterable[ContentError]):
-        self.errors = sorted(set(errors))
+        self.errors = in_report_order(errors)
         super().__init__(format_plain(self.errors))
+
+
+def in_report_order(errors: Iterable[ContentError]) -> list[ContentError]:
+    """Each problem once, by path, line and column: as every report lists them."""
+    return sorted(set(errors))
 
 
 # Control characters, line and paragraph separators, bidirectional and zero-width marks, surrogates.
