@@ -82,7 +82,7 @@ def check_summary(content_dir: Path, processes: int | None = None) -> Summary:
             return _summary_split(work, rest)
         shared, shared_count = work.check_shared(rest)
         bundles = work.check_folders(range(len(work.folders)), shared)
-        return work.summary(bundles[0], shared_count + bundles[1])
+        return work.summary(*_total([bundles, (0, shared_count)]))
 
 
 @dataclass
@@ -113,8 +113,7 @@ class _Work:
 
     def check_folders(self, indexes: Iterable[int], shared: Shared) -> tuple[int, int]:
         """Check the briefing folders at `indexes`, one after the other; (briefings, records)."""
-        counts = [self.check_records([self.records(self.folders[i])], shared) for i in indexes]
-        return sum(briefings for briefings, _ in counts), sum(records for _, records in counts)
+        return _total([self.check_records([self.records(self.folders[i])], shared) for i in indexes])
 
 
 def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
@@ -144,7 +143,7 @@ def _summary_split(work: _Work, rest: list[Entry]) -> Summary:
     except EOFError:  # it stopped (killed, or a bug): its folders are checked here, a bug raised here
         counts = work.check_folders(range(claims.taken_from_end, len(work.folders)), shared)
     second.join()
-    return work.summary(first[0] + counts[0], shared_count + first[1] + counts[1])
+    return work.summary(*_total([first, counts, (0, shared_count)]))
 
 
 def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:
@@ -159,18 +158,23 @@ def _second(work: _Work, claims: _Claims, shared_in, result_out) -> None:
 def _check_claimed(work: _Work, claims: _Claims, shared_in, result_out) -> None:
     waiting: list[Records] = []  # read, their references not checked yet
     shared: Shared | None = None
-    briefings = records = 0
+    counts: list[tuple[int, int]] = []
     for i in iter(claims.last, None):
         waiting.append(work.records(work.folders[i]))
         if shared is None and shared_in.poll():  # the first waits until it is taken
             shared = shared_in.recv()
         if shared is not None:
-            counts = work.check_records(waiting, shared)
-            briefings, records, waiting = briefings + counts[0], records + counts[1], []
+            counts.append(work.check_records(waiting, shared))
+            waiting = []
     if waiting:
-        counts = work.check_records(waiting, shared or shared_in.recv())
-        briefings, records = briefings + counts[0], records + counts[1]
-    result_out.send((work.errors, briefings, records))
+        counts.append(work.check_records(waiting, shared or shared_in.recv()))
+    result_out.send((work.errors, *_total(counts)))
+
+
+def _total(counts: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """The sum of (briefings, records) counts."""
+    briefings, records = zip(*counts, (0, 0))
+    return sum(briefings), sum(records)
 
 
 class _Claims:
