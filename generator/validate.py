@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, NamedTuple, get_args
 
@@ -138,57 +136,6 @@ def _doc_of(model: type[BaseModel], name: str) -> str | None:
     return text[0].lower() + text[1:]
 
 
-class _Checked(NamedTuple):
-    """One document's records that pass the schema, its problems, and the ids of its failing records."""
-
-    doc: Document | None
-    """The document the records come from; None if the reference could not read it."""
-    located: tuple[Located, ...]
-    errors: tuple[ContentError, ...]
-    broken: frozenset[str]
-
-
-@lru_cache(maxsize=16384)
-def _validated(doc: Document) -> _Checked:
-    """`_validate_document`, once per Document: a rebuild re-validates only the files that changed.
-
-    A document yaml-rs read (`doc.fast`) counts only if every record passes: one that does not
-    is read again by the reference loader, whose reading and messages are the ones reported.
-    """
-    if doc.fast:
-        located = _all_valid(doc)
-        if located is not None:
-            return _Checked(doc, located, (), frozenset())
-        reference = doc.reference
-        if isinstance(reference, ContentError):
-            return _Checked(None, (), (reference,), frozenset())
-        doc = reference
-    errors: list[ContentError] = []
-    broken: set[str] = set()
-    located = _validate_document(doc, errors, broken)
-    return _Checked(doc, tuple(located), tuple(errors), frozenset(broken))
-
-
-def forget_validated() -> None:
-    """Drop the validated documents kept for the next rebuild."""
-    _validated.cache_clear()
-
-
-def _all_valid(doc: Document) -> tuple[Located, ...] | None:
-    """The records of `doc` if each one passes the schema, else None (without building messages)."""
-    file_kind = KINDS[doc.kind]
-    validate = file_kind.model.__pydantic_validator__.validate_python
-    try:
-        if not file_kind.is_list:
-            return (Located(validate(doc.data), doc, ()),) if isinstance(doc.data, dict) else None
-        items = doc.data if doc.data is not None else []
-        if not isinstance(items, list):
-            return None
-        return tuple([Located(validate(item), doc, (i,)) for i, item in enumerate(items)])
-    except ValidationError:
-        return None
-
-
 def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
     """The records of one document that pass the schema; the others' problems go to `errors`.
 
@@ -252,7 +199,6 @@ class Records(NamedTuple):
     references are checked; `broken`: the ids of those that fail, by (kind, briefing) too."""
 
     content: Content
-    """The content, with the documents the reference loader read again in place of yaml-rs's."""
     by_kind: dict[tuple[str, str | None], list[Located]]
     broken: dict[tuple[str, str | None], set[str]]
 
@@ -267,8 +213,7 @@ class Records(NamedTuple):
 
 class Shared(NamedTuple):
     """What the checks of a briefing need of the shared files: the ids each shared kind of
-    reference may name (see `Records.names`), and the number of paragraphs of each source.
-    Plain ids and numbers, to hand to another process."""
+    reference may name (see `Records.names`), and the number of paragraphs of each source."""
 
     names: dict[str, dict[str, None]]
     paragraphs: dict[str, int]
@@ -278,20 +223,12 @@ def read_records(content: Content, errors: list[ContentError]) -> Records:
     """Check every document of `content` against the schema; the problems go to `errors`."""
     by_kind: dict[tuple[str, str | None], list[Located]] = {}
     broken: dict[tuple[str, str | None], set[str]] = {}
-    documents: list[Document] = []
-    unreadable = set(content.unreadable)
     for doc in content.documents:
         key = (doc.kind, doc.briefing)
-        checked = _validated(doc)
-        if checked.doc is None:  # read by yaml-rs, but the reference cannot read it
-            unreadable.add(key)
-        else:
-            documents.append(checked.doc)
-        by_kind.setdefault(key, []).extend(checked.located)
-        errors.extend(checked.errors)
-        if checked.broken:
-            broken.setdefault(key, set()).update(checked.broken)
-    content = replace(content, documents=tuple(documents), unreadable=frozenset(unreadable))
+        failed: set[str] = set()
+        by_kind.setdefault(key, []).extend(_validate_document(doc, errors, failed))
+        if failed:
+            broken.setdefault(key, set()).update(failed)
     return Records(content, by_kind, broken)
 
 

@@ -92,30 +92,7 @@ def test_links_from_a_markdown_page_to_fragments_of_generated_pages_are_checked(
                for message in warned)
 
 
-def test_a_rebuild_collects_the_cycles_the_last_build_froze(content):
-    # A build freezes what it made (left out of the cycle collector's walks); the next build
-    # hands it back, so what has become garbage by then, such as the last build's pages under
-    # `mkdocs serve`, is collected rather than frozen again.
-    import weakref
-
-    from generator.build import build
-
-    folder, templates = content(), ROOT / "templates" / "pages"
-    cycle = _Cycle()
-    cycle.itself = cycle
-    ref = weakref.ref(cycle)
-    build(folder, templates, keep_files=True)
-    del cycle
-    assert ref() is not None  # frozen with the rest of the build
-    build(folder, templates, keep_files=True)
-    assert ref() is None
-
-
-class _Cycle:
-    """An object in a reference cycle: only the cycle collector frees it."""
-
-
-# `briefing check` on a large archive: two processes share the briefing folders (check_summary).
+# `briefing check` on a small archive with mistakes of every stage.
 
 
 def _archive(tmp_path, briefings: int):
@@ -149,7 +126,7 @@ def _mistakes(root):
     (root / "briefings" / "raimondo-china-2023-6" / "briefing.yml").unlink()
 
 
-def _one_process(root):
+def _raised(root):
     import pytest
 
     from generator.build import check
@@ -165,89 +142,28 @@ def test_check_summary_counts_the_briefings_and_records_of_the_dataset(tmp_path)
 
     archive = _archive(tmp_path, 6)
     data = check(tmp_path / "content")
-    for processes in (1, 2):
-        summary = check_summary(tmp_path / "content", processes)
-        assert (summary.errors, summary.briefings, summary.records) == ([], 6, archive.records)
+    summary = check_summary(tmp_path / "content")
+    assert (summary.errors, summary.briefings, summary.records) == ([], 6, archive.records)
     example = check_summary(ROOT / "content")
     assert (example.briefings, example.records) == (1, 55) and len(data.briefings) == 6
 
 
-def test_two_processes_report_exactly_the_problems_one_process_finds(tmp_path):
+def test_check_summary_reports_every_problem_check_raises_and_no_dataset(tmp_path):
     from generator.build import check_summary
 
     _archive(tmp_path, 8)
     _mistakes(tmp_path / "content")
-    expected = _one_process(tmp_path / "content")
+    expected = _raised(tmp_path / "content")
     assert len(expected) >= 12 and len({e.path for e in expected}) >= 8
-    assert check_summary(tmp_path / "content", processes=1).errors == expected
-    assert check_summary(tmp_path / "content", processes=2).errors == expected
+    summary = check_summary(tmp_path / "content")
+    assert (summary.errors, summary.data, summary.briefings, summary.records) == (expected, None, 0, 0)
 
 
-def test_if_the_second_process_stops_the_first_checks_its_folders(tmp_path, monkeypatch):
-    import os
-
+def test_build_checks_the_content_once(content, monkeypatch):
     from generator import build
 
-    def stops_after_two_folders(work, claims, shared_in, result_out):
-        claims.last(), claims.last()
-        os._exit(1)
-
-    _archive(tmp_path, 8)
-    _mistakes(tmp_path / "content")
-    expected = build.check_summary(tmp_path / "content", processes=1)
-    assert expected.errors == _one_process(tmp_path / "content")
-    monkeypatch.setattr(build, "_second", stops_after_two_folders)
-    assert build.check_summary(tmp_path / "content", processes=2) == expected
-
-
-def test_check_stays_in_one_process_while_another_thread_runs(tmp_path, monkeypatch):
-    # A forked copy of a thread's held locks would never be released (`mkdocs serve` runs threads).
-    import threading
-
-    from generator import build
-
-    def split(*args):
-        raise AssertionError("forked while a thread ran")
-
-    _archive(tmp_path, 40)
-    monkeypatch.setattr(build, "_summary_split", split)
-    stop = threading.Event()
-    waiting = threading.Thread(target=stop.wait)
-    waiting.start()
-    try:
-        summary = build.check_summary(tmp_path / "content")
-    finally:
-        stop.set()
-        waiting.join()
-    assert (summary.errors, summary.briefings) == ([], 40)
-
-
-def test_ctrl_c_stops_a_check_in_two_processes_without_a_traceback(tmp_path):
-    # Ctrl-C reaches every process of the terminal's group; the second must end quietly.
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    script = """
-import sys, time
-from pathlib import Path
-from generator import build
-
-def slow(self, entries):  # the first process is busy with the shared files
-    print("started", flush=True)
-    time.sleep(60)
-
-build._Work.check_shared = slow
-try:
-    build.check_summary(Path(sys.argv[1]), processes=2)
-except KeyboardInterrupt:
-    print("interrupted", flush=True)
-"""
-    _archive(tmp_path, 3)
-    process = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "content")], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    assert process.stdout.readline() == "started\n"
-    os.killpg(process.pid, signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert (out, err) == ("interrupted\n", "")
+    calls = []
+    load_content = build.load_content
+    monkeypatch.setattr(build, "load_content", lambda root: calls.append(root) or load_content(root))
+    build.build(content(), ROOT / "templates" / "pages")
+    assert len(calls) == 1
