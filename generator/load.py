@@ -1,17 +1,15 @@
 """Stage 1: read the content folder's YAML files into plain values that remember their positions.
 
-PyYAML's safe loader is the parser, but its defaults are not what editors expect: it keeps the
-last of two duplicate keys, expands aliases, and turns `no`, `on`, `0755` and `2023-08-28` into a
-bool, an octal and a date. Here each file is composed once by libyaml (PyYAML's C parser and
-composer) with our own resolver, and one walk of the node tree makes the plain value and the
-positions of its values and keys. Every scalar is text unless it is plainly `true`/`false`,
-`null`/`~` or a decimal number; aliases, merge keys, duplicate keys and explicit tags other than
-YAML's own for text, numbers, booleans, null, lists and mappings (`!!str 1` is the text "1") are
-refused; each problem becomes a ContentError with its line and column.
+Each file is composed once by libyaml (PyYAML's C parser and composer) with our own resolver,
+and one walk of the node tree makes its plain value and the positions of its values and keys.
+Every scalar is text unless it is plainly `true`/`false`, `null`/`~` or a decimal number (not
+YAML 1.1's `no`, `0755` or dates); aliases, merge keys, duplicate keys and explicit tags other
+than YAML's own (`!!str 1` is the text "1") are refused, each as a ContentError with its place.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import stat
@@ -27,19 +25,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ContentError, did_you_mean, shown
 from .schema import FILE_KINDS
 
-# An archive of 1,000 briefings keeps about 2 MB of sources in sources.yml (see benchmarks/).
 MAX_FILE_BYTES = 10_000_000
 MAX_DEPTH = 50
-# Characters no value may hold, however it is written (a quoted "\0" or "\e" as much as the raw
-# byte): C0 and C1 controls other than tab and line feed (YAML turns every written line break into
-# a line feed), surrogates and Unicode noncharacters. HTML forbids them, XML and iCalendar text
-# cannot carry them, UTF-8 cannot encode surrogates, and a terminal obeys escape sequences in an
-# error message.
+# Characters no value may hold, raw or escaped ("\0", "\e"): C0 and C1 controls but tab and line
+# feed (YAML turns every line break into one), surrogates and noncharacters. HTML forbids them,
+# XML and iCalendar cannot carry them, and a terminal obeys escape sequences in an error message.
 FORBIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
-# FORBIDDEN_CHARACTERS, except that any character beyond the BMP also matches: a class this small
-# searches a whole file quickly, and a file it finds nothing in needs no search per value.
+# FORBIDDEN_CHARACTERS and any character beyond the BMP: a small class, quick to search a file for.
 _MAYBE_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
                               "\U00010000-\U0010ffff]")
 # The characters YAML (PyYAML and libyaml alike) does not allow anywhere in a stream.
@@ -64,10 +58,9 @@ class Position(NamedTuple):
 class Document:
     """One YAML file: its kind, its plain value, and where each of its values and keys stands.
 
-    The places are kept compactly: `marks` holds a line and a column (from 0, packed in one
-    number) for each value and key in the order the text has them, which is the order of `data`
-    walked depth first, each key just before its value. Which path has which place is worked
-    out only when a position is asked for (in practice: to report a problem).
+    `marks` holds a line and a column (from 0, packed in one number) for each value and key in
+    the order of the text, which is that of `data` walked depth first, each key before its
+    value. Which path has which place is worked out when first asked (to report a problem).
     """
 
     path: str
@@ -80,18 +73,18 @@ class Document:
     def _order(self) -> dict[Path_, int]:
         """The place of each value's path in `marks`."""
         order: dict[Path_, int] = {}
+        places = itertools.count()
 
         def visit(value: Any, at: Path_) -> None:
-            order[at] = len(order) + keys[0]
+            order[at] = next(places)
             if isinstance(value, dict):
                 for key, item in value.items():
-                    keys[0] += 1
+                    next(places)  # the key's
                     visit(item, at + (key,))
             elif isinstance(value, list):
                 for i, item in enumerate(value):
                     visit(item, at + (i,))
 
-        keys = [0]
         visit(self.data, ())
         return order
 
@@ -124,8 +117,7 @@ class _Resolver(yaml.resolver.BaseResolver):
     """Only the plain scalars an editor means: true/false, null, decimal numbers; the rest is text."""
 
     def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
-        """BaseResolver.resolve, but text that no implicit resolver can take is text at once
-        (most scalars: the composer asks for each one)."""
+        """BaseResolver.resolve, but at once for text no implicit resolver can take (most scalars)."""
         if kind is ScalarNode and (not implicit[0] or value[:1] not in _FIRST_CHARACTERS):
             return self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
@@ -141,6 +133,19 @@ for _tag, _pattern, _first in _IMPLICIT:
     _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 _FIRST_CHARACTERS = frozenset(c for _, _, first in _IMPLICIT for c in first)
 
+
+class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                  _Resolver):
+    """PyYAML's pure-Python parser and composer with our resolver: where libyaml is missing."""
+
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
 
@@ -151,25 +156,12 @@ if yaml.__with_libyaml__:
             CParser.__init__(self, stream)
             _Resolver.__init__(self)
 else:  # pragma: no cover - PyYAML's wheels include libyaml
-    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-                  _Resolver):
-        """PyYAML's pure-Python parser and composer with our resolver, where libyaml is missing."""
-
-        def __init__(self, stream: str):
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _Resolver.__init__(self)
+    _Loader = _PureLoader
 
 
 class _Problem(Exception):
     def __init__(self, node: Node, message: str, hint: str | None = None):
         self.node, self.message, self.hint = node, message, hint
-
-
-def _position(node: Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 _SEQUENCE, _MAPPING, _NULL = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:null"
@@ -186,14 +178,13 @@ _ALIAS = "aliases (*name) are not supported; write the value out"
 def _walk(root: Node, check_characters: bool) -> tuple[Any, array]:
     """The plain value of the node tree `root`, and the `marks` of its values and keys (see Document).
 
-    Both composers hand back the node of an anchor again for each alias of it: a node met twice
-    is an alias. Its own place is unknown then, so the problem stands at the key it is the value
-    of, or at the list it is an item of. `check_characters`: search each text for forbidden ones.
+    The composer hands back an anchor's node for each alias of it: a node met twice is an alias,
+    reported at the key or list it stands in (its own place is not kept).
     """
     marks: list[int] = []
     seen: set[int] = set()
 
-    def value(node: Node, depth: int, place: Node) -> Any:
+    def value(node: Node, depth: int, place: Node) -> Any:  # place: where an alias is reported
         if id(node) in seen:
             raise _Problem(place, _ALIAS)
         seen.add(id(node))
@@ -220,9 +211,8 @@ def _walk(root: Node, check_characters: bool) -> tuple[Any, array]:
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
             if key in result:
-                first = next(_position(k) for k, _ in node.value if k.value == key)
-                raise _Problem(key_node, f"duplicate key '{key}'",
-                               f"it is already set at line {first.line}; keep one")
+                first = next(k.start_mark.line + 1 for k, _ in node.value if k.value == key)
+                raise _Problem(key_node, f"duplicate key '{key}'", f"it is already set at line {first}; keep one")
             mark = key_node.start_mark
             marks.append(mark.line << 32 | mark.column)
             result[key] = value(value_node, depth + 1, key_node)
@@ -243,8 +233,7 @@ def _walk(root: Node, check_characters: bool) -> tuple[Any, array]:
             raise _Problem(node, f"the tag {node.tag!r} does not fit the value {shown(node.value)}",
                            "remove the tag") from None
 
-    data = value(root, 0, root)
-    return data, array("Q", marks)
+    return value(root, 0, root), array("Q", marks)
 
 
 def _line_col(text: str, index: int) -> Position:
@@ -261,13 +250,12 @@ def parse_yaml(text: str, path: str, kind: str, briefing: str | None = None) -> 
         return root
     if root is None:
         return Document(path, kind, briefing, None, array("Q", [0]))
-    # Only a backslash (an escape sequence) or a written character can put one in a value.
-    check_characters = "\\" in text or _MAYBE_FORBIDDEN.search(text) is not None
+    # Only a written character or an escape sequence (a backslash) can put one in a value.
     try:
-        data, marks = _walk(root, check_characters)
+        data, marks = _walk(root, "\\" in text or _MAYBE_FORBIDDEN.search(text) is not None)
     except _Problem as problem:
-        pos = _position(problem.node)
-        return ContentError(path, pos.line, pos.column, problem.message, problem.hint)
+        mark = problem.node.start_mark
+        return ContentError(path, mark.line + 1, mark.column + 1, problem.message, problem.hint)
     return Document(path, kind, briefing, data, marks)
 
 
@@ -278,25 +266,22 @@ def _compose(text: str, path: str) -> Node | None | ContentError:
         loader = _Loader(text)
         return loader.get_single_node()
     except (yaml.reader.ReaderError, UnicodeEncodeError):  # libyaml cannot encode a lone surrogate
-        found = _NOT_YAML.search(text)
-        pos = _line_col(text, found.start()) if found else Position(1, 1)
-        char = f"U+{ord(found.group()):04X}" if found else "a character"
-        return ContentError(path, pos.line, pos.column, f"character {char} is not allowed in YAML",
-                            "remove control characters")
+        found = _NOT_YAML.search(text)  # libyaml refuses the same characters
+        pos = _line_col(text, found.start())
+        return ContentError(path, pos.line, pos.column, f"character U+{ord(found.group()):04X} is not "
+                            "allowed in YAML", "remove control characters")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
         hint = "check the indentation and quoting" if isinstance(exc, (yaml.scanner.ScannerError,
                                                                          yaml.parser.ParserError)) else None
-        # Two of libyaml's refusals are ours too, in our words: an alias to no anchor is still an
-        # alias, and libyaml stops nesting at 1,000 levels, far beyond MAX_DEPTH.
+        # Ours too, in our words: an alias to no anchor, and nesting beyond libyaml's 1,000 levels.
         if message.startswith("found undefined alias"):
             message, hint = _ALIAS, None
         elif message == "exceeded maximum nesting depth":
             message, hint = f"nesting deeper than {MAX_DEPTH} levels", None
-        if mark is None:
-            return ContentError(path, 1, 1, message, hint)
-        return ContentError(path, mark.line + 1, mark.column + 1, message, hint)
+        pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        return ContentError(path, pos.line, pos.column, message, hint)
     except RecursionError:  # pragma: no cover - only PyYAML's pure-Python composer recurses
         return ContentError(path, 1, 1, f"nesting deeper than {MAX_DEPTH} levels")
     finally:
@@ -355,14 +340,10 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-Entry = tuple[tuple[str, ...], os.DirEntry]
-"""A file or folder under the content folder: its path's parts relative to it, and its entry."""
-
-
-def content_entries(root: Path) -> list[Entry]:
-    """Every file and folder under `root`, in the order of `sorted(root.rglob("*"))`, without
-    hidden files and folders and what they hold."""
-    found: list[Entry] = []
+def content_entries(root: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
+    """(path's parts relative to `root`, entry) of every file and folder under `root`, in the
+    order of `sorted(root.rglob("*"))`, without hidden files and folders and what they hold."""
+    found: list[tuple[tuple[str, ...], os.DirEntry]] = []
 
     def walk(folder: str, parts: tuple[str, ...]) -> None:
         try:
