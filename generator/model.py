@@ -13,8 +13,9 @@ from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterator, Mapping, TypeVar
 
+from .fields import Ref
 from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization,
-                     Person, Record, Ref, Role, Source, Statement)
+                     Person, Record, Role, Source, Statement)
 
 
 @dataclass(frozen=True)

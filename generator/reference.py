@@ -15,7 +15,8 @@ from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
 from . import schema
-from .schema import FILE_KINDS, Ref
+from .fields import Ref
+from .schema import FILE_KINDS
 
 START = "<!-- reference:start (generated from generator/schema.py by `briefing docs`; do not edit) -->"
 END = "<!-- reference:end -->"

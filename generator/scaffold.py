@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from .errors import ContentError
 from .load import BRIEFING_FILES, BRIEFINGS_DIR, Document, parse_yaml, read_text
 from .reference import description, field_words
-from .schema import KINDS, id_problem
+from .fields import id_problem
+from .schema import KINDS
 
 WIDTH = 100
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d{4}-\d{2}-\d{2}")

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
 from .model import BriefingBundle, Dataset, collect_refs, iter_records, iter_refs
-from .schema import (ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, ID_PATTERN, KINDS, WEEKDAYS, AgendaItem,
-                     Briefing, Citation, Record, id_problem, text_problem)
+from .fields import ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, ID_PATTERN, WEEKDAYS, id_problem, text_problem
+from .schema import KINDS, AgendaItem, Briefing, Citation, Record
 
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -116,7 +116,7 @@ def _schema_error(doc: Document, at: Path_, model: type[BaseModel], err: dict) -
 
 
 def _pattern_problem(err: dict) -> tuple[str, str | None] | None:
-    """The words for an id or a text that pydantic-core's patterns refused (see schema.ACCEPTED_ID)."""
+    """The words for an id or a text that pydantic-core's patterns refused (see fields.ACCEPTED_ID)."""
     ctx = err.get("ctx") or {}
     value = err.get("input")
     if err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == ACCEPTED_ID:

@@ -7,10 +7,12 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
+from pydantic import ValidationError
 
 from generator.cli import schema_files
 from generator.model import iter_records
 from generator.schema import FILE_KINDS, Record, json_schemas
+from generator.validate import _pattern_problem
 
 from conftest import MINIMAL, ROOT
 
@@ -83,7 +85,7 @@ def test_iter_records_walks_nested_records():
 def _id_adapter():
     from pydantic import TypeAdapter
 
-    from generator.schema import Id
+    from generator.fields import Id
 
     return TypeAdapter(Id)
 
@@ -104,20 +106,20 @@ def _refused_words(adapter, value):
 def test_the_id_pattern_accepts_exactly_the_ids_id_problem_accepts():
     import itertools
 
-    from generator.schema import _RESERVED_NAMES, id_problem
+    from generator.fields import _RESERVED_NAMES, id_problem
 
     adapter = _id_adapter()
     values = {"".join(p) for n in range(1, 5) for p in itertools.product("acln-1", repeat=n)}
     values |= set(_RESERVED_NAMES) | {n + "-1" for n in _RESERVED_NAMES} | {n + "x" for n in _RESERVED_NAMES}
-    values |= {"CON", "Com1", "com10", "lpt", "a" * 64, "a" * 65, "a-" * 40, "", "-", "a--b", "a b", "é"}
+    values |= {"CON", "Com1", "com10", "lpt", "Index", "indexes", "inde", "a" * 64, "a" * 65, "a-" * 40, "", "-", "a--b", "a b", "é"}
     for value in sorted(values):
         assert _refused_words(adapter, value) == id_problem(value), value
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="abcnoprtuxlm0123456789-", max_size=70) | st.text(max_size=10))
+@given(st.text(alphabet="abcdeinoprtuxlm0123456789-", max_size=70) | st.text(max_size=10))
 def test_the_id_pattern_agrees_with_id_problem_on_any_text(value):
-    from generator.schema import id_problem
+    from generator.fields import id_problem
 
     assert _refused_words(_id_adapter(), value) == id_problem(value)
 
@@ -128,7 +130,7 @@ def test_the_id_pattern_agrees_with_id_problem_on_any_text(value):
 def test_the_text_pattern_agrees_with_text_problem(value):
     from pydantic import TypeAdapter
 
-    from generator.schema import Text, text_problem
+    from generator.fields import Text, text_problem
 
     assert _refused_words(TypeAdapter(Text), value) == text_problem(value)
 
@@ -139,7 +141,7 @@ def test_no_space_lies_beyond_the_range_the_text_pattern_lists():
 
 def test_only_ids_are_limited_to_the_id_length():
     # A string_too_long error at ID_MAX is read as an id's (validate._pattern_problem).
-    from generator.schema import ACCEPTED_ID, ID_MAX
+    from generator.fields import ACCEPTED_ID, ID_MAX
 
     def limits(metadata):
         return {getattr(meta, "max_length", None) for meta in metadata} - {None}
@@ -156,3 +158,23 @@ def test_only_ids_are_limited_to_the_id_length():
 
 def _models_by_name():
     return [(m.__name__, m) for m in _models()]
+
+
+@pytest.mark.parametrize("kind", ["source", "person", "organization", "agenda", "dispute", "statement"])
+def test_the_id_index_is_refused_since_it_names_a_collection_page(kind):
+    from generator.schema import KINDS
+
+    model = KINDS[kind].model
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate({"id": "index"})
+    words = [_pattern_problem(e) for e in caught.value.errors() if e["loc"] == ("id",)]
+    assert words == [("'index' is reserved: it names the page that lists a collection",
+                      "choose another id, like 'index-1'")]
+
+
+def test_briefing_new_refuses_the_id_index():
+    from generator.scaffold import ScaffoldError, check_id
+
+    with pytest.raises(ScaffoldError, match="source 'index': 'index' is reserved"):
+        check_id("index", "source")
+    assert check_id("index-1", "source") == "index-1"
