@@ -116,22 +116,16 @@ class Content:
 class _Resolver(yaml.resolver.BaseResolver):
     """Only the plain scalars an editor means: true/false, null, decimal numbers; the rest is text."""
 
-    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
-        """BaseResolver.resolve, but at once for text no implicit resolver can take (most scalars)."""
-        if kind is ScalarNode and (not implicit[0] or value[:1] not in _FIRST_CHARACTERS):
-            return self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
 
-
-_IMPLICIT = (  # (tag, pattern, the characters a value it matches can start with)
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
-    ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789."),
-)
-for _tag, _pattern, _first in _IMPLICIT:
-    _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-_FIRST_CHARACTERS = frozenset(c for _, _, first in _IMPLICIT for c in first)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
 
 
 class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,

@@ -6,7 +6,7 @@ import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator import load
@@ -53,6 +53,8 @@ def test_plain_scalars_are_text_unless_plainly_something_else():
     doc = parse("a: no\nb: on\nc: 0755\nd: 2023-08-28\ne: 10:30\nf: true\ng: ~\nh: 12\ni: 1.5\nj: 'true'\n")
     assert doc.data == {"a": "no", "b": "on", "c": "0755", "d": "2023-08-28", "e": "10:30",
                         "f": True, "g": None, "h": 12, "i": 1.5, "j": "true"}
+    assert parse("[+0, -3, .5, 1.0e3, 1e3, 0x1F, 1_000, .inf, yes, Null, FALSE, tRue, '', 00]\n").data == \
+        [0, -3, 0.5, 1000.0, "1e3", "0x1F", "1_000", ".inf", "yes", None, False, "tRue", "", "00"]
 
 
 def test_explicit_tags_are_refused():
@@ -184,18 +186,26 @@ def test_no_document_makes_a_traceback(tmp_path_factory, files, garble):
         assert exc.errors and all(e.line >= 1 and e.column >= 1 and e.message for e in exc.errors)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.sampled_from(["", "~", "null", "NULL", "true", "False", "12", "-3", "+0", "1.5", ".5",
-                                  "1e3", "1.0e3", "0755", "yes", "on", "2023-08-28", "0x1F"]),
-                 st.text(alphabet="0123456789+-.eEtruefalsnNxTF~ ", max_size=8)),
-       st.booleans(), st.booleans())
-def test_the_resolver_tags_scalars_as_pyyaml_would(value, plain, quoted):
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+@settings(max_examples=200, deadline=None)
+@given(_values, st.sampled_from([False, True, None]))
+def test_each_value_and_key_has_its_mark_in_the_order_of_the_data(value, flow):
+    doc = parse(yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True))
+    assume(isinstance(doc, load.Document))  # not a text with a forbidden character
+    keys = []
 
-    resolver = load._Resolver()
-    for kind in (ScalarNode, SequenceNode, MappingNode):
-        assert resolver.resolve(kind, value, (plain, quoted)) == \
-            yaml.resolver.BaseResolver.resolve(resolver, kind, value, (plain, quoted))
+    def count(item):
+        if isinstance(item, dict):
+            keys.extend(item)
+            for v in item.values():
+                count(v)
+        elif isinstance(item, list):
+            for v in item:
+                count(v)
+
+    count(doc.data)
+    assert len(doc.marks) == len(doc._order) + len(keys)
+    for path in doc._order:
+        assert doc.position(path) >= doc.position(path, key=True) >= Position(1, 1)
 
 
 def test_an_explicit_tag_that_does_not_fit_its_value_is_refused():
