@@ -253,7 +253,7 @@ def render_pages(data: Dataset, index: Index, templates: Path,
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env, labels)
         # What a template sees of its own page; what every page shares is in the globals.
-        context = {"page_path": path, "links": links, "url": links.url, "asset": links.asset,
+        context = {"links": links, "url": links.url, "asset": links.asset,
                    "cite": Citations(links, titles), **extra}
         module = env.get_template(template_name).make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
