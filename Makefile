@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test test-tools check serve schema docs bench clean
+.PHONY: site test test-tools check serve schema docs golden bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-tools:
 
 test: $(STAMP) test-tools
 	$(BIN)/python -m pytest
+
+# The expected output of tests/test_golden.py, after an intended change to pages or exports.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 SIZES ?= 10 100 1000
 bench: $(STAMP)

@@ -20,9 +20,10 @@ from typing import Iterable, Mapping, TextIO
 import jinja2
 from markupsafe import Markup
 
+from . import urls
 from .errors import ContentError, count_problems, format_grouped
 from .load import BRIEFINGS_DIR, display_path
-from .render import BRIEFING_PARTS, Page, Site, make_environment
+from .render import Page, make_environment
 
 ERROR_TITLE = "Content problems"
 
@@ -65,21 +66,21 @@ def template_problem(exc: jinja2.TemplateError, templates_dir: Path) -> ContentE
 
 def implied_paths(content_dir: Path) -> set[str]:
     """The page paths the content folder implies even when it cannot be read: home, indexes, briefings."""
-    paths = {Site.page_path("home")} | {Site.page_path(kind) for kind in ("person", "organization", "source")}
+    paths = {urls.page_path("home")} | {urls.page_path(kind) for kind in ("person", "organization", "source")}
     folder = content_dir / BRIEFINGS_DIR
     for briefing in sorted(folder.iterdir()) if folder.is_dir() else ():
         if briefing.is_dir() and not briefing.name.startswith("."):
-            paths.add(Site.page_path("briefing", briefing=briefing.name))
-            paths |= {Site.page_path(part, briefing=briefing.name) for part in BRIEFING_PARTS}
+            paths.add(urls.page_path("briefing", briefing=briefing.name))
+            paths |= {urls.page_path(part, briefing=briefing.name) for part in urls.BRIEFING_PARTS}
     return paths
 
 
 def error_pages(errors: list[ContentError], paths: Iterable[str]) -> Mapping[str, Page]:
     """An error page at each of `paths`; only the home page is in the navigation."""
-    home = Site.page_path("home")
+    home = urls.page_path("home")
     pages = {}
     for path in sorted(set(paths) | {home}):
-        html = error_html(errors, Site.relative(path, home))
+        html = error_html(errors, urls.relative(path, home))
         pages[path] = Page(path, ERROR_TITLE, count_problems(errors), html, in_nav=path == home)
     return MappingProxyType(pages)
 

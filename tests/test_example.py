@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import urls
 from generator.build import Built, build
 from generator.model import iter_citations, iter_records
-from generator.render import Site
 from generator.schema import Citation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,7 @@ def _footnote_targets(html: str, note_ids: set[str]) -> dict[str, list[str]]:
 
 
 def _check_rendered(built, page_kind: str, prefix: str, records, label) -> None:
-    page = built.pages[Site.page_path(page_kind, briefing=BRIEFING)]
+    page = built.pages[urls.page_path(page_kind, briefing=BRIEFING)]
     ids = {f"{prefix}-{r.id}" for r in records}
     parser = _Sections(ids)
     parser.feed(page.html)
@@ -117,7 +117,7 @@ def _check_rendered(built, page_kind: str, prefix: str, records, label) -> None:
         assert set(notes) <= parser.all_ids, f"{element_id} links to a missing footnote"
         cited = {f"sources/{c.source}.html" for c in record.sources}
         targets = _footnote_targets(page.html, set(notes))
-        base = posixpath.dirname(Site.output_path(page.path))
+        base = posixpath.dirname(urls.output_path(page.path))
         linked = {posixpath.normpath(posixpath.join(base, href.split("#")[0]))
                   for hrefs in targets.values() for href in hrefs}
         assert cited & linked, f"the footnotes of {element_id} do not link to its sources {cited}"

@@ -25,9 +25,9 @@ from pydantic import ValidationError
 
 from generator.build import Built, build
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
-from generator.export import _csv as write_csv
+from generator.export.csv import write_csv
 from generator.model import BriefingBundle, Dataset, iter_citations
-from generator.render import Site
+from generator import urls
 from generator.schema import AgendaItem, Briefing, Source, schema_files
 from conftest import ROOT
 from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
@@ -68,7 +68,7 @@ def _resolve(from_path: str, url: str) -> str:
 
 
 def _site_files(built: Built) -> set[str]:
-    return {Site.output_path(p) for p in built.pages} | set(built.exports)
+    return {urls.output_path(p) for p in built.pages} | set(built.exports)
 
 
 # JSON --------------------------------------------------------------------------------------
@@ -188,15 +188,14 @@ def test_csv_addresses_are_the_json_ones_and_lead_to_pages(built):
         assert _resolve("data/agenda.csv", url) in _site_files(built), url
 
 
-CELL = st.text(st.sampled_from('a ,;"\'\r\n\t王'), max_size=6)
+CELL = st.text(st.sampled_from('a ,;"\'\r\n\t王=+-@'), max_size=6)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(CELL, min_size=2, max_size=4), max_size=4))
-def test_csv_bytes_are_what_the_csv_module_writes(rows):
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    assert write_csv(rows) == out.getvalue().encode("utf-8")
+def test_csv_cells_read_back_as_written_but_a_formula_is_text(rows):
+    read = list(csv.reader(io.StringIO(write_csv(rows).decode("utf-8"), newline="")))
+    assert read == [["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row] for row in rows]
 
 # iCalendar ---------------------------------------------------------------------------------
 
@@ -219,7 +218,7 @@ def test_briefing_without_a_dated_item_has_no_calendar(built):
     # RFC 5545 wants at least one component; an empty calendar would also promise what it lacks.
     assert "briefings/undated-week/agenda.ics" not in built.exports
     assert _json(built)["briefings"][2]["calendar_url"] is None
-    page = built.pages[Site.page_path("briefing", briefing="undated-week")].html
+    page = built.pages[urls.page_path("briefing", briefing="undated-week")].html
     assert "agenda.ics" not in page and "agenda.csv" in page
 
 
@@ -298,19 +297,19 @@ def test_published_content_schemas_are_the_committed_ones(built):
 
 
 def test_every_export_is_listed_on_the_data_page(built):
-    page = built.pages[Site.page_path("data")]
+    page = built.pages[urls.page_path("data")]
     assert list(built.exports) == [e.path for e in list_exports(built.data)]
     for path in built.exports:
-        assert f'href="{Site.relative(page.path, path)}"' in page.html, path
+        assert f'href="{urls.relative(page.path, path)}"' in page.html, path
 
 
 def test_briefing_page_links_its_calendar_and_data_and_home_links_the_feed(built):
-    page = built.pages[Site.page_path("briefing", briefing="visit")].html
+    page = built.pages[urls.page_path("briefing", briefing="visit")].html
     for path in ("briefings/visit/agenda.ics", "data/briefings.json", "data/agenda.csv",
                  "data/citations.csv"):
-        assert f'href="{Site.relative("briefings/visit/index.md", path)}"' in page, path
+        assert f'href="{urls.relative("briefings/visit/index.md", path)}"' in page, path
     assert "earlier-call/agenda.ics" not in page
-    assert 'href="feed.atom"' in built.pages[Site.page_path("home")].html
+    assert 'href="feed.atom"' in built.pages[urls.page_path("home")].html
 
 
 _DIGEST = """
@@ -402,9 +401,11 @@ def test_any_valid_text_survives_every_format(text):
     record = json.loads(exports["data/briefings.json"])["briefings"][0]
     assert (record["title"], record["agenda"][0]["venue"], record["agenda"][0]["outcomes"]) == (text, text, [text])
     row = next(csv.DictReader(io.StringIO(exports["data/agenda.csv"].decode("utf-8"), newline="")))
-    assert (row["title"], row["venue"], json.loads(row["outcomes"])) == (text, text, [text])
+    # A cell that a spreadsheet would run as a formula starts with an apostrophe (see export.csv).
+    cell = "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    assert (row["title"], row["venue"], json.loads(row["outcomes"])) == (cell, cell, [text])
     assert next(csv.DictReader(io.StringIO(exports["data/citations.csv"].decode("utf-8"),
-                                           newline="")))["quote"] == text[:200]
+                                           newline="")))["quote"] == cell[:len(cell) - len(text) + 200]
     (event,) = icalendar.Calendar.from_ical(exports["briefings/b/agenda.ics"]).walk("VEVENT")
     assert (str(event["summary"]), str(event["location"])) == (text, f"{text}, {text}")
     assert f"- {text}\n" in str(event["description"])

@@ -9,9 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from generator import urls
 from generator.build import build
 from generator.plugin import GeneratedPage, _WrittenOnce, heading_tokens, omitted_parts, search_entries
-from generator.render import Page, Site
+from generator.render import Page
 from siteproject import ROOT
 from sitebuild import built_site  # noqa: F401 - a pytest fixture
 
@@ -83,11 +84,11 @@ def test_omitted_parts_never_nest_in_a_block_of_their_own_kind(example):
 def test_every_record_with_an_anchor_has_one_entry_that_leads_to_it(example):
     bundle = example.data.briefings[0]
     entries = [entry for page in example.pages.values()
-               for entry in search_entries(page.title, page.description, page.html, Site.output_path(page.path))]
+               for entry in search_entries(page.title, page.description, page.html, urls.output_path(page.path))]
     locations = [location for _, _, location in entries]
     assert len(locations) == len(set(locations))
     by_location = {location: (title, text) for title, text, location in entries}
-    disputes = Site.output_path(Site.page_path("disputes", briefing=bundle.id))
+    disputes = urls.output_path(urls.page_path("disputes", briefing=bundle.id))
     for dispute in bundle.disputes:
         title, text = by_location[f"{disputes}#h-dispute-{dispute.id}"]
         assert title == dispute.title and " ".join(dispute.description.split()[:4]) in text

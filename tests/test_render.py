@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from types import SimpleNamespace
 
 import jinja2
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from markupsafe import Markup, escape
 
+from generator import urls
 from generator.build import build
-from generator.render import (Citer, LinkMemo, Links, PageEnvironment, Site, citation_key, escape_output,
-                             group_by)
+from generator.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
 from generator.schema import Citation
 
 from conftest import ROOT
@@ -43,7 +40,7 @@ _SEGMENTS = st.lists(st.sampled_from(["a", "b", "ab", "people", "index.html"]), 
 def test_relative_links_agree_with_posixpath_relpath(target, base):
     from_page, to_path = "/".join(base + ["page.md"]), "/".join(target)
     expected = posixpath.relpath(to_path, "/".join(base) or ".")
-    assert Site.relative(from_page, to_path) == expected
+    assert urls.relative(from_page, to_path) == expected
 
 
 _IDS = st.sampled_from(["a", "wang-wentao", "visit-2023", "x1"])
@@ -56,46 +53,17 @@ _FOLDERS = st.sampled_from(["", "people", "organizations", "sources", "data", "b
        rid=st.none() | _IDS, briefing=_IDS, fragment=st.sampled_from(["", "p2", "agenda-a"]))
 def test_a_folder_links_to_a_page_as_each_of_its_pages_would(folder, kind, rid, briefing, fragment):
     page = posixpath.join(folder, "page.md")
-    expected = Site.relative(page, Site.page_path(kind, rid, briefing))
+    expected = urls.relative(page, urls.page_path(kind, rid, briefing))
     links = Links(folder, None, None)
     assert links.url(kind, rid, briefing, fragment) == expected + (f"#{fragment}" if fragment else "")
     assert links.url(kind, rid, briefing) == expected  # and again, from the folder's memo
 
 
-@given(value=st.text() | st.integers() | st.floats(allow_nan=False) | st.none() | st.booleans()
-       | st.text().map(Markup) | st.text().map(escape))
-def test_output_is_escaped_exactly_as_markupsafe_escapes(value):
-    assert escape_output(value) == str(escape(value))
-
-
-def test_autoescaped_output_goes_through_escape_output_and_stays_escaped():
-    env = PageEnvironment(loader=jinja2.DictLoader({"t.html": "{{ text }}|{{ safe }}|{{ n }}"}), autoescape=True)
-    assert "escape_output(" in env.compile(env.loader.get_source(env, "t.html")[0], raw=True)
-    html = env.get_template("t.html").render(text="<b> & 'q' \"", safe=Markup("<i>"), n=3)
-    assert html == "&lt;b&gt; &amp; &#39;q&#39; &#34;|<i>|3"
-
-
-def test_templates_still_pass_the_context_or_environment_to_helpers_that_ask_for_it():
-    class Helpers:
-        def plain(self, x):
-            return f"plain {x}"
-
-        @jinja2.pass_context
-        def with_context(self, context, x):
-            return f"{context['page']} {x}"
-
-    @jinja2.pass_environment
-    def with_environment(environment, x):
-        return f"{type(environment).__name__} {x}"
-
-    helpers = Helpers()
-    env = PageEnvironment(loader=jinja2.DictLoader({"t.html": (
-        "{% macro m(x) %}macro {{ x }}{% endmacro %}"
-        "{{ plain(1) }}; {{ ctx(2) }}; {{ env_fn(3) }}; {{ m(4) }}; {{ d.get('k', 5) }}"
-        "{% for i in [6] %}; {{ plain(i) }}{% endfor %}")}), autoescape=True)
-    html = env.get_template("t.html").render(plain=helpers.plain, ctx=helpers.with_context,
-                                             env_fn=with_environment, d={}, page="p")
-    assert html == "plain 1; p 2; PageEnvironment 3; macro 4; 5; plain 6"
+def test_the_page_environment_is_stock_jinja_with_autoescape_and_strict_undefined(tmp_path):
+    env = make_environment(tmp_path)
+    assert type(env) is jinja2.Environment
+    assert env.undefined is jinja2.StrictUndefined
+    assert env.from_string("{{ text }}").render(text="<b> & 'q' \"") == "&lt;b&gt; &amp; &#39;q&#39; &#34;"
 
 
 def test_group_by_keeps_the_order_and_files_a_list_under_each_of_its_values():
@@ -114,16 +82,35 @@ def test_group_by_follows_a_dotted_attribute():
 
 def test_a_passage_cited_twice_has_one_footnote_with_two_numbered_marks():
     data = SimpleNamespace(sources={"article": SimpleNamespace(id="article", title="An article")})
-    cite = Citer(Links("people", data, None), {})
+    cite = Citations(Links("people", data, None), {})
     first, other = Citation(source="article", para=2), Citation(source="article")
-    assert 'id="cite-1" href="#note-1" title="An article, paragraph 2"' in cite([first])
-    marks = cite([other, Citation(source="article", para=2)])
-    assert 'id="cite-2" href="#note-2" title="An article"' in marks
-    assert 'id="cite-1-2" href="#note-1"' in marks
+    assert cite([first]) == [CiteMark(1, "cite-1", "An article, paragraph 2")]
+    assert cite([other, Citation(source="article", para=2)]) == [
+        CiteMark(2, "cite-2", "An article"), CiteMark(1, "cite-1-2", "An article, paragraph 2")]
     notes = cite.footnotes()
     assert [(n.number, n.href, n.marks) for n in notes] == [
         (1, "../sources/article.html#p2", (("cite-1", 1), ("cite-1-2", 2))),
         (2, "../sources/article.html#top", (("cite-2", None),))]
+
+
+def _macro(name: str, *args):
+    env = make_environment(ROOT / "templates" / "pages")
+    return getattr(env.get_template("_macros.html").module, name)(*args)
+
+
+def test_citation_marks_are_written_by_the_cites_macro_with_their_titles_escaped():
+    html = _macro("cites", [CiteMark(1, "cite-1", 'A "title" <i>'), CiteMark(2, "cite-2", "B")])
+    assert html == ('<sup class="cites"><a class="cite" id="cite-1" href="#note-1" title="A &#34;title&#34; &lt;i&gt;">'
+                    '[1]</a><a class="cite" id="cite-2" href="#note-2" title="B">[2]</a></sup>')
+    assert _macro("cites", []) == ""
+
+
+def test_actor_lists_read_as_a_phrase_with_each_name_linked_and_escaped():
+    names = {"a": "A <x>", "b": "B", "c": "C"}
+    links = SimpleNamespace(actor=lambda actor_id: RecordLink(f"{actor_id}.html", names[actor_id]))
+    assert _macro("actor_list", links, ["a"]) == '<a href="a.html">A &lt;x&gt;</a>'
+    assert _macro("actor_list", links, ["a", "b"]).endswith('</a> and <a href="b.html">B</a>')
+    assert _macro("actor_list", links, ["a", "b", "c"]).count(", ") == 1
 
 
 def test_the_citation_key_holds_every_field_of_a_citation():
@@ -132,92 +119,21 @@ def test_the_citation_key_holds_every_field_of_a_citation():
     assert len(citation_key(citation)) == len(Citation.model_fields)
 
 
-class _Record:
-    """An object with attributes, as the dataset's records are."""
-
-    def __init__(self, **fields):
-        self.__dict__.update(fields)
-
-    @property
-    def broken(self):
-        raise AttributeError("not this one")
-
-
-_ATTRIBUTE_TEMPLATES = [
-    "{{ r.name }}|{{ d.name }}|{{ d['name'] }}|{{ r.inner.name }}|{{ d.items }}",
-    "{% for x in rows %}{{ x.name }}{{ loop.index }}{% endfor %}",
-    "{% macro m(x) %}<{{ x.name }}>{% endmacro %}{{ m(r) }}{{ m(d) }}",
-    "{{ r.broken|default('fallback') }}|{{ d.missing|default('none') }}",
-    "{{ (r.name ~ d.name)|upper }}|{{ r.inner.inner is defined }}",
-]
-
-
-@functools.cache
-def _environment(environment: type[jinja2.Environment], strict: bool) -> jinja2.Environment:
-    # A template's name is its source: each is compiled once, not once per example.
-    return environment(loader=jinja2.FunctionLoader(lambda source: source), autoescape=True,
-                       undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
-
-
-def _render(environment: type[jinja2.Environment], source: str, strict: bool = False, **values) -> str:
-    return _environment(environment, strict).get_template(source).render(**values)
-
-
-def _render_both(source: str, **values) -> tuple[str, str]:
-    return _render(PageEnvironment, source, **values), _render(jinja2.Environment, source, **values)
-
-
-@given(name=st.text(max_size=8))
-def test_attributes_read_inline_give_what_jinja_gives(name):
-    inner = _Record(name=name + "<i>")
-    values = {"r": _Record(name=name, inner=inner, broken=None), "d": {"name": name, "items": 3},
-              "rows": [inner, {"name": name}]}
-    for source in _ATTRIBUTE_TEMPLATES:
-        ours, jinjas = _render_both(source, **values)
-        assert ours == jinjas, source
-
-
-def test_a_missing_attribute_is_still_an_error_with_strict_undefined():
-    for source in ("{{ r.nothing }}", "{{ d.nothing }}", "{{ r.inner.nothing.deeper }}", "{{ nothing.name }}"):
-        with pytest.raises(jinja2.UndefinedError):
-            _render(PageEnvironment, source, strict=True, r=_Record(inner=_Record()), d={})
-
-
-def test_macros_called_directly_or_by_jinja_give_the_same_html():
-    source = (
-        "{% macro plain(a, b) %}[{{ a }}|{{ b }}]{% endmacro %}"
-        "{% macro defaults(a, b='<b>') %}[{{ a }}|{{ b }}]{% endmacro %}"
-        "{% macro rest() %}[{{ varargs|join(',') }}|{{ kwargs|dictsort|join(',') }}]{% endmacro %}"
-        "{% macro wrap(a) %}<{{ caller(a) }}>{% endmacro %}"
-        "{{ plain('<a>', 2) }}{{ plain(1, b='<k>') }}{{ defaults('x') }}{{ defaults('x', 'y') }}"
-        "{{ rest(1, 2, k='v') }}{% call(v) wrap('<c>') %}called {{ v }}{% endcall %}"
-        "{% for i in [1, 2] %}{{ plain(i, loop.index) }}{% endfor %}")
-    ours, jinjas = _render_both(source)
-    assert ours == jinjas
-    assert "[&lt;a&gt;|2][1|&lt;k&gt;][x|&lt;b&gt;][x|y][1,2|(&#39;k&#39;, &#39;v&#39;)]<called &lt;c&gt;>" in ours
-    with pytest.raises(TypeError):
-        _render(PageEnvironment, "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}")
-
-
 _KINDS = st.sampled_from(["briefing", "agenda", "dispute", "agreement", "statement", "context",
                           "person", "organization", "source"])
 
 
 @given(folders=st.lists(_FOLDERS, min_size=2, max_size=4), kind=_KINDS, rid=_IDS, briefing=_IDS)
-def test_links_shared_between_folders_are_those_each_folder_would_make_alone(folders, kind, rid, briefing):
+def test_links_with_shared_labels_are_those_each_folder_would_make_alone(folders, kind, rid, briefing):
     data = SimpleNamespace(actor=lambda _: SimpleNamespace(name="Speaker <S>"))
     record = SimpleNamespace(id=rid, title=f"Title <{rid}>", text="Said & done", speaker="s", kind="quote")
     env = jinja2.Environment()
-    memo = LinkMemo()
+    labels = {}
     for folder in folders:
-        shared = Links(folder, data, env, memo).record_link(kind, record, briefing)
-        alone = Links(folder, data, env).record_link(kind, record, briefing)
+        shared = Links(folder, data, env, labels).record(kind, record, briefing)
+        alone = Links(folder, data, env).record(kind, record, briefing)
         assert shared == alone
-        href = Site.relative(posixpath.join(folder, "page.md"),
-                             Site.page_path(*{"briefing": ("briefing", None, briefing),
-                                              "agenda": ("agenda", None, briefing),
-                                              "context": ("context", None, briefing),
-                                              "dispute": ("disputes", None, briefing),
-                                              "agreement": ("agreements", None, briefing),
-                                              "statement": ("statements", None, briefing)}.get(kind, (kind, rid, None))))
-        assert shared.startswith(f'<a href="{href}')
+        path, fragment = urls.record_place(kind, None if kind == "briefing" else rid, briefing)
+        href = urls.relative(posixpath.join(folder, "page.md"), path)
+        assert shared.href == (f"{href}#{fragment}" if fragment else href)
+        assert shared.label in (f"Title <{rid}>", "Speaker <S>: “Said & done”")

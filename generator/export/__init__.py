@@ -1,0 +1,105 @@
+"""Stage 6: the dataset as files in standard formats, for readers and programs outside the site.
+
+`render_exports` is a pure function of the dataset and the site's identity: the whole dataset as
+JSON (with a JSON Schema of that file, `json`), one CSV per collection (`csv`), an iCalendar file
+per briefing agenda (`calendar`), an Atom feed of briefings (`feed`), and the JSON Schema of each
+content file for editors. Output is bytes by site path and byte-identical for the same input:
+keys are sorted, records keep the dataset's order, and every date comes from the content, never
+from the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Mapping
+
+from ..model import Dataset
+from ..schema import schema_files
+from .calendar import agenda_calendar, calendar_path, has_calendar
+from .csv import citation_rows, collection_rows, csv_columns, write_csv
+from .feed import FEED, atom_feed
+from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
+from .records import COLLECTIONS, collection_entries
+from .site import Linker, SiteInfo
+
+__all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "Export", "SiteInfo", "calendar_path",
+           "csv_columns", "has_calendar", "list_exports", "render_exports"]
+
+FORMATS = {"json": "JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export file: where it goes, what it is, and the briefing it belongs to, if one."""
+
+    path: str
+    kind: str
+    title: str
+    description: str
+    briefing: str | None = None
+
+    @property
+    def format(self) -> str:
+        """The name of the file's format, for people."""
+        return FORMATS[self.kind]
+
+
+def list_exports(data: Dataset) -> tuple[Export, ...]:
+    """Every export file of the site, in the order the data page lists them."""
+    exports = [
+        Export(DATA_JSON, "json", "Whole dataset (JSON)",
+               "Every record of every briefing, references as ids, each record with the address of "
+               "its page; validates against the JSON Schema below."),
+        Export(DATA_SCHEMA, "schema", "JSON Schema of briefings.json",
+               "The layout of the JSON export, for programs that read it."),
+    ]
+    for collection in COLLECTIONS:
+        scope = ", with its briefing" if collection.in_briefing else ""
+        exports.append(Export(f"data/{collection.name}.csv", "csv", f"{collection.name}.csv",
+                              f"One row per {collection.noun}{scope}."))
+    exports.append(Export("data/citations.csv", "csv", "citations.csv",
+                          "One row per citation: which field of which record cites which source."))
+    for bundle in filter(has_calendar, data.briefings):
+        exports.append(Export(calendar_path(bundle.id), "ics",
+                              f"{bundle.briefing.title}: agenda (iCalendar)",
+                              f"The agenda of {bundle.briefing.title}: one event per item with a "
+                              "cited date, for calendar programs.", bundle.id))
+    exports.append(Export(FEED, "atom", "Feed of briefings (Atom)",
+                          "Every briefing, newest first, for feed readers."))
+    for path in _schema_files():
+        if path == DATA_SCHEMA:
+            continue
+        name = path.removeprefix("schema/")
+        exports.append(Export(path, "schema", name,
+                              f"JSON Schema of {name.removesuffix('.schema.json')}.yml, for editors."))
+    return tuple(exports)
+
+
+def render_exports(data: Dataset, site: SiteInfo) -> Mapping[str, bytes]:
+    """Every export file's bytes by site path, in the order of `list_exports`."""
+    schemas = _schema_files()
+    # The JSON and CSV files are all in the data folder, so they give a record the same addresses:
+    # each record becomes JSON data once, for all of them.
+    link = Linker(site, DATA_JSON)
+    entries = {collection.name: collection_entries(data, collection, link) for collection in COLLECTIONS}
+    files: dict[str, bytes] = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)),
+                               DATA_SCHEMA: schemas[DATA_SCHEMA]}
+    for collection in COLLECTIONS:
+        files[f"data/{collection.name}.csv"] = write_csv(collection_rows(collection, entries[collection.name]))
+    files["data/citations.csv"] = write_csv(citation_rows(entries))
+    for bundle in filter(has_calendar, data.briefings):
+        path = calendar_path(bundle.id)
+        files[path] = agenda_calendar(bundle, data.sources, site, Linker(site, path))
+    files[FEED] = atom_feed(data, site)
+    files.update((path, text) for path, text in schemas.items() if path != DATA_SCHEMA)
+    return MappingProxyType(files)
+
+
+@cache
+def _schema_files() -> Mapping[str, bytes]:
+    """The JSON Schema files: they depend on the code only, so each process makes them once."""
+    files = {DATA_SCHEMA: dump_json(export_json_schema())}
+    files.update((f"schema/{name}", text.encode("utf-8")) for name, text in schema_files().items())
+    return MappingProxyType(files)

@@ -1,0 +1,64 @@
+"""An Atom feed (RFC 4287) of the briefings.
+
+Written with ElementTree rather than a feed library: the one maintained candidate (feedgen)
+pulls in lxml for a document of a dozen element types, and ElementTree already escapes text and
+attributes and writes the same bytes for the same tree.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..markup import render_markdown
+from ..model import Dataset
+from ..schema import Briefing
+from .site import TAG_PREFIX, Linker, SiteInfo
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED = "feed.atom"
+
+
+def _atom_time(day: str) -> str:
+    return f"{day}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def atom_feed(data: Dataset, site: SiteInfo) -> bytes:
+    """An Atom feed of the briefings, newest first, ids as tag: URIs."""
+    link = Linker(site, FEED)
+    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    _sub(feed, "id", TAG_PREFIX + "briefings")
+    _sub(feed, "title", site.name)
+    if site.description:
+        _sub(feed, "subtitle", site.description)
+    newest = max((b.briefing.updated for b in data.briefings), default="2000-01-01")
+    _sub(feed, "updated", _atom_time(newest))
+    _sub(_sub(feed, "author"), "name", site.name)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=link.file(FEED))
+    _sub(feed, "link", rel="alternate", type="text/html", href=link.page("home"))
+    for bundle in data.briefings:
+        briefing = bundle.briefing
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"{TAG_PREFIX}briefings/{bundle.id}")
+        _sub(entry, "title", briefing.title)
+        _sub(entry, "updated", _atom_time(briefing.updated))
+        _sub(entry, "link", rel="alternate", type="text/html",
+             href=link.page("briefing", briefing=bundle.id))
+        if briefing.subtitle:
+            _sub(entry, "summary", briefing.subtitle)
+        _sub(entry, "content", _entry_html(briefing), type="html")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _entry_html(briefing: Briefing) -> str:
+    # The feed carries the summary as HTML text (type="html"); ElementTree escapes it once more.
+    html = str(render_markdown(briefing.summary))
+    if briefing.takeaways:
+        html += "<ul>" + "".join(f"<li>{render_markdown(t.text)}</li>" for t in briefing.takeaways) + "</ul>"
+    return html
