@@ -34,6 +34,17 @@ def site_nav(pages: Iterable[Page]) -> list:
     return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
 
 
+CONTENT_PROBLEMS = "the content has problems:"
+
+
+class ContentProblems(PluginError):
+    """The content's problems (`errors`), stopping a build; its message is their plain report."""
+
+    def __init__(self, errors: list) -> None:
+        super().__init__(CONTENT_PROBLEMS + "\n" + format_plain(errors))
+        self.errors = errors
+
+
 class BriefingConfig(Config):
     content_dir = config_options.Type(str, default="content")
     templates_dir = config_options.Type(str, default="templates/pages")
@@ -71,7 +82,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             built = build(content_dir, templates_dir, site, keep_files=self.preview is not None)
         except ContentErrors as exc:
             if self.preview is None:
-                raise PluginError("the content has problems:\n" + format_plain(exc.errors)) from None
+                raise ContentProblems(exc.errors) from None
             self.pages = dict(self.preview.problems(exc.errors, content_dir))
             return
         except TemplateError as exc:
