@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from jinja2 import TemplateError
 from mkdocs.config import config_options
