@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from html import unescape
 from pathlib import Path
 from typing import Iterable
 
@@ -21,6 +23,9 @@ from .search import INDEX_PATH, index_script, search_entries
 from .serve import Preview, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+# The pages are our own templates' output: every attribute value is quoted and escaped, so a
+# pattern finds the ids as surely as a parser, at a fraction of the cost.
+_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 
 
 def site_nav(pages: Iterable[Page]) -> list:
@@ -127,7 +132,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # them for its next build.
         pages = self.pages
         generated = pages.get(page.file.src_uri) if self.preview else pages.pop(page.file.src_uri, None)
-        return html if generated is None else generated.html
+        if generated is None:
+            return html
+        # MkDocs checks links from Markdown pages of docs/ to fragments of this page against these.
+        page.present_anchor_ids = {unescape(value) for value in _ID.findall(generated.html)}
+        return generated.html
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))
