@@ -41,9 +41,11 @@ def search_entries(data: Dataset, pages: Mapping[str, Page]) -> list[dict[str, s
     titles = {Site.output_path(page.path): page.title for page in pages.values()}
     entries = {}
     for title, kind_name, text, url in _record_entries(data):
-        page = titles.get(url.partition("#")[0], "") if "#" in url else kind_name
-        entries[url] = {"title": title, "page": page, "text": text, "url": url}
-    for url, page in sorted((Site.output_path(page.path), page) for page in pages.values()):
+        where = titles.get(url.partition("#")[0], "") if "#" in url else kind_name
+        entries[url] = {"title": title, "page": where, "text": text, "url": url}
+    # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
+    for page in pages.values():
+        url = Site.output_path(page.path)
         entries.setdefault(url, {"title": page.title, "page": "", "text": page.description, "url": url})
     return [entries[url] for url in sorted(entries)]
 
