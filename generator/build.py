@@ -63,13 +63,8 @@ def check(content_dir: Path) -> Dataset:
     return summary.data
 
 
-def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *,
-          keep_files: bool = False) -> Built:
-    """Every page and export file of the site from a content folder and a page-template folder.
-
-    `keep_files` is accepted for the MkDocs plugin, which still passes it: nothing is kept from
-    one build for the next.
-    """
+def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None) -> Built:
+    """Every page and export file of the site from a content folder and a page-template folder."""
     from .export import SiteInfo, list_exports, render_exports
     from .render import render_pages
 

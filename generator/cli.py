@@ -63,40 +63,39 @@ def schema(out: Path, only_check: bool) -> None:
                + (f" ({len(stale)} updated)" if stale and not only_check else ""))
 
 
-def content_dir_of(config_file: Path) -> Path:
-    """The content folder that mkdocs.yml gives the briefing plugin."""
-    from mkdocs.config import load_config
-
-    plugin = load_config(str(config_file)).plugins["briefing"]
-    return config_file.resolve().parent / plugin.config.content_dir
-
-
 @main.command()
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("mkdocs.yml"), show_default=True)
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: site_dir of mkdocs.yml).")
 def build(config_file: Path, site_dir: Path | None) -> None:
-    """Check the content, then build the site atomically: the old site stays until the new one is whole."""
-    import logging
-
+    """Check the content and build the site atomically: the old site stays until the new one is whole."""
     from mkdocs.exceptions import MkDocsException
 
+    from .errors import ContentErrors
+    from .plugin import CONTENT_PROBLEMS
     from .publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    content_dir = content_dir_of(config_file)
-    errors = check_summary(content_dir).errors
-    if errors:
-        click.echo(format_grouped(errors), err=True)
-        click.echo("build stopped; the previous site is unchanged", err=True)
-        sys.exit(1)
+    # The briefing plugin checks the content as MkDocs' build starts: one check serves.
+    quiet, mkdocs_log = _ReportedHere(CONTENT_PROBLEMS), logging.getLogger("mkdocs.commands.build")
+    mkdocs_log.addFilter(quiet)
     try:
         site = publish(config_file, site_dir)
+    except ContentErrors as exc:
+        click.echo(format_grouped(exc.errors), err=True)
+        click.echo("build stopped; the previous site is unchanged", err=True)
+        sys.exit(1)
     except MkDocsException as exc:
         click.echo(f"build failed: {exc}", err=True)
         click.echo("the previous site is unchanged", err=True)
         sys.exit(1)
+    except OSError as exc:
+        where = exc.filename or site_dir or "site"
+        click.echo(f"briefing: cannot write the site: {exc.strerror or exc}: {where}", err=True)
+        sys.exit(1)
+    finally:
+        mkdocs_log.removeFilter(quiet)
     pages = sum(1 for _ in site.rglob("*.html"))
     click.echo(f"built {pages} pages into {site}")
 
@@ -207,6 +206,21 @@ def serve(config_file: Path, dev_addr: str) -> None:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+
+
+class _ReportedHere(logging.Filter):
+    """Holds back MkDocs' log of the errors that `briefing build` reports itself: the content's
+    problems (grouped, by file; MkDocs logs them under `content_problems`) and a file that cannot
+    be written (one line; MkDocs logs the OSError's text, `[Errno N] ...`)."""
+
+    def __init__(self, content_problems: str) -> None:
+        super().__init__()
+        self.content_problems = content_problems
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(self.content_problems)
+                    or record.levelno >= logging.ERROR and "[Errno " in message)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -302,6 +302,20 @@ def _live_in_static(data: bytes, marker: str) -> list[tuple[int, str]]:
     return [(1, "content in a static file")] if marker.encode() in data else []
 
 
+def _live_in_search_index(data: bytes, marker: str) -> list[tuple[int, str]]:
+    """The search index: a script that sets one variable to JSON with no character that could end
+    the script or its string early, and no content in a key."""
+    text, prefix = data.decode("utf-8"), "window.briefingSearch = "
+    if not (text.startswith(prefix) and text.endswith(";\n")):
+        return [(1, "the search index is not one assignment of JSON")]
+    body = text[len(prefix):-2]
+    unsafe = sorted(set("<>&\u2028\u2029") & set(body))
+    return [(1, f"unescaped {unsafe!r} in the search index")] if unsafe else _live_in_json(body.encode(), marker)
+
+
+# Files that hold data as a script, by path in the site.
+_DATA_SCRIPTS = {"search/index.js": _live_in_search_index}
+
 _READERS = {
     ".html": lambda data, marker: _live_in_html(data.decode("utf-8"), marker),
     ".xml": _live_in_xml, ".atom": _live_in_xml, ".rss": _live_in_xml,
@@ -320,7 +334,7 @@ def live_markup(site: Path, marker: str) -> list[Defect]:
         suffix = path.suffix
         if suffix == ".gz":
             data, suffix = gzip.decompress(data), Path(path.stem).suffix
-        reader = _READERS.get(suffix)
+        reader = _DATA_SCRIPTS.get(name) or _READERS.get(suffix)
         if reader is None:
             found.append(Defect(name, 1, f"no checker for {suffix or 'extensionless'} files"))
             continue

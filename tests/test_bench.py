@@ -19,6 +19,26 @@ LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) 
                   r"build_cpu_s=([\d.]+) baseline_cpu_s=([\d.]+) cpu_ratio=([\d.]+)$")
 
 
+# Half the last digit of a figure printed with two decimals: how far it may be from the figure.
+HALF_STEP = 0.005
+
+
+def ratio_of_rounded(ratio: float, top: float, bottom: float) -> bool:
+    """Whether `ratio` can be top / bottom rounded to two decimals, when each of the three was
+    printed rounded to two decimals: the figures as measured lie within HALF_STEP of those shown."""
+    low = (top - HALF_STEP) / (bottom + HALF_STEP)
+    high = (top + HALF_STEP) / (bottom - HALF_STEP) if bottom > HALF_STEP else math.inf
+    return low - HALF_STEP - 1e-9 <= ratio <= high + HALF_STEP + 1e-9
+
+
+def test_ratio_of_rounded_accepts_exactly_what_rounding_allows():
+    # 0.40 / 0.30 measured as anything from 0.395 / 0.305 = 1.295 to 0.405 / 0.295 = 1.373.
+    assert ratio_of_rounded(1.33, 0.40, 0.30)
+    assert ratio_of_rounded(1.37, 0.40, 0.30) and not ratio_of_rounded(1.38, 0.40, 0.30)
+    assert ratio_of_rounded(1.30, 0.40, 0.30) and not ratio_of_rounded(1.29, 0.40, 0.30)
+    assert ratio_of_rounded(250.0, 1.00, 0.00)  # a baseline shown as 0.00 bounds nothing above
+
+
 @pytest.fixture
 def synth(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT))
@@ -64,18 +84,18 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     peak_mb = int(sizes[0].group(8))
     assert briefings == 10
     assert records > 10 * 10 and pages > 10 * 7
-    assert 0 < check_s and 0 < baseline_s and 0 < build_s
-    assert ratio == pytest.approx(build_s / baseline_s, abs=0.02 + 0.01 * ratio)
+    assert 0 <= check_s and 0 <= baseline_s and 0 <= build_s
+    assert ratio_of_rounded(ratio, build_s, baseline_s)
     assert 20 < peak_mb < 4000
     check_cpu, build_cpu, baseline_cpu, cpu_ratio = (float(sizes[0].group(i)) for i in (9, 10, 11, 12))
-    assert 0 < check_cpu and 0 < build_cpu and 0 < baseline_cpu
-    assert cpu_ratio == pytest.approx(build_cpu / baseline_cpu, abs=0.02 + 0.01 * cpu_ratio)
+    assert 0 <= check_cpu and 0 <= build_cpu and 0 <= baseline_cpu
+    assert ratio_of_rounded(cpu_ratio, build_cpu, baseline_cpu)
     rounds = [re.match(r"^rounds briefings=10: check_s=(\S+) build_s=(\S+) baseline_s=(\S+) ratios=(\S+)$", line)
               for line in lines]
     (each,) = [[[float(x) for x in group.split(",")] for group in m.groups()] for m in rounds if m]
     assert all(len(times) == 3 for times in each)
     assert [check_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:3]]  # the medians
-    assert each[3] == pytest.approx([b / base for b, base in zip(each[1], each[2])], abs=0.02 + 0.01 * max(each[3]))
+    assert all(ratio_of_rounded(*shown) for shown in zip(each[3], each[1], each[2], strict=True))
     rebuilds = [re.match(r"^serve (example|briefings=10): save_to_page_s=([\d.]+)$", line) for line in lines]
     assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
-    assert all(float(m.group(2)) > 0 for m in rebuilds if m)
+    assert all(float(m.group(2)) >= 0 for m in rebuilds if m)

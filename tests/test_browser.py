@@ -1,7 +1,7 @@
 """The built site in headless Chromium: accessibility (axe-core), search, phone layout, print, screenshots.
 
-The site is served over HTTP on the loopback address (search loads its index with a web worker,
-which browsers refuse from file:// pages). Chromium, axe-core and the rest are installed by
+The site is served over HTTP on the loopback address, as it is published; search also works from
+pages opened from disk (its index is a script). Chromium, axe-core and the rest are installed by
 `scripts/install-test-tools` (run by `make test`); a missing tool is a failure, never a skip.
 """
 
@@ -10,13 +10,15 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from sitebuild import ROOT, built_site  # noqa: F401 - a pytest fixture
+from sitebuild import ROOT, build_site, built_site  # noqa: F401 - a pytest fixture
+from siteproject import FIXTURE_CONTENT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -128,13 +130,17 @@ def test_dark_mode_follows_the_system_setting(browser, site_url):
     assert sum(light) > 600 and sum(dark) < 150, colours
 
 
+RESULT_LINKS = "#search-results article h3 a"
+
+
 def _search(page: Page, site_url: str, words: str) -> list[tuple[str, str]]:
     """Search from the home page's box; the results as (title, address)."""
     page.goto(site_url + "index.html")
     page.fill("#site-search-q", words)
     page.press("#site-search-q", "Enter")
-    page.wait_for_url(re.compile(r"search\.html\?q=" + re.escape(words)))
-    results = page.locator("#mkdocs-search-results article h3 a")
+    page.wait_for_url(re.compile(r"search\.html\?q="))
+    assert page.input_value("#search-query") == words
+    results = page.locator(RESULT_LINKS)
     results.first.wait_for(timeout=15_000)
     return [(results.nth(i).inner_text(), results.nth(i).get_attribute("href")) for i in range(results.count())]
 
@@ -145,16 +151,16 @@ def _follow_result(page: Page, site_url: str, words: str, address: str, title: s
     hits = _search(page, site_url, words)
     chosen = [href for text, href in hits if re.search(address, href) and title in text.lower()]
     assert chosen, f"no result for {words!r} leads to {address}: {hits}"
-    page.click(f"#mkdocs-search-results a[href='{chosen[0]}']")
+    page.click(f"#search-results a[href='{chosen[0]}']")
     page.wait_for_load_state("load")
 
 
 def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "semiconductor", r"disputes\.html#h-dispute-[a-z0-9-]+$", "semiconductor")
+        _follow_result(page, site_url, "semiconductor", r"disputes\.html#dispute-[a-z0-9-]+$", "semiconductor")
         anchor = page.evaluate("location.hash").lstrip("#")
-        section = page.locator(f"section[id^='dispute-']:has(#{anchor})")
+        section = page.locator(f"section#{anchor}")
         assert section.count() == 1
         assert "semiconductor" in section.inner_text().lower()
         assert section.locator("a.cite").count() >= 1
@@ -165,8 +171,22 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
 def test_search_for_a_surname_finds_the_person(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "Wentao", r"people/wang-wentao\.html(#roles)?$")
+        _follow_result(page, site_url, "Wentao", r"people/wang-wentao\.html$")
         assert "Wang Wentao" in page.locator("h1").inner_text()
+    finally:
+        page.context.close()
+
+
+def test_search_for_a_chinese_name_finds_the_person_first_with_the_name_marked(browser, site_url):
+    page = _open(browser, site_url + "index.html")
+    try:
+        hits = _search(page, site_url, "王文涛")
+        assert hits[0][1] == "people/wang-wentao.html", hits
+        first = page.locator("#search-results article").first
+        assert first.locator("h3 mark").all_inner_texts() == ["王文涛"]
+        assert first.locator(".search-result__page").inner_text() == "Person"
+        _follow_result(page, site_url, "王文涛", r"people/wang-wentao\.html$")
+        assert "王文涛" in page.locator("h1").inner_text()
     finally:
         page.context.close()
 
@@ -177,6 +197,50 @@ def test_search_for_a_word_of_a_source_finds_its_paragraph(browser, site_url):
         _follow_result(page, site_url, "quantum", r"sources/[a-z0-9-]+\.html#p\d+$")
         anchor = page.evaluate("location.hash").lstrip("#")
         assert "quantum" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
+    finally:
+        page.context.close()
+
+
+def test_search_results_show_where_each_is_and_a_snippet_with_every_word_marked(browser, site_url):
+    page = _open(browser, site_url + "index.html")
+    try:
+        _search(page, site_url, "Export CONTROL")
+        articles = page.locator("#search-results article")
+        assert "result" in page.locator(".search-summary").inner_text()
+        for i in range(min(articles.count(), 10)):
+            article = articles.nth(i)
+            marks = {text.lower() for text in article.locator("mark").all_inner_texts()}
+            assert marks <= {"export", "control"} and marks, article.inner_html()
+            snippet = article.locator(".search-result__text")
+            if snippet.count():
+                text = snippet.inner_text()
+                assert len(text) <= 182 and not text.startswith(" ") and not text.endswith(" ")
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """The fixture briefing with a person named in markup, built once for this module."""
+    content = tmp_path_factory.mktemp("hostile") / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    people = content / "people.yml"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Li Minister", f"name: '{HOSTILE}'"),
+                      encoding="utf-8")
+    return build_site(content.parent, content)
+
+
+HOSTILE = 'Li <img src=x onerror="document.title=1"> Minister'
+
+
+def test_a_hostile_record_title_shows_as_text_in_search_results_read_from_disk(browser, hostile_site):
+    page = _open(browser, (hostile_site / "search.html").as_uri() + "?q=Minister")
+    try:
+        links = page.locator(RESULT_LINKS)
+        links.first.wait_for(timeout=15_000)
+        assert HOSTILE + " (李部长)" in links.all_inner_texts()
+        assert page.locator("#search-results img").count() == 0
+        assert page.title() == "Search · Briefings"
     finally:
         page.context.close()
 

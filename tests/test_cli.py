@@ -116,3 +116,18 @@ def test_every_command_is_listed_in_the_help():
     assert code == 0
     for command in ("build", "check", "docs", "new", "schema", "serve"):
         assert f"  {command} " in output
+
+
+def test_build_checks_the_content_once_and_reports_its_problems_as_check_does(three_mistakes, monkeypatch):
+    import generator.build
+    import generator.cli
+
+    _, report = run("check")
+    checks = []
+    real_check = generator.build.check
+    monkeypatch.setattr(generator.build, "check", lambda folder: checks.append(folder) or real_check(folder))
+    monkeypatch.setattr(generator.cli, "check_summary", None)  # build must not call it
+    code, output = run("build")
+    assert code == 1 and len(checks) == 1
+    assert output == report + "build stopped; the previous site is unchanged\n"
+    assert not (three_mistakes / "site").exists()

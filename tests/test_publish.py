@@ -1,12 +1,19 @@
-"""Atomic builds: a build that fails at any stage leaves the previous site byte-for-byte as it was
-and no temporary folder behind; a build that succeeds replaces the whole site."""
+"""Atomic builds: a build that fails at any stage (or is stopped) leaves the previous site
+byte-for-byte as it was and no temporary folder behind; a build that succeeds replaces the whole
+site, and removes the temporary folders of builds that were killed."""
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
+import mkdocs.commands.build
+import mkdocs.utils
 import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -157,3 +164,47 @@ def test_damage_check_catches_a_non_atomic_publish(project: Path, monkeypatch) -
     damage = failed_build_damage(project, break_theme)
     assert damage, "a non-atomic publish must show damage"
     assert any(line.endswith(("changed", "gone")) for line in damage)
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(child.stdout)
+
+
+def test_a_build_removes_the_staging_folders_of_builds_that_were_killed(project: Path) -> None:
+    dead = _dead_pid()
+    for name in (f".site-{dead}-x1y2", f".site-{dead}-x1y2-old", ".site-1-alive"):
+        (project / name / "people").mkdir(parents=True)
+        (project / name / "people" / "index.html").write_text("<p>half</p>", encoding="utf-8")
+    result = build(project)
+    assert result.exit_code == 0, result.output
+    assert leftovers(project) == [".site-1-alive"]  # its build may still be running
+
+
+def test_sigterm_during_a_build_leaves_the_site_and_no_temporary_folder(project: Path, monkeypatch) -> None:
+    def terminated(project: Path) -> None:
+        def build_then_sigterm(config, **kwargs) -> None:
+            (Path(config.site_dir) / "index.html").write_text("<p>half</p>", encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        monkeypatch.setattr(mkdocs.commands.build, "build", build_then_sigterm)
+
+    assert failed_build_damage(project, terminated) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_a_file_that_cannot_be_written_gives_one_line_and_leaves_the_site(project: Path, monkeypatch, code) -> None:
+    where = str(project / "site-staging" / "people" / "index.html")
+
+    def cannot_write(project: Path) -> None:
+        def write_file(content: bytes, output_path: str) -> None:
+            raise OSError(code, os.strerror(code), where)
+
+        monkeypatch.setattr(mkdocs.utils, "write_file", write_file)
+
+    assert failed_build_damage(project, cannot_write) == []
+    result = build(project)
+    assert result.output == f"briefing: cannot write the site: {os.strerror(code)}: {where}\n"
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
