@@ -7,7 +7,7 @@ import json
 import pytest
 
 from generator.build import build
-from generator.render import Site
+from generator import urls
 from generator.search import index_script, plain_text, search_entries
 from conftest import ROOT
 
@@ -25,14 +25,14 @@ def entries(example):
 def test_every_page_and_every_record_has_one_entry_sorted_by_address(example, entries):
     urls = [entry["url"] for entry in entries]
     assert urls == sorted(set(urls))
-    assert {Site.output_path(path) for path in example.pages} <= set(urls)
+    assert {urls.output_path(path) for path in example.pages} <= set(urls)
     bundle = example.data.briefings[0]
-    disputes = Site.output_path(Site.page_path("disputes", briefing=bundle.id))
+    disputes = urls.output_path(urls.page_path("disputes", briefing=bundle.id))
     by_url = {entry["url"]: entry for entry in entries}
     for dispute in bundle.disputes:
         entry = by_url[f"{disputes}#dispute-{dispute.id}"]
         assert entry["title"] == dispute.title
-        assert entry["page"] == example.pages[Site.page_path("disputes", briefing=bundle.id)].title
+        assert entry["page"] == example.pages[urls.page_path("disputes", briefing=bundle.id)].title
         assert " ".join(dispute.description.split()[:3]) in entry["text"]
     paragraphs = sum(len(source.paragraphs) for source in example.data.sources.values())
     assert sum(1 for url in urls if "#p" in url) == paragraphs
