@@ -23,9 +23,9 @@ def entries(example):
 
 
 def test_every_page_and_every_record_has_one_entry_sorted_by_address(example, entries):
-    urls = [entry["url"] for entry in entries]
-    assert urls == sorted(set(urls))
-    assert {urls.output_path(path) for path in example.pages} <= set(urls)
+    addresses = [entry["url"] for entry in entries]
+    assert addresses == sorted(set(addresses))
+    assert {urls.output_path(path) for path in example.pages} <= set(addresses)
     bundle = example.data.briefings[0]
     disputes = urls.output_path(urls.page_path("disputes", briefing=bundle.id))
     by_url = {entry["url"]: entry for entry in entries}
@@ -35,7 +35,7 @@ def test_every_page_and_every_record_has_one_entry_sorted_by_address(example, en
         assert entry["page"] == example.pages[urls.page_path("disputes", briefing=bundle.id)].title
         assert " ".join(dispute.description.split()[:3]) in entry["text"]
     paragraphs = sum(len(source.paragraphs) for source in example.data.sources.values())
-    assert sum(1 for url in urls if "#p" in url) == paragraphs
+    assert sum(1 for url in addresses if "#p" in url) == paragraphs
 
 
 def test_a_person_is_found_by_every_name_and_their_roles(example, entries):
