@@ -95,7 +95,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.pages = dict(self.preview.problems([template_problem(exc, templates_dir)], content_dir))
             return
         self.built = built
-        # A one-off build lets go of each page once MkDocs has written it (see on_post_page).
+        # A one-off build lets go of each page once MkDocs holds its HTML (see on_page_content).
         self.pages = dict(self.preview.shown(built.pages) if self.preview else built.pages)
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
