@@ -12,7 +12,7 @@ import pytest
 
 from generator.build import check
 
-from conftest import ROOT
+from support import ROOT
 
 LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) build_s=([\d.]+) "
                   r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) check_cpu_s=([\d.]+) "

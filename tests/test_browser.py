@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from sitebuild import ROOT, build_site, built_site  # noqa: F401 - a pytest fixture
-from siteproject import FIXTURE_CONTENT
+from support import FIXTURE_CONTENT, ROOT, build_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -227,7 +226,7 @@ def hostile_site(tmp_path_factory) -> Path:
     people = content / "people.yml"
     people.write_text(people.read_text(encoding="utf-8").replace("name: Li Minister", f"name: '{HOSTILE}'"),
                       encoding="utf-8")
-    return build_site(content.parent, content)
+    return build_site(content.parent / "project", content)
 
 
 HOSTILE = 'Li <img src=x onerror="document.title=1"> Minister'

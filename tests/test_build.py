@@ -5,10 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from generator.cli import main
-
-from conftest import ROOT
-
-from siteproject import copy_site_files
+from support import ROOT, copy_site_files
 
 
 def _project(tmp_path, content):

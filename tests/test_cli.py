@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from scratch import make_project
+from support import SMALL_CONTENT, make_project
 
 from generator.cli import main
 from generator.reference import END, START
@@ -46,7 +46,7 @@ def run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    root = make_project(tmp_path / "project")
+    root = make_project(tmp_path / "project", SMALL_CONTENT)
     monkeypatch.chdir(root)
     return root
 

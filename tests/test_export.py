@@ -29,8 +29,8 @@ from generator.export.csv import write_csv
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator import urls
 from generator.schema import AgendaItem, Briefing, Source, schema_files
-from conftest import ROOT
-from sample_content import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, PEOPLE, write_sample)
+from support import (HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, ROOT, SAMPLE_PEOPLE,
+                     write_sample)
 
 TEMPLATES = ROOT / "templates" / "pages"
 SITE = SiteInfo("Briefings", None, "Curated, cited briefings.")
@@ -103,7 +103,7 @@ def test_json_keeps_order_ids_and_content_strings(built):
     assert visit["subtitle"] == HOSTILE and visit["statements"][0]["text"] == HOSTILE
     assert meeting["sources"][0] == {"source": "article", "para": 1, "quote": HOSTILE_QUOTE,
                                      "page_url": "../sources/article.html#p1"}
-    assert [p["name"] for p in data["people"]] == [p["name"] for p in PEOPLE]
+    assert [p["name"] for p in data["people"]] == [p["name"] for p in SAMPLE_PEOPLE]
     assert data["people"][1]["name_zh"] == "王文涛"
 
 

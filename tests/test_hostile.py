@@ -26,14 +26,13 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from conftest import write_content
 from generator import render
 from generator.build import check
 from generator.cli import main
 from generator.load import load_content
 from generator.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
-from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
+from support import FIXTURE_CONTENT, ROOT, build_site, write_content
 from test_html import MISSING_TOOLS, VNU
 
 CONTEXT = "content/briefings/visit/context.yml"
@@ -374,10 +373,7 @@ class Injectable:
 
     def build(self, folder: Path, changes: dict[tuple[str, tuple], str]) -> Path:
         """Build a project with this content and `changes`; the built site folder."""
-        project = make_project(folder / "project", self.write(folder / "injected", changes))
-        result = build(project)
-        assert result.exit_code == 0, result.output
-        return project / "site"
+        return build_site(folder / "project", self.write(folder / "injected", changes))
 
 
 FIXTURE = Injectable(FIXTURE_CONTENT)

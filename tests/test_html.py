@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitecheck import check_site
-from sitebuild import EXAMPLE_CONTENT, ROOT, build_site, built_site  # noqa: F401 - a pytest fixture
+from support import EXAMPLE_CONTENT, ROOT, build_site
 
 VNU = ROOT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Java and the npm test tools"
@@ -112,7 +112,7 @@ def test_markup_in_content_is_shown_as_text_in_titles_and_navigation(tmp_path: P
     people = content / "people.yml"
     people.write_text(people.read_text(encoding="utf-8").replace(
         "name: Gina Raimondo", f"name: \"Gina {hostile}\""), encoding="utf-8")
-    site = build_site(tmp_path / "out", content)
+    site = build_site(tmp_path / "project", content)
     pages = list(site.rglob("*.html"))
     leaked = [p.name for p in pages if "<img" in p.read_text(encoding="utf-8")]
     assert not leaked, f"markup from content became markup on: {leaked}"

@@ -14,7 +14,7 @@ from generator.build import check
 from generator.errors import ContentError, ContentErrors
 from generator.load import MAX_DEPTH, Position, load_content, parse_yaml
 from generator.validate import validate_content
-from siteproject import ROOT
+from support import ROOT
 
 
 def parse(text: str):

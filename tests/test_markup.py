@@ -12,7 +12,7 @@ from generator.load import load_content
 from generator.markup import _TEXT_CHAR, convert_markdown, plain_paragraph, render_inline, render_markdown
 from generator.validate import validate_content
 
-from conftest import ROOT
+from support import ROOT
 
 # Characters that mean something to Markdown, to HTML or to the sanitiser, and characters that
 # look like text but are not plain: no-break and zero-width spaces, a line separator, a byte-order

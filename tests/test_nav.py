@@ -6,7 +6,7 @@ from generator.build import build
 from generator.plugin import site_nav
 from generator.render import NAV_BRIEFINGS
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_the_nav_lists_only_the_newest_briefings_and_the_home_page_lists_them_all(tmp_path, monkeypatch):

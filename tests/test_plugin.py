@@ -12,9 +12,7 @@ import pytest
 
 from generator.build import build
 from generator import urls
-from siteproject import build as build_project, make_project
-from sitebuild import built_site  # noqa: F401 - a pytest fixture
-from conftest import ROOT
+from support import ROOT, build as build_project, make_project
 
 HOSTILE_NAME = 'Li Minister "><script>alert(1)</script> & <b>co</b>'
 

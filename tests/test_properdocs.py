@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 
 from generator.build import build
 from generator.export import SiteInfo
-from conftest import ROOT
+from support import ROOT
 
 # ProperDocs renamed the element ids in its search plugin's script (mkdocs-search-query ->
 # properdocs-search-query); that file is the plugin's own asset, not something we generate.

@@ -19,7 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 import generator.publish
-from siteproject import build, leftovers, make_project, snapshot
+from support import build, leftovers, make_project, snapshot
 
 # Fails while MkDocs writes pages: the theme breaks on one page after others are written.
 THEME_BREAK = ('{% if page and page.file.src_uri == "people/li-minister.md" %}'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from scratch import ROOT
+from support import ROOT
 
 from generator.reference import (END, START, description, field_words, nested_models, render_reference,
                                  update_guide)

@@ -14,7 +14,7 @@ from generator.build import build
 from generator.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
 from generator.schema import Citation
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_organisation_page_lists_the_people_with_roles_in_it(content):

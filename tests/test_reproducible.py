@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from siteproject import make_project, snapshot
+from support import make_project, snapshot
 
 
 def build_in_subprocess(project: Path, **env: str) -> Path:

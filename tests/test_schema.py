@@ -14,7 +14,7 @@ from generator.model import iter_records
 from generator.schema import FILE_KINDS, Record, json_schemas
 from generator.validate import _pattern_problem
 
-from conftest import MINIMAL, ROOT
+from support import MINIMAL, ROOT
 
 
 def _models() -> set[type[Record]]:

@@ -9,7 +9,7 @@ import pytest
 from generator.build import build
 from generator import urls
 from generator.search import index_script, plain_text, search_entries
-from conftest import ROOT
+from support import ROOT
 
 
 @pytest.fixture(scope="module")

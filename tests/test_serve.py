@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 import jinja2
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from scratch import make_project
+from support import SMALL_CONTENT, make_project
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from generator.build import build, check
@@ -70,7 +70,7 @@ def test_error_pages_link_home_relatively_and_only_home_is_in_the_nav():
 
 
 def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_terminal(tmp_path):
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     terminal = io.StringIO()
     preview = Preview(terminal)
     good = {"index.md": None, "people/ada-lovelace.md": None, "briefings/paris-talks/agenda.md": None}
@@ -91,7 +91,7 @@ def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_t
     ("{% endfro %}", "template error: Encountered unknown tag 'endfro'."),
 ])
 def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, mistake, message):
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     monkeypatch.chdir(project)
     template = project / "templates" / "pages" / "disputes.html"
     text = template.read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, 
 
 def test_mkdocs_build_still_fails_on_content_errors_and_leaves_the_site_alone(tmp_path):
     """MkDocs' own command line tells the plugin it is building (on_startup), not serving."""
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
@@ -175,7 +175,7 @@ def _served(project: Path, log_file: Path) -> Iterator[tuple[subprocess.Popen, s
 
 
 def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
     disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
     with _served(project, tmp_path / "serve.log") as (server, base):
@@ -212,7 +212,7 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
 
 
 def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tmp_path):
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     people = project / "content" / "people.yml"
     good_people = people.read_text(encoding="utf-8")
     people.write_text(good_people + "- id: [unclosed\n", encoding="utf-8")
@@ -253,7 +253,7 @@ def _in_chromium(task: Callable[[Browser], None]) -> None:
 
 
 def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_path):
-    project = make_project(tmp_path / "p")
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
     disputes = project / "content" / "briefings" / "paris-talks" / "disputes.yml"
     good = disputes.read_text(encoding="utf-8")
     broken = good.replace("- ministry", "- ministy")

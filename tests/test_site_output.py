@@ -7,42 +7,35 @@ from pathlib import Path
 
 import pytest
 
-from siteproject import FIXTURE_CONTENT, ROOT, build, make_project
 from sitecheck import Defect, check_site, is_external, normalise_url
-
-
-def _build(folder: Path, content: Path) -> Path:
-    project = make_project(folder / "project", content)
-    result = build(project)
-    assert result.exit_code == 0, result.output
-    return project / "site"
+from support import EXAMPLE_CONTENT, FIXTURE_CONTENT, build_site
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
+def fixture_site(tmp_path_factory) -> Path:
     """The fixture briefing, which fills every field of every record kind."""
-    return _build(tmp_path_factory.mktemp("site-output"), FIXTURE_CONTENT)
+    return build_site(tmp_path_factory.mktemp("site-output") / "project", FIXTURE_CONTENT)
 
 
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory) -> Path:
-    """The example briefing of the repository."""
-    return _build(tmp_path_factory.mktemp("example-output"), ROOT / "content")
+    """The example briefing of the repository, with the repository's mkdocs.yml as it is."""
+    return build_site(tmp_path_factory.mktemp("example-output") / "project", EXAMPLE_CONTENT)
 
 
-def test_built_site_has_no_defects(built_site: Path) -> None:
-    assert [str(d) for d in check_site(built_site)] == []
+def test_fixture_site_has_no_defects(fixture_site: Path) -> None:
+    assert [str(d) for d in check_site(fixture_site)] == []
 
 
 def test_example_site_has_no_defects(example_site: Path) -> None:
     assert [str(d) for d in check_site(example_site)] == []
 
 
-def test_checked_sites_have_links_to_follow(built_site: Path, example_site: Path) -> None:
+def test_checked_sites_have_links_to_follow(fixture_site: Path, example_site: Path) -> None:
     """The checks above are not vacuous: the sites have pages that link to each other's fragments."""
-    pages = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")}
+    pages = {p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*.html")}
     assert {"people/li-minister.html", "sources/article.html", "briefings/visit/agenda.html"} <= pages
-    for site in (built_site, example_site):
+    for site in (fixture_site, example_site):
         text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
         assert text.count('href="') > 100 and text.count(".html#") > 10
 

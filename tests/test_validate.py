@@ -8,8 +8,7 @@ import pytest
 
 from generator.build import check
 from generator.errors import ContentErrors
-from conftest import MINIMAL
-from siteproject import ROOT
+from support import MINIMAL, ROOT
 
 PEOPLE_HEAD = """\
 - id: wang-wentao
