@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
+from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .load import load_content
 from .model import Dataset, Index, index_dataset
@@ -29,10 +30,14 @@ class Built:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a check finds: every problem (`in_report_order`), and the dataset if there is none."""
+    """What a check finds: every problem (`in_report_order`), the dataset if there is none (without
+    its drafts unless they were asked for), and the placeholders left in drafts (`notes`)."""
 
     errors: list[ContentError]
     data: Dataset | None
+    notes: list[ContentError] = field(default_factory=list)
+    drafts: int = 0
+    """How many briefings are drafts (left out of `data` unless drafts were asked for)."""
 
     @property
     def briefings(self) -> int:
@@ -44,16 +49,20 @@ class Summary:
         """How many records the content holds, shared and of every briefing (0 if it has problems)."""
         if self.data is None:
             return 0
-        shared = len(self.data.sources) + len(self.data.people) + len(self.data.organizations)
+        shared = (len(self.data.sources) + len(self.data.people) + len(self.data.organizations)
+                  + len(self.data.events))
         return shared + sum(1 for bundle in self.data.briefings for _ in bundle.records())
 
 
-def check_summary(content_dir: Path) -> Summary:
+def check_summary(content_dir: Path, *, drafts: bool = False) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
 
-    Python's cycle collector is paused meanwhile: reading makes a million small objects and no
-    reference cycles, and each collection would walk every object made so far, again and again
-    as the content grows. Reference counting still frees everything let go of.
+    Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
+    preview), they are notes everywhere and the drafts stay in the dataset.
+
+    Python's cycle collector is paused while the content is read: reading makes a million small
+    objects and no reference cycles, and each collection would walk every object made so far,
+    again and again as the content grows. Reference counting still frees everything let go of.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -63,25 +72,37 @@ def check_summary(content_dir: Path) -> Summary:
     finally:
         if was_enabled:
             gc.enable()
-    errors = in_report_order(errors + more)
-    return Summary(errors, None if errors else data)
+    errors += more
+    notes: list[ContentError] = []
+    names: frozenset[str] = frozenset()
+    if data is not None:
+        names = draft_ids(data)
+        problems, notes = find_placeholders(content, names)
+        if drafts:
+            notes = in_report_order(problems + notes)
+        else:
+            errors += problems
+            data = published(data)
+    errors = in_report_order(errors)
+    return Summary(errors, None if errors else data, notes, len(names))
 
 
-def check(content_dir: Path) -> Dataset:
+def check(content_dir: Path, *, drafts: bool = False) -> Dataset:
     """The validated dataset of the content; raise ContentErrors with every problem found."""
-    summary = check_summary(content_dir)
+    summary = check_summary(content_dir, drafts=drafts)
     if summary.data is None:
         raise ContentErrors(summary.errors)
     return summary.data
 
 
-def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None) -> Built:
-    """Every page and export file of the site from a content folder and a page-template folder."""
+def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *, drafts: bool = False) -> Built:
+    """Every page and export file of the site from a content folder and a page-template folder;
+    draft briefings only with `drafts`."""
     from .export import SiteInfo, list_exports, render_exports
     from .render import render_pages
 
     site = site or SiteInfo("Briefings")
-    data = check(content_dir)
+    data = check(content_dir, drafts=drafts)
     index = index_dataset(data)
     pages = render_pages(data, index, templates_dir, list_exports(data))
     exports = render_exports(data, site)

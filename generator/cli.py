@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
+import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -35,9 +39,34 @@ def check(content_dir: Path, fmt: str) -> None:
         sys.exit(1)
     if fmt == "json":
         click.echo(format_json([]))
-    else:
-        click.echo(f"content OK: {counted(summary.briefings, 'briefing')}, {counted(summary.records, 'record')}, "
-                   "0 problems")
+        return
+    drafts = f" ({counted(summary.drafts, 'draft')}, not published)" if summary.drafts else ""
+    click.echo(f"content OK: {counted(summary.briefings + summary.drafts, 'briefing')}{drafts}, "
+               f"{counted(summary.records, 'record')}, 0 problems")
+    if summary.notes:
+        click.echo(f"\n{counted(len(summary.notes), 'placeholder')} left in drafts; replace them before "
+                   "publishing:\n" + format_grouped(summary.notes, noun="placeholder"))
+
+
+DRAFTS = click.option("--drafts", is_flag=True,
+                      help="Include draft briefings (and accept placeholders) to preview them.")
+# How `--drafts` reaches the briefing plugin inside MkDocs, which reads its own configuration.
+DRAFTS_VARIABLE = "BRIEFING_DRAFTS"
+
+
+@contextmanager
+def _drafts(include: bool) -> Iterator[None]:
+    """Tell the briefing plugin, for the length of a build or a preview, whether to show drafts."""
+    before = os.environ.get(DRAFTS_VARIABLE)
+    if include:
+        os.environ[DRAFTS_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DRAFTS_VARIABLE, None)
+        else:
+            os.environ[DRAFTS_VARIABLE] = before
 
 
 @main.command()
@@ -68,7 +97,8 @@ def schema(out: Path, only_check: bool) -> None:
               default=Path("mkdocs.yml"), show_default=True)
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: site_dir of mkdocs.yml).")
-def build(config_file: Path, site_dir: Path | None) -> None:
+@DRAFTS
+def build(config_file: Path, site_dir: Path | None, drafts: bool) -> None:
     """Check the content and build the site atomically: the old site stays until the new one is whole."""
     from mkdocs.exceptions import MkDocsException
 
@@ -81,7 +111,8 @@ def build(config_file: Path, site_dir: Path | None) -> None:
     quiet, mkdocs_log = _ReportedHere(CONTENT_PROBLEMS), logging.getLogger("mkdocs.commands.build")
     mkdocs_log.addFilter(quiet)
     try:
-        site = publish(config_file, site_dir)
+        with _drafts(drafts):
+            site = publish(config_file, site_dir)
     except ContentErrors as exc:
         click.echo(format_grouped(exc.errors), err=True)
         click.echo("build stopped; the previous site is unchanged", err=True)
@@ -181,7 +212,8 @@ def _new_record(kind: str):
 
 for _kind, _help in (("person", "Add a person with id ID to the end of people.yml."),
                      ("organization", "Add an organisation with id ID to the end of organizations.yml."),
-                     ("source", "Add a source with id ID to the end of sources.yml.")):
+                     ("source", "Add a source with id ID to the end of sources.yml."),
+                     ("event", "Add a shared event with id ID to the end of events.yml.")):
     new.command(_kind, help=_help)(_new_record(_kind))
 
 
@@ -190,7 +222,8 @@ for _kind, _help in (("person", "Add a person with id ID to the end of people.ym
               default=Path("mkdocs.yml"), show_default=True)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Where to serve; the default answers only this computer.")
-def serve(config_file: Path, dev_addr: str) -> None:
+@DRAFTS
+def serve(config_file: Path, dev_addr: str, drafts: bool) -> None:
     """Preview the site: a change under content/ or templates/ rebuilds it and reloads the page.
 
     A problem in the content never stops the server: the terminal shows the report of
@@ -203,9 +236,16 @@ def serve(config_file: Path, dev_addr: str) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        with _drafts(drafts):
+            mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        click.echo(f"briefing serve: {dev_addr} is already in use; stop the other server or pick "
+                   "another address with --dev-addr", err=True)
+        sys.exit(1)
 
 
 class _ReportedHere(logging.Filter):

@@ -72,8 +72,8 @@ def format_plain(errors: Iterable[ContentError]) -> str:
     return "\n".join(str(e) for e in errors)
 
 
-def format_grouped(errors: list[ContentError]) -> str:
-    """Errors grouped under their file, ending with a count; for people at a terminal."""
+def format_grouped(errors: list[ContentError], noun: str = "problem") -> str:
+    """Errors grouped under their file, ending with a count (of `noun`s); for people at a terminal."""
     lines: list[str] = []
     current = None
     for error in errors:
@@ -85,7 +85,7 @@ def format_grouped(errors: list[ContentError]) -> str:
         lines.append(f"  {error}")
     if errors:
         lines.append("")
-    lines.append(count_problems(errors))
+    lines.append(count_problems(errors, noun))
     return "\n".join(lines)
 
 
@@ -94,9 +94,9 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def count_problems(errors: list[ContentError]) -> str:
+def count_problems(errors: list[ContentError], noun: str = "problem") -> str:
     """`3 problems in 2 files`: the last line of the grouped report."""
-    return f"{counted(len(errors), 'problem')} in {counted(len({e.path for e in errors}), 'file')}"
+    return f"{counted(len(errors), noun)} in {counted(len({e.path for e in errors}), 'file')}"
 
 
 def format_json(errors: list[ContentError]) -> str:

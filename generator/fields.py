@@ -195,6 +195,7 @@ OrganizationRef = ref("organization", "The id of an organisation in organization
 ActorRef = ref("actor", "The id of a person (people.yml) or an organisation (organizations.yml).")
 AgendaRef = ref("agenda", "The id of an agenda item of this briefing (agenda.yml).")
 IssueRef = ref("issue", "The id of a dispute or an agreement of this briefing.")
+EventRef = ref("event", "The id of a shared event (events.yml) or of another briefing.")
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__

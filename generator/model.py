@@ -8,13 +8,13 @@ page has to search the whole dataset.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterator, Mapping, TypeVar
 
 from .fields import Ref
-from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization,
+from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
                      Person, Record, Role, Source, Statement)
 
 
@@ -48,12 +48,13 @@ class BriefingBundle:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Every validated record. Briefings are ordered newest first (by `updated`, then id)."""
+    """Every validated record. Briefings are ordered newest event first (see `event_order`)."""
 
     sources: Mapping[str, Source]
     people: Mapping[str, Person]
     organizations: Mapping[str, Organization]
     briefings: tuple[BriefingBundle, ...]
+    events: Mapping[str, Event] = field(default_factory=lambda: MappingProxyType({}))
 
     def actor(self, actor_id: str) -> Person | Organization:
         return self.people.get(actor_id) or self.organizations[actor_id]
@@ -62,6 +63,15 @@ class Dataset:
         """The newest briefing's `updated` date as a Unix time: the build date of the site."""
         newest = max((b.briefing.updated for b in self.briefings), default="2000-01-01")
         return int(dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), dt.timezone.utc).timestamp())
+
+
+def event_order(bundle: BriefingBundle) -> tuple[bool, str, str, str]:
+    """The sort key that puts briefings newest event first: by the first day of the event (its
+    `start`, else its agenda's first cited date), then by `updated` and id; briefings with no
+    known date come after all dated ones."""
+    b = bundle.briefing
+    first = b.start or min((item.date for item in bundle.agenda if item.date), default=None)
+    return (first is not None, first or "", b.updated, bundle.id)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,10 @@ class Index:
     """A person's or organisation's appearances grouped under their briefing, newest briefing first."""
     cited_by_paragraph: Mapping[str, Mapping[int | None, tuple[CitedFact, ...]]]
     """A source's citing facts by paragraph (None: the source as a whole), each record once per paragraph."""
+    events_of: Mapping[str, tuple[Event, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """A person's or organisation's shared events, in events.yml order."""
+    listed_by: Mapping[str, tuple[BriefingBundle, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """A shared event's or briefing's id -> the briefings that list it under `events`, in dataset order."""
 
 
 def ref_kind(record: Record, field: str) -> str | None:
@@ -296,13 +310,20 @@ def index_dataset(data: Dataset) -> Index:
                 listed.add(passage)
                 by_paragraph.setdefault(citation.source, {}).setdefault(citation.para, []).append(fact)
 
+    events_of: dict[str, list[Event]] = {}
+    listed_by: dict[str, list[BriefingBundle]] = {}
     for kind, collection in (("source", data.sources), ("person", data.people),
-                             ("organization", data.organizations)):
+                             ("organization", data.organizations), ("event", data.events)):
         for record in collection.values():
             note(None, kind, record)
+    for event in data.events.values():
+        for actor in dict.fromkeys(event.actors):
+            events_of.setdefault(actor, []).append(event)
     for bundle in data.briefings:
         for kind, record in bundle.records():
             note(bundle, kind, record)
+        for listed in dict.fromkeys(bundle.briefing.events):
+            listed_by.setdefault(listed, []).append(bundle)
     return Index(
         appearances=_frozen(appearances, tuple),
         citations=_frozen(citations, tuple),
@@ -311,6 +332,8 @@ def index_dataset(data: Dataset) -> Index:
             by_briefing, lambda groups: tuple((bundle, tuple(items)) for bundle, items in groups)),
         cited_by_paragraph=_frozen(
             by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
+        events_of=_frozen(events_of, tuple),
+        listed_by=_frozen(listed_by, tuple),
     )
 
 

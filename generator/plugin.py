@@ -83,7 +83,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built = None
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
-            built = build(content_dir, templates_dir, site)
+            # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
+            built = build(content_dir, templates_dir, site, drafts=os.environ.get("BRIEFING_DRAFTS") == "1")
         except ContentErrors as exc:
             if self.preview is None:
                 raise ContentProblems(exc.errors) from None

@@ -43,6 +43,7 @@ _REFS: dict[str, tuple[str, str]] = {
     "dispute": ("dispute id", "dispute ids"),
     "agreement": ("agreement id", "agreement ids"),
     "issue": ("dispute or agreement id", "dispute or agreement ids"),
+    "event": ("shared event or briefing id", "shared event or briefing ids"),
 }
 
 
@@ -72,6 +73,8 @@ def type_words(annotation: Any, metadata: list[Any] = (), *, plural: bool = Fals
         return "one of " + ", ".join(f"`{v}`" for v in get_args(annotation))
     if annotation is int:
         return "whole numbers" if plural else "whole number"
+    if annotation is bool:
+        return "`true` or `false`"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return link(annotation) + (" records" if plural else " record")
     raise TypeError(f"no words for the type {annotation!r}")  # a new type in schema.py needs a name here

@@ -21,6 +21,7 @@ from jinja2.filters import do_truncate
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
+from .timeline import actor_entries, briefing_span, by_relation, context_entries, group_timeline, site_entries
 from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
                    relative_to_folder, source_anchor, with_fragment)
 
@@ -220,11 +221,14 @@ def _by_briefing(data: Dataset, exports: Sequence[Any]) -> Mapping[str | None, t
 def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     """(page path, template, extra context, in nav) for every page of the site."""
     yield page_path("home"), "home.html", {}, True
+    yield page_path("timeline"), "timeline.html", {}, True
     for rank, bundle in enumerate(data.briefings):
         yield (page_path("briefing", briefing=bundle.id), "briefing.html", {"bundle": bundle},
                rank < NAV_BRIEFINGS)
         for part in BRIEFING_PARTS:
             yield page_path(part, briefing=bundle.id), f"{part}.html", {"bundle": bundle}, False
+    for rid, record in data.events.items():
+        yield page_path("event", rid), "event.html", {"record": record}, False
     for kind, collection, name in (("person", data.people, "person"),
                                    ("organization", data.organizations, "organization"),
                                    ("source", data.sources, "source")):
@@ -243,7 +247,9 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     env = make_environment(templates)
     # Shared by every page, so macros imported without context see them too.
     env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
-                       exports_by_briefing=_by_briefing(data, exports))
+                       exports_by_briefing=_by_briefing(data, exports), briefing_span=briefing_span,
+                       by_relation=by_relation, context_entries=context_entries, group_timeline=group_timeline,
+                       site_entries=site_entries, actor_entries=actor_entries)
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
     titles: dict[tuple[str, int | None], str] = {}

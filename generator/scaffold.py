@@ -31,7 +31,8 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d{4}-\d{2}-\d{2}")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 
-NOUNS = {"source": "source", "person": "person", "organization": "organisation", "briefing": "briefing"}
+NOUNS = {"source": "source", "person": "person", "organization": "organisation", "event": "event",
+         "briefing": "briefing"}
 _SHARING_IDS = {"person": ("organization",), "organization": ("person",)}
 
 
@@ -155,14 +156,14 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
         },
         "person": {
-            "id": rid, "name": _name_from_id(rid or "x"), "name_zh": Off("TODO"), "country": Off("US"),
+            "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
             "roles": [{"title": "TODO: the role, as the source states it",
                        "organization": Off(subject.organization or "an-organisation-id"),
                        "period": Off("since 2023"), "sources": cite}],
             "sources": cite,
         },
         "organization": {
-            "id": rid, "name": _name_from_id(rid or "x"), "name_zh": Off("TODO"),
+            "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"),
             "short_name": Off("TODO"), "country": Off("US"), "kind": "other",
             "parent": Off(subject.organization or "an-organisation-id"),
             "url": Off("https://example.com"), "sources": cite,
@@ -171,10 +172,16 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "title": "TODO: the briefing's headline", "subtitle": Off("TODO: one line under the headline"),
             "start": Off(today), "end": Off(today),
             "places": [{"city": "TODO: the city", "country": "US"}],
-            "status": "upcoming", "updated": today,
+            "status": "upcoming", "updated": today, "draft": True,
             "principals": [person] if person else Off(["a-person-id"]),
             "summary": "TODO: what happened, in a paragraph.",
             "takeaways": [{"text": "TODO: a key point, in a sentence or two.", "sources": cite}],
+            "events": Off(["an-event-or-briefing-id"]), "sources": cite,
+        },
+        "event": {
+            "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
+            "title": "TODO: what happened, in a few words",
+            "summary": "TODO: what happened and why it matters.", "actors": [actor] if actor else [],
             "sources": cite,
         },
         "agenda": {

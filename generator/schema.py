@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, Id, IssueRef, Markdown,
+from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
                      OrganizationRef, PersonRef, SourceRef, Text, Time, Url, Weekday)
 
 class Record(BaseModel):
@@ -151,7 +151,7 @@ class Briefing(Record):
     subtitle: Text | None = None
     """A one-line description under the headline."""
     start: Date | None = None
-    """The first day of the event, where a cited source gives it."""
+    """The first day of the event, where a cited source gives it; orders the archive, newest first."""
     end: Date | None = None
     """The last day of the event, where a cited source gives it."""
     places: list[Place] = Field(min_length=1)
@@ -159,13 +159,18 @@ class Briefing(Record):
     status: Literal["upcoming", "ongoing", "concluded"]
     """Whether the event is still to come, under way or over."""
     updated: Date
-    """When the briefing was last revised; orders the home page and the feed."""
+    """When the briefing was last revised; shown beside it and in the feed."""
+    draft: bool = False
+    """true while the briefing is being written: checked, but left out of the published site
+    (`briefing build --drafts` and `briefing serve --drafts` show it)."""
     principals: list[PersonRef] = Field(default_factory=list)
     """The main people involved, shown in the at-a-glance panel."""
     summary: Markdown
     """What happened, in a paragraph."""
     takeaways: list[Takeaway] = Field(default_factory=list)
     """The key points a reader should leave with."""
+    events: list[EventRef] = Field(default_factory=list)
+    """Shared events (events.yml) and other briefings that belong on this briefing's context timeline."""
     sources: Citations
     """Where the summary, dates and places come from."""
 
@@ -180,7 +185,8 @@ class AgendaItem(Record):
     day: Weekday
     """The weekday, as the sources give it."""
     date: Date | None = None
-    """The calendar date, only where a cited source gives it; must fall on `day`."""
+    """The calendar date, only where a cited source gives it; must fall on `day`. Without it, the
+    agenda's calendar file derives the date from `day` where one day of the briefing's dates fits."""
     time: Time | None = None
     """Local start time, where known."""
     city: Text
@@ -293,12 +299,31 @@ class Statement(Record):
 
 
 class ContextEvent(Record):
-    """Something that came before and explains the event (context.yml)."""
+    """Something before or after the event that explains it, for this briefing only (context.yml)."""
 
     id: Id
     """The event's id within the briefing."""
     when: ApproxDate
     """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timeline."""
+    when_text: Text | None = None
+    """When, as the source words it, if vaguer than `when`: "earlier in 2023"."""
+    title: Text
+    """What happened, in a few words."""
+    summary: Markdown
+    """What happened and why it matters."""
+    actors: list[ActorRef] = Field(default_factory=list)
+    """The people and organisations involved."""
+    sources: Citations
+    """Where it is reported."""
+
+
+class Event(Record):
+    """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
+
+    id: Id
+    """The event's id, unique across events and briefings; briefings list it under `events`."""
+    when: ApproxDate
+    """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timelines."""
     when_text: Text | None = None
     """When, as the source words it, if vaguer than `when`: "earlier in 2023"."""
     title: Text
@@ -326,6 +351,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("source", "sources.yml", Source, True, True),
     FileKind("person", "people.yml", Person, True, True),
     FileKind("organization", "organizations.yml", Organization, True, True),
+    FileKind("event", "events.yml", Event, True, True),
     FileKind("briefing", "briefing.yml", Briefing, False, False),
     FileKind("agenda", "agenda.yml", AgendaItem, True, False),
     FileKind("dispute", "disputes.yml", Dispute, True, False),

@@ -15,7 +15,8 @@ BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "
 """The pages of a briefing besides its landing page, in the order its navigation lists them."""
 
 # The folder of the page of each shared record kind, which also holds the kind's index page.
-_COLLECTION_FOLDERS = {"person": "people", "organization": "organizations", "source": "sources", "data": "data"}
+_COLLECTION_FOLDERS = {"person": "people", "organization": "organizations", "source": "sources",
+                       "event": "events", "data": "data"}
 
 # Record kinds shown as a section of a briefing part: the part's page and the section's anchor.
 _RECORD_PARTS = {"agenda": "agenda", "context": "context", "dispute": "disputes", "agreement": "agreements",
@@ -23,10 +24,13 @@ _RECORD_PARTS = {"agenda": "agenda", "context": "context", "dispute": "disputes"
 
 
 def page_path(kind: str, rid: str | None = None, briefing: str | None = None) -> str:
-    """The source path of a page: `home`, `briefing` or a briefing part (with `briefing`), or a
-    person, organisation or source (with `rid`; without it, the index of its kind), or `data`."""
+    """The source path of a page: `home`, `timeline`, `briefing` or a briefing part (with
+    `briefing`), or a person, organisation, shared event or source (with `rid`; without it, the
+    index of its kind), or `data`."""
     if kind == "home":
         return "index.md"
+    if kind == "timeline":
+        return "timeline.md"
     if kind == "briefing":
         return f"briefings/{briefing}/index.md"
     if kind in BRIEFING_PARTS:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, did_you_mean, shown
 from .load import Content, Document, Path_
-from .model import BriefingBundle, Dataset, collect_refs, iter_records, iter_refs
+from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs
 from .fields import ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, ID_PATTERN, WEEKDAYS, id_problem, text_problem
 from .schema import KINDS, AgendaItem, Briefing, Citation, Record
 
@@ -39,12 +39,8 @@ def _describe(value: Any) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
+    if value is None or isinstance(value, (list, dict)):
+        return {type(None): "nothing (null)", list: "a list", dict: "a mapping"}[type(value)]
     return shown(value)
 
 
@@ -177,14 +173,15 @@ _NOUNS = {
     "actor": "person or organisation", "agenda": "agenda item of this briefing",
     "dispute": "dispute of this briefing", "agreement": "agreement of this briefing",
     "issue": "dispute or agreement of this briefing",
+    "event": "shared event (events.yml) or briefing",
 }
 
 
 def _label(path: Path_) -> str:
     name = next(p for p in reversed(path) if isinstance(p, str))
-    if isinstance(path[-1], int):
-        name = name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
-    return name
+    if not isinstance(path[-1], int):
+        return name
+    return name[:-3] + "y" if name.endswith("ies") else name.rstrip("s")
 
 
 class _Unknowable(dict):
@@ -235,7 +232,7 @@ def read_records(content: Content, errors: list[ContentError]) -> Records:
 def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str, dict[str, Located]], Shared]:
     """Check the shared files' records: ids unique, references and citations known, paragraphs
     in order. Returns those records by kind and id, and what the briefings' checks need of them."""
-    nouns = {"source": "source", "person": "person", "organization": "organisation"}
+    nouns = {"source": "source", "person": "person", "organization": "organisation", "event": "event"}
     shared = {kind: _unique(records.by_kind.get((kind, None), []), noun, errors) for kind, noun in nouns.items()}
     _unique([*shared["person"].values(), *shared["organization"].values()], "person or organisation", errors)
     names = {kind: records.names(shared[kind], kind, None) for kind in nouns}
@@ -244,7 +241,8 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
         _check_paragraph_numbers(item, errors)
     paragraphs = {sid: len(source.record.paragraphs) for sid, source in shared["source"].items()}
     summary = Shared(names, paragraphs)
-    _check_links([*shared["person"].values(), *shared["organization"].values()], names, summary, errors)
+    _check_links([*shared["person"].values(), *shared["organization"].values(), *shared["event"].values()],
+                 names, summary, errors)
     return shared, summary
 
 
@@ -255,6 +253,11 @@ def check_briefings(records: Records, shared: Shared, errors: list[ContentError]
     for doc in records.content.documents:
         if doc.briefing:
             docs_of.setdefault(doc.briefing, []).append(doc)
+    # A briefing may list shared events and other briefings as its context: one set of ids.
+    errors.extend(item.error(("id",), f"event id '{item.record.id}' is also a briefing's id",
+                             "give the event another id: briefings list both by id")
+                  for item in records.by_kind.get(("event", None), []) if item.record.id in docs_of)
+    shared = shared._replace(names={**shared.names, "event": _merge(shared.names["event"], dict.fromkeys(docs_of))})
     bundles = [_check_briefing(bid, docs_of[bid], records, shared, errors) for bid in sorted(docs_of)]
     return [bundle for bundle in bundles if bundle is not None]
 
@@ -350,12 +353,13 @@ def validate_content(content: Content) -> tuple[Dataset | None, list[ContentErro
     bundles = check_briefings(records, summary, errors)
     if errors:
         return None, errors
-    bundles.sort(key=lambda b: (b.briefing.updated, b.id), reverse=True)
+    bundles.sort(key=event_order, reverse=True)
     return Dataset(
         sources=MappingProxyType({k: v.record for k, v in shared["source"].items()}),
         people=MappingProxyType({k: v.record for k, v in shared["person"].items()}),
         organizations=MappingProxyType({k: v.record for k, v in shared["organization"].items()}),
         briefings=tuple(bundles),
+        events=MappingProxyType({k: v.record for k, v in shared["event"].items()}),
     ), errors
 
 
@@ -383,6 +387,9 @@ def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Sh
     if not header:
         return None
     _check_dates(header[0], list(local["agenda"].values()), errors)
+    errors.extend(header[0].error(("events", i), f"briefing '{bid}' lists itself as an event",
+                                  "list shared events and other briefings only")
+                  for i, listed in enumerate(header[0].record.events) if listed == bid)
     kept = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
     return BriefingBundle(
         id=bid, briefing=header[0].record, agenda=kept["agenda"], disputes=kept["dispute"],

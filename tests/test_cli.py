@@ -125,7 +125,7 @@ def test_build_checks_the_content_once_and_reports_its_problems_as_check_does(th
     _, report = run("check")
     checks = []
     real_check = generator.build.check
-    monkeypatch.setattr(generator.build, "check", lambda folder: checks.append(folder) or real_check(folder))
+    monkeypatch.setattr(generator.build, "check", lambda folder, **options: checks.append(folder) or real_check(folder, **options))
     monkeypatch.setattr(generator.cli, "check_summary", None)  # build must not call it
     code, output = run("build")
     assert code == 1 and len(checks) == 1

@@ -12,6 +12,7 @@ import posixpath
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 
 from generator.build import Built, build
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
+from generator.export.calendar import derived_date, item_date
 from generator.export.csv import write_csv
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator import urls
@@ -203,15 +205,29 @@ def _calendar(built: Built, briefing: str) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(built.exports[f"briefings/{briefing}/agenda.ics"])
 
 
-def test_calendar_has_one_event_per_dated_item_with_stable_uids(built):
+def test_calendar_has_one_event_per_dated_or_derived_item_with_stable_uids(built):
     calendar = _calendar(built, "visit")
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     assert list(events) == ["arrival.visit.agenda@briefing-sites.invalid",
-                            "meet-wang.visit.agenda@briefing-sites.invalid"]
+                            "meet-wang.visit.agenda@briefing-sites.invalid",
+                            "shanghai-visit.visit.agenda@briefing-sites.invalid"]
     for event in events.values():
         assert event.decoded("dtstamp") == dt.datetime(2023, 9, 1, tzinfo=dt.timezone.utc)
-    assert "Visit to Shanghai" not in [str(e["summary"]) for e in events.values()]
-    assert "- Wednesday: Visit to Shanghai" in str(calendar["description"])
+    # Known only as "Wednesday": the one Wednesday of the briefing's cited dates, and it says so.
+    shanghai = events["shanghai-visit.visit.agenda@briefing-sites.invalid"]
+    assert shanghai.decoded("dtstart") == dt.date(2023, 8, 30)
+    assert "Date derived from the weekday" in str(shanghai["description"])
+    assert "Date derived" not in str(events["meet-wang.visit.agenda@briefing-sites.invalid"]["description"])
+    assert "Not in this calendar" not in str(calendar["description"])
+
+
+def test_a_weekday_that_fits_no_single_day_is_not_given_a_date(built):
+    bundle = next(b for b in built.data.briefings if b.id == "visit")
+    item = next(i for i in bundle.agenda if i.id == "shanghai-visit")
+    two_weeks = replace(bundle, briefing=bundle.briefing.model_copy(update={"end": "2023-09-10"}))
+    no_dates = replace(bundle, briefing=bundle.briefing.model_copy(update={"start": None, "end": None}))
+    assert derived_date(bundle, item) == "2023-08-30"
+    assert derived_date(two_weeks, item) is None and derived_date(no_dates, item) is None
 
 
 def test_briefing_without_a_dated_item_has_no_calendar(built):
@@ -314,6 +330,7 @@ def test_briefing_page_links_its_calendar_and_data_and_home_links_the_feed(built
 
 _DIGEST = """
 import hashlib, json, sys
+from dataclasses import replace
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from generator.build import build
@@ -344,7 +361,7 @@ def test_the_example_exports_read_back():
     feed = feedparser.parse(example.exports["feed.atom"])
     assert not feed.bozo and len(feed.entries) == len(example.data.briefings)
     for bundle in example.data.briefings:
-        dated = [item for item in bundle.agenda if item.date]
+        dated = [(item, item_date(bundle, item)) for item in bundle.agenda if item_date(bundle, item)]
         path = f"briefings/{bundle.id}/agenda.ics"
         assert (path in example.exports) == bool(dated)
         if not dated:
@@ -352,9 +369,13 @@ def test_the_example_exports_read_back():
         calendar = icalendar.Calendar.from_ical(example.exports[path])
         events = calendar.walk("VEVENT")
         assert [str(e["uid"]) for e in events] == [f"{i.id}.{bundle.id}.agenda@briefing-sites.invalid"
-                                                   for i in dated]
+                                                   for i, _ in dated]
         assert [e.decoded("dtstart") for e in events if not e["dtstart"].params.get("TZID")] == [
-            dt.date.fromisoformat(i.date) for i in dated if i.time is None]
+            dt.date.fromisoformat(day) for i, day in dated if i.time is None]
+    # Every item of the example has a cited date or one its weekday gives within the visit's dates.
+    example_bundle = next(b for b in example.data.briefings if b.id == "raimondo-china-2023")
+    events = icalendar.Calendar.from_ical(example.exports["briefings/raimondo-china-2023/agenda.ics"]).walk("VEVENT")
+    assert len(events) == len(example_bundle.agenda) == 7
 
 
 def test_record_addresses_point_at_anchors_the_pages_have(built):

@@ -525,7 +525,7 @@ def test_briefing_folder_must_be_an_id(folder: str, message: str, tmp_path: Path
 def test_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, monkeypatch) -> None:
     lines = problems(tmp_path, monkeypatch, {"content/evil\x1b[2J\n.yml": "[]\n"})
     assert lines == ["content/evil\\x1b[2J\\n.yml:1:1: unexpected file 'evil\\x1b[2J\\n.yml' (top-level files are "
-                     "sources.yml, people.yml, organizations.yml)"]
+                     "sources.yml, people.yml, organizations.yml, events.yml)"]
 
 
 def test_pages_with_hostile_text_pass_the_nu_html_checker(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def _second_briefing(updated: str) -> dict:
     return {
         "briefings/later/briefing.yml": {
             "title": "A later visit", "places": [{"city": "Beijing", "country": "CN"}], "status": "concluded",
-            "updated": updated, "summary": "Again.", "sources": [{"source": "article", "para": 2}]},
+            "start": updated, "updated": updated, "summary": "Again.",
+            "sources": [{"source": "article", "para": 2}]},
         "briefings/later/agenda.yml": [{
             "id": "talks", "title": "Talks", "day": "Friday", "city": "Beijing", "kind": "talks",
             "status": "happened", "participants": ["wang-wentao"], "summary": "Talks.",
@@ -57,6 +58,7 @@ def test_appearances_list_each_record_once_with_the_role_of_its_first_reference(
 
 def test_appearances_are_grouped_under_their_briefing_newest_first(content):
     data = check(content(_second_briefing("2024-01-01")))
+    assert [b.id for b in data.briefings] == ["later", "visit"]
     groups = index_dataset(data).appearances_by_briefing["wang-wentao"]
     assert [(bundle.id, [a.record.id for a in found]) for bundle, found in groups] == [
         ("later", ["talks"]), ("visit", ["meeting"])]

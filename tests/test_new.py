@@ -97,7 +97,14 @@ def test_new_briefing_can_name_an_organisation_and_cite_another_source(project):
     assert "organizations: [ministry]" in agenda and "participants: []" in agenda
     assert "raised_by: [ministry]" in (folder / "disputes.yml").read_text(encoding="utf-8")
     assert "second-report" not in agenda and "source: report" in agenda
-    assert run("check").startswith("content OK: 2 briefings")
+    _assert_placeholders_only_in(run("check", ok=False), "content/sources.yml")
+
+
+def _assert_placeholders_only_in(report: str, *paths: str) -> None:
+    """`report` lists placeholders left in `paths` and no other problem."""
+    problems = [line.strip() for line in report.splitlines() if line.startswith("  ")]
+    assert problems and all("placeholder text left" in line for line in problems), report
+    assert {line.split(":")[0] for line in problems} == set(paths), report
 
 
 def test_new_records_append_to_shared_files_keeping_what_is_there(project):
@@ -110,10 +117,11 @@ def test_new_records_append_to_shared_files_keeping_what_is_there(project):
     assert after.startswith(before)
     records = yaml.safe_load(after)
     assert len(records) == len(yaml.safe_load(before)) + 1
-    assert records[-1]["id"] == "marie-curie" and records[-1]["name"] == "Marie Curie"
+    assert records[-1]["id"] == "marie-curie" and records[-1]["name"] == "TODO: Marie Curie"
     assert "id: city-council" in (project / "content" / "organizations.yml").read_text(encoding="utf-8")
     assert "id: second-report" in (project / "content" / "sources.yml").read_text(encoding="utf-8")
-    assert run("check").startswith("content OK: 1 briefing, 10 records")
+    _assert_placeholders_only_in(run("check", ok=False), "content/people.yml", "content/organizations.yml",
+                                 "content/sources.yml")
 
 
 def test_a_fresh_project_starts_with_a_source_then_people_then_a_briefing(tmp_path, monkeypatch):
@@ -128,7 +136,7 @@ def test_a_fresh_project_starts_with_a_source_then_people_then_a_briefing(tmp_pa
     for name in ("sources.yml", "people.yml"):
         assert (root / "content" / name).read_text(encoding="utf-8").startswith(
             f"# yaml-language-server: $schema=../schema/{name.replace('.yml', '.schema.json')}\n")
-    assert run("check").startswith("content OK: 1 briefing")
+    _assert_placeholders_only_in(run("check", ok=False), "content/people.yml", "content/sources.yml")
 
 
 def test_an_empty_list_file_takes_its_first_record_and_keeps_its_comments(project):
@@ -143,7 +151,7 @@ def test_an_empty_list_file_takes_its_first_record_and_keeps_its_comments(projec
     run("new", "organization", "council")
     text = organizations.read_text(encoding="utf-8")
     assert text.startswith("# our organisations\n") and "[]" not in text
-    assert run("check").startswith("content OK")
+    _assert_placeholders_only_in(run("check", ok=False), "content/organizations.yml")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -205,7 +213,8 @@ def test_a_second_briefing_added_by_following_the_guide_builds_with_its_people_a
     run("new", "organization", "lyon-council", "--source", "lyon-article")
     for person, role in (("marie-curie", "Trade Minister"), ("pierre-curie", "Port Commissioner")):
         _fill(content / "people.yml", f"id: {person}\n",
-              {'"TODO: the role, as the source states it"': f'"{role}"'})
+              {'"TODO: the role, as the source states it"': f'"{role}"', '"TODO: ': '"'})
+    _fill(content / "organizations.yml", "id: lyon-council\n", {'"TODO: ': '"'})
     # 3. the briefing folder
     run("new", "briefing", "lyon-visit", "--source", "lyon-article", "--actor", "marie-curie")
     folder = content / "briefings" / "lyon-visit"
@@ -217,6 +226,10 @@ def test_a_second_briefing_added_by_following_the_guide_builds_with_its_people_a
         '"TODO: a key point, in a sentence or two."': "The port dispute stays open.",
         "principals: [marie-curie]": "principals: [marie-curie, pierre-curie]",
     })
+    # A new briefing is a draft, left out of the site, until its placeholders are gone.
+    assert "lyon-visit" not in run("build")
+    assert not (root / "site" / "briefings" / "lyon-visit").exists()
+    _fill(folder / "briefing.yml", "", {"draft: true": "draft: false"})
     (folder / "agenda.yml").write_text(
         "- id: port-tour\n  title: Tour of the port\n  day: Tuesday\n  city: Lyon\n  kind: visit\n"
         "  status: happened\n  participants: [marie-curie, pierre-curie]\n  summary: They toured the port.\n"

@@ -65,9 +65,9 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
         exports.append(Export(calendar_path(bundle.id), "ics",
                               f"{bundle.briefing.title}: agenda (iCalendar)",
                               f"The agenda of {bundle.briefing.title}: one event per item with a "
-                              "cited date, for calendar programs.", bundle.id))
+                              "cited date or one derived from its weekday, for calendar programs.", bundle.id))
     exports.append(Export(FEED, "atom", "Feed of briefings (Atom)",
-                          "Every briefing, newest first, for feed readers."))
+                          "Every briefing, newest event first, for feed readers."))
     for path in _schema_files():
         if path == DATA_SCHEMA:
             continue

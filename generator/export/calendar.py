@@ -1,4 +1,5 @@
-"""An iCalendar file (RFC 5545) per briefing agenda: one event per item with a cited date."""
+"""An iCalendar file (RFC 5545) per briefing agenda: one event per item with a cited date, or a
+date derived from its weekday within the briefing's cited dates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from ..fields import WEEKDAYS
 from ..model import BriefingBundle
 from ..schema import AgendaItem, Citation, Source
 from .site import ID_DOMAIN, Linker, SiteInfo
@@ -30,20 +32,38 @@ def calendar_path(briefing: str) -> str:
 
 
 def has_calendar(bundle: BriefingBundle) -> bool:
-    """Whether the briefing gets an agenda calendar: only if a cited date places an item on one.
+    """Whether the briefing gets an agenda calendar: only if some item can be put on a date.
 
-    RFC 5545 requires a calendar to hold at least one component, and an item known only by its
-    weekday cannot be put on a date.
+    RFC 5545 requires a calendar to hold at least one component.
     """
-    return any(item.date for item in bundle.agenda)
+    return any(item_date(bundle, item) for item in bundle.agenda)
+
+
+def derived_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
+    """The one day within the briefing's cited dates (`start` to `end`) that falls on the item's
+    weekday; None if the item has its own date, the briefing has no dates, or no day or more than
+    one day fits."""
+    b = bundle.briefing
+    if item.date or not b.start:
+        return None
+    first, last = dt.date.fromisoformat(b.start), dt.date.fromisoformat(b.end or b.start)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    fitting = [day for day in days if WEEKDAYS[day.weekday()] == item.day]
+    return fitting[0].isoformat() if len(fitting) == 1 else None
+
+
+def item_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
+    """The item's date: cited, else derived from its weekday (see `derived_date`)."""
+    return item.date or derived_date(bundle, item)
 
 
 def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site: SiteInfo,
                     link: Linker) -> bytes:
-    """The briefing's agenda as iCalendar: one event per item with a cited date.
+    """The briefing's agenda as iCalendar: one event per item with a cited or derived date.
 
-    Items without a date (the sources give only a weekday) cannot be placed on a calendar
-    honestly; the calendar's description names them instead.
+    A derived date says so in its event's description. Items that cannot be put on a date (a
+    weekday that fits no day, or several, of the briefing's dates) are named in the calendar's
+    description instead.
     """
     briefing = bundle.briefing
     calendar = icalendar.Calendar()
@@ -53,13 +73,14 @@ def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site:
     # icalendar does not know these two as text properties and would not escape a line break.
     calendar.add("name", icalendar.vText(f"{briefing.title}: agenda"))
     calendar.add("x-wr-calname", icalendar.vText(f"{briefing.title}: agenda"))
-    undated = [item for item in bundle.agenda if item.date is None]
+    undated = [item for item in bundle.agenda if item_date(bundle, item) is None]
     description = f"Agenda of {briefing.title}, from {site.name}."
     if undated:
         description += ("\n\nNot in this calendar because no cited source gives their date:\n"
                         + "\n".join(f"- {item.day}: {item.title}" for item in undated))
     calendar.add("description", description)
-    events = [_agenda_event(bundle, item, sources, site, link) for item in bundle.agenda if item.date]
+    events = [_agenda_event(bundle, item, sources, site, link) for item in bundle.agenda
+              if item_date(bundle, item)]
     # The zones the events' times are in, each as a VTIMEZONE before the events (RFC 5545 3.6.5).
     for tzid in sorted({e["dtstart"].params["TZID"] for e in events if "TZID" in e["dtstart"].params}):
         calendar.add_component(_vtimezone(tzid))
@@ -98,8 +119,14 @@ def _citation_text(sources: Mapping[str, Source], citation: Citation, link: Link
     return f"{text} <{link.passage(citation)}>"
 
 
-def _event_description(item: AgendaItem, sources: Mapping[str, Source], link: Linker, absolute: bool) -> str:
+def _event_description(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str, Source], link: Linker,
+                       absolute: bool) -> str:
     parts = [item.summary.strip()]
+    derived = derived_date(bundle, item)
+    if derived:
+        b = bundle.briefing
+        parts.append(f"Date derived from the weekday: the sources give only \"{item.day}\"; {derived} is the "
+                     f"only {item.day} within the briefing's cited dates ({b.start} to {b.end or b.start}).")
     if item.outcomes:
         parts.append("Outcomes:\n" + "\n".join(f"- {o}" for o in item.outcomes))
     parts.append("Sources:\n" + "\n".join(f"- {_citation_text(sources, c, link, absolute)}"
@@ -112,7 +139,7 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
     event = icalendar.Event()
     event.add("uid", f"{item.id}.{bundle.id}.agenda@{ID_DOMAIN}")
     event.add("dtstamp", _stamp(bundle.briefing.updated))
-    day = dt.date.fromisoformat(item.date)
+    day = dt.date.fromisoformat(item_date(bundle, item) or "")
     if item.time is None:
         event.add("dtstart", day)
     else:
@@ -121,7 +148,7 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
     event.add("summary", item.title)
     event.add("location", ", ".join(filter(None, (item.venue, item.city))))
     # A calendar file has no base address, so relative links would lead nowhere.
-    event.add("description", _event_description(item, sources, link, bool(site.url)))
+    event.add("description", _event_description(bundle, item, sources, link, bool(site.url)))
     event.add("status", _ICS_STATUS[item.status])
     event.add("categories", [item.kind])
     if site.url:

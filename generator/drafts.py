@@ -1,0 +1,68 @@
+"""Drafts and placeholders: what is not ready to publish.
+
+A briefing marked `draft: true` is checked like any other but left out of the published site
+(`--drafts` shows it). Text that still holds a scaffold's `TODO` is a placeholder: inside a
+draft briefing it is listed as a note, anywhere else it is a problem, because it would be
+published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Iterator
+
+from .errors import ContentError, shown
+from .load import Content, Path_
+from .model import Dataset
+
+# The marker `briefing new` puts in every text an editor has to write.
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+def _strings(value: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, at + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, at + (i,))
+
+
+def find_placeholders(content: Content, drafts: frozenset[str]) -> tuple[list[ContentError], list[ContentError]]:
+    """The placeholders left in the content: (problems, outside draft briefings; notes, inside the
+    briefings named in `drafts`)."""
+    problems: list[ContentError] = []
+    notes: list[ContentError] = []
+    for doc in content.documents:
+        found = notes if doc.briefing in drafts else problems
+        hint = ("replace it before publishing" if doc.briefing is None or doc.briefing in drafts
+                else "replace it, or mark the briefing `draft: true` until it is ready")
+        for at, text in _strings(doc.data):
+            if PLACEHOLDER.search(text):
+                found.append(doc.error(at, f"placeholder text left: {shown(text)}", hint))
+    return problems, notes
+
+
+def draft_ids(data: Dataset) -> frozenset[str]:
+    """The ids of the briefings marked as drafts."""
+    return frozenset(bundle.id for bundle in data.briefings if bundle.briefing.draft)
+
+
+def published(data: Dataset) -> Dataset:
+    """The dataset without its draft briefings, and without the other briefings' references to them."""
+    drafts = draft_ids(data)
+    if not drafts:
+        return data
+    kept = []
+    for bundle in data.briefings:
+        if bundle.id in drafts:
+            continue
+        b = bundle.briefing
+        if drafts.intersection(b.events):
+            b = b.model_copy(update={"events": [e for e in b.events if e not in drafts]})
+            bundle = replace(bundle, briefing=b)
+        kept.append(bundle)
+    return replace(data, briefings=tuple(kept))

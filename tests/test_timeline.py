@@ -1,0 +1,118 @@
+"""Dates as spans with their precision, timelines grouped by year and month, drafts and placeholders,
+shared-event references, and `briefing serve` on a port that is taken."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import check, check_summary
+from generator.cli import main
+from generator.errors import ContentErrors
+from generator.model import index_dataset
+from generator.timeline import Entry, Span, by_relation, group_timeline, relation, span_of
+
+from conftest import MINIMAL, ROOT
+
+
+def test_a_month_is_the_whole_month_and_a_year_the_whole_year():
+    assert span_of("2023-08") == Span("2023-08-01", "2023-08-31", "month")
+    assert span_of("2024-02") == Span("2024-02-01", "2024-02-29", "month")
+    assert span_of("2023") == Span("2023-01-01", "2023-12-31", "year")
+    assert span_of("2023-08-09") == Span("2023-08-09", "2023-08-09", "day")
+
+
+def test_a_month_neither_precedes_nor_follows_a_day_inside_it():
+    visit = Span("2023-08-27", "2023-08-30", "day")
+    assert relation(span_of("2023-08"), visit) == "during"
+    assert relation(span_of("2023-08-09"), visit) == "before"
+    assert relation(span_of("2023-09"), visit) == "after"
+    assert relation(span_of("2023-08-09"), None) == "related"
+
+
+class _Event:
+    def __init__(self, rid: str, when: str):
+        self.id, self.when, self.title = rid, when, rid
+
+
+def test_timeline_groups_by_year_and_month_with_vague_dates_after_precise_ones():
+    entries = [Entry("event", _Event(rid, when), span_of(when)) for rid, when in
+               (("day-early", "2023-08-02"), ("month", "2023-08"), ("day-late", "2023-08-30"),
+                ("year", "2023"), ("july", "2023-07-15"), ("older", "2022-12-31"))]
+    timeline = group_timeline(entries)
+    assert [y.year for y in timeline.years] == [2023, 2022]
+    august, july = timeline.years[0].months
+    assert [e.ident for e in august.days] == ["day-late", "day-early"]
+    assert [e.ident for e in august.whole] == ["month"] and [e.ident for e in july.days] == ["july"]
+    assert [e.ident for e in timeline.years[0].whole] == ["year"]
+    assert len(timeline) == 6
+    groups = by_relation(entries, Span("2023-08-10", "2023-08-12", "day"))
+    assert [e.ident for e in groups["after"]] == ["day-late"]
+    assert {e.ident for e in groups["during"]} == {"month", "year"}
+
+
+def _content(**briefing) -> dict:
+    return {"briefings/visit/briefing.yml": {**MINIMAL["briefings/visit/briefing.yml"], **briefing}}
+
+
+def _problems(content, **briefing) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        check(content(_content(**briefing)))
+    return [f"{e.message} ({e.hint})" for e in caught.value.errors]
+
+
+def test_a_shared_event_is_listed_by_id_and_indexed_for_its_actors(content):
+    folder = content({**_content(events=["summit"]), "events.yml": [{
+        "id": "summit", "when": "2024-02", "title": "A summit", "summary": "Leaders met.",
+        "actors": ["wang-wentao"], "sources": [{"source": "article"}]}]})
+    data = check(folder)
+    index = index_dataset(data)
+    assert list(data.events) == ["summit"]
+    assert [e.id for e in index.events_of["wang-wentao"]] == ["summit"]
+    assert [b.id for b in index.listed_by["summit"]] == ["visit"]
+
+
+def test_unknown_and_self_listed_events_are_problems(content):
+    assert any("event 'sumit' is not a known shared event (events.yml) or briefing" in p
+               for p in _problems(content, events=["sumit"]))
+    assert any("lists itself" in p for p in _problems(content, events=["visit"]))
+
+
+def test_placeholders_are_problems_outside_drafts_and_notes_inside(content):
+    problems = _problems(content, title="TODO: the headline")
+    assert problems == ["placeholder text left: 'TODO: the headline' "
+                        "(replace it, or mark the briefing `draft: true` until it is ready)"]
+    summary = check_summary(content(_content(title="TODO: the headline", draft=True)))
+    assert not summary.errors and summary.drafts == 1
+    assert [n.message for n in summary.notes] == ["placeholder text left: 'TODO: the headline'"]
+    assert summary.data.briefings == ()  # a draft is not published
+    preview = check_summary(content(_content(title="TODO: the headline", draft=True)), drafts=True)
+    assert [b.id for b in preview.data.briefings] == ["visit"]
+
+
+def test_check_lists_the_placeholders_left_in_drafts(content, monkeypatch):
+    folder = content(_content(title="TODO: the headline", draft=True))
+    result = CliRunner().invoke(main, ["check", "--content", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("content OK: 1 briefing (1 draft, not published)")
+    assert "1 placeholder left in drafts" in result.output
+    assert "briefing.yml:" in result.output and "placeholder text left: 'TODO: the headline'" in result.output
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_and_exits_1():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        briefing = str(Path(sys.executable).with_name("briefing"))
+        result = subprocess.run([briefing, "serve", "-f", str(ROOT / "mkdocs.yml"),
+                                 "--dev-addr", f"127.0.0.1:{port}"], capture_output=True, text=True,
+                                timeout=120, cwd=ROOT, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"127.0.0.1:{port} is already in use" in result.stderr.splitlines()[-1]
