@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-from conftest import ROOT
+from support import ROOT
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}schema/{}.schema.json\n"
 CITE = [{"source": "earlier-visits-reports", "para": 2}]

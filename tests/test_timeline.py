@@ -17,7 +17,7 @@ from generator.errors import ContentErrors
 from generator.model import index_dataset
 from generator.timeline import Entry, Span, by_relation, group_timeline, relation, span_of
 
-from conftest import MINIMAL, ROOT
+from support import MINIMAL, ROOT
 
 
 def test_a_month_is_the_whole_month_and_a_year_the_whole_year():
