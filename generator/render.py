@@ -49,22 +49,39 @@ class RecordLink(NamedTuple):
 
 
 class CiteMark(NamedTuple):
-    """One citation mark: the footnote's number, the mark's own id, and its tooltip (plain text)."""
+    """One citation mark: its source's footnote number, the mark's own id, and its tooltip (plain
+    text: the source's title and the passages cited)."""
 
     number: int
     id: str
     title: str
 
 
+class Passage(NamedTuple):
+    """A cited passage of a source: the citation (its paragraph or quoted words) and its address."""
+
+    citation: Citation
+    href: str
+
+
 class Footnote(NamedTuple):
-    """A cited passage on one page: its number, the citation, the cited source, the address of the
-    passage, and the marks citing it, each as (id, its number among them when there are several)."""
+    """One cited source of a page: its number, the source, the address of its page, the passages
+    cited (those with a locator, in order of first citation), and the ids of the marks citing it."""
 
     number: int
-    citation: Citation
     source: Any
     href: str
-    marks: tuple[tuple[str, int | None], ...]
+    passages: tuple[Passage, ...]
+    marks: tuple[str, ...]
+
+
+def locator(citation: Citation) -> str:
+    """Where in its source a citation points, as plain text: "paragraph 4", the quoted words, both,
+    or "" for the source as a whole."""
+    quote = f"“{citation.quote}”" if citation.quote else ""
+    if citation.para:
+        return f"paragraph {citation.para}" + (f": {quote}" if quote else "")
+    return quote
 
 
 # The fields of a citation, as a key: equal citations are the same footnote.
@@ -132,50 +149,41 @@ class Links:
 
 
 class Citations:
-    """Numbers the citations of one page in order of first use, and lists them as footnotes.
+    """Numbers the sources cited on one page in order of first citation, and lists them as
+    footnotes: each source once, with the passages cited.
 
-    `titles` holds the tooltip of each cited passage (source, paragraph), shared by every page of
-    a render: a passage is cited on many pages.
+    A list of citations (one fact) gets one mark per source, in the order of their numbers.
     """
 
-    def __init__(self, links: Links, titles: dict[tuple[str, int | None], str]) -> None:
+    def __init__(self, links: Links) -> None:
         self.links = links
-        self.titles = titles
-        # The number, the ids of the marks and the tooltip of each cited passage, and the
-        # citation, by the citation's fields.
-        self._marks: dict[tuple[Any, ...], tuple[int, list[str], str, Citation]] = {}
+        # By source id: its number, the ids of its marks, and its cited passages by citation key.
+        self._notes: dict[str, tuple[int, list[str], dict[tuple[Any, ...], Citation]]] = {}
 
     def __call__(self, citations: list[Citation]) -> list[CiteMark]:
-        """The marks of a list of citations, numbered by first use on the page."""
-        marks = []
+        """The marks of a list of citations, one per source, numbered by first citation on the page."""
+        cited: dict[str, list[Citation]] = {}
         for citation in citations:
-            key = citation_key(citation)
-            found = self._marks.get(key)
-            if found is None:
-                number, title = len(self._marks) + 1, self._title(citation)
-                mark_id = f"cite-{number}"
-                self._marks[key] = (number, [mark_id], title, citation)
-            else:
-                number, ids, title, _ = found
-                mark_id = f"cite-{number}-{len(ids) + 1}"
-                ids.append(mark_id)
-            marks.append(CiteMark(number, mark_id, title))
-        return marks
-
-    def _title(self, citation: Citation) -> str:
-        key = (citation.source, citation.para)
-        title = self.titles.get(key)
-        if title is None:
-            source = self.links.data.sources[citation.source]
-            title = self.titles[key] = source.title + (f", paragraph {citation.para}" if citation.para else "")
-        return title
+            cited.setdefault(citation.source, []).append(citation)
+            if citation.source not in self._notes:
+                self._notes[citation.source] = (len(self._notes) + 1, [], {})
+            self._notes[citation.source][2].setdefault(citation_key(citation), citation)
+        marks = []
+        for source_id, group in cited.items():
+            number, ids, _ = self._notes[source_id]
+            ids.append(f"cite-{number}" if not ids else f"cite-{number}-{len(ids) + 1}")
+            places = "; ".join(dict.fromkeys(filter(None, map(locator, group))))
+            title = self.links.data.sources[source_id].title
+            marks.append(CiteMark(number, ids[-1], f"{title}, {places}" if places else title))
+        return sorted(marks)
 
     def footnotes(self) -> list[Footnote]:
-        """The cited passages of the page so far, in order of first citation."""
-        data, passage = self.links.data, self.links.passage
-        return [Footnote(number, c, data.sources[c.source], passage(c),
-                         ((ids[0], None),) if len(ids) == 1 else tuple(zip(ids, range(1, len(ids) + 1))))
-                for number, ids, _, c in self._marks.values()]
+        """The sources cited on the page so far, in order of first citation."""
+        data, links = self.links.data, self.links
+        return [Footnote(number, data.sources[sid], links.url("source", sid),
+                         tuple(Passage(c, links.passage(c)) for c in passages.values() if locator(c)),
+                         tuple(ids))
+                for sid, (number, ids, passages) in self._notes.items()]
 
 
 def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
@@ -252,7 +260,6 @@ def render_pages(data: Dataset, index: Index, templates: Path,
                        site_entries=site_entries, actor_entries=actor_entries)
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
-    titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in _jobs(data):
         folder = folder_of(path)
@@ -260,7 +267,7 @@ def render_pages(data: Dataset, index: Index, templates: Path,
             links = Links(folder, data, env, labels)
         # What a template sees of its own page; what every page shares is in the globals.
         context = {"links": links, "url": links.url, "asset": links.asset,
-                   "cite": Citations(links, titles), **extra}
+                   "cite": Citations(links), **extra}
         module = env.get_template(template_name).make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            str(module), in_nav)

@@ -10,66 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
-                     OrganizationRef, PersonRef, SourceRef, Text, Time, Url, Weekday)
+                     OrganizationRef, PersonRef, Text, Time, Url, Weekday)
+from .records import Citation, Citations, Noted, Paragraph, Record, Source
 
-class Record(BaseModel):
-    """Base of every content record: immutable, strict types, no unknown fields."""
-
-    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Citation(Record):
-    """Where a fact comes from: a source and, for the article, the paragraph."""
-
-    source: SourceRef
-    """The id of the source record."""
-    para: int | None = Field(default=None, ge=1)
-    """The paragraph number within the source, for sources with numbered paragraphs."""
-    quote: Text | None = Field(default=None, max_length=200)
-    """A short excerpt (at most 200 characters) of the source that supports the fact."""
-
-
-Citations = Annotated[list[Citation], Field(min_length=1)]
-
-
-class Paragraph(Record):
-    """One numbered paragraph of a source, described in our own words (never republished)."""
-
-    n: int = Field(ge=1)
-    """The paragraph's number, counting from 1 in the source's order."""
-    about: Text
-    """What the paragraph covers, in a few words of our own."""
-
-
-class Source(Record):
-    """A document that facts are taken from: an article, a readout, a news report."""
-
-    id: Id
-    """The source's id, used in citations."""
-    title: Text
-    """The source's own title."""
-    standfirst: Text | None = None
-    """The source's subtitle or standfirst, where it has one."""
-    publisher: Text
-    """Who published it: an outlet, a ministry, a department."""
-    kind: Literal["article", "readout", "news-report", "announcement", "statement", "reference"]
-    """What sort of document it is."""
-    date: ApproxDate | None = None
-    """When it was published, as precisely as known."""
-    author: Text | None = None
-    """Who wrote it, where known."""
-    url: Url | None = None
-    """Where a reader can find it, if it is online."""
-    description: Markdown | None = None
-    """What the source is and how the briefing uses it."""
-    paragraphs: list[Paragraph] = Field(default_factory=list)
-    """The source's numbered paragraphs (n: 1, 2, ...), each with a short note of what it covers."""
-
+__all__ = ["Citation", "Citations", "Noted", "Paragraph", "Record", "Source"]  # defined in records.py
 
 class Role(Record):
     """A position a person holds or held."""
@@ -175,7 +124,7 @@ class Briefing(Record):
     """Where the summary, dates and places come from."""
 
 
-class AgendaItem(Record):
+class AgendaItem(Noted):
     """One engagement of the visit: a meeting, a call, travel (agenda.yml)."""
 
     id: Id
@@ -221,7 +170,23 @@ class Response(Record):
     """Where it is stated."""
 
 
-class Dispute(Record):
+DisputeStatus = Literal["raised", "under-discussion", "referred", "unresolved", "resolved"]
+
+
+class StatusChange(Record):
+    """One dated step in a dispute's history: what happened and where the dispute then stood."""
+
+    when: ApproxDate
+    """When, as precisely as a cited source gives it."""
+    status: DisputeStatus
+    """Where the dispute stood after this step."""
+    text: Markdown
+    """What happened."""
+    sources: Citations
+    """Where it is reported."""
+
+
+class Dispute(Noted):
     """A concern one side raised against the other (disputes.yml)."""
 
     id: Id
@@ -236,16 +201,22 @@ class Dispute(Record):
     raised_at: AgendaRef | None = None
     """The agenda item where it was raised."""
     description: Markdown
-    """What the concern is."""
+    """What the concern is, as the side that raised it puts it."""
+    measure: Markdown | None = None
+    """What the measure complained of is, as the cited sources describe it."""
+    ask: Markdown | None = None
+    """What the side that raised it asks for, as the cited sources state it."""
     response: Response | None = None
-    """The other side's stated position."""
-    status: Literal["raised", "under-discussion", "referred", "unresolved", "resolved"]
-    """Where the dispute stands."""
+    """The other side's stated position on this concern."""
+    status: DisputeStatus
+    """Where the dispute stands now."""
+    history: list[StatusChange] = Field(default_factory=list)
+    """How it got there: dated steps, oldest first."""
     sources: Citations
     """Where the concern is reported."""
 
 
-class NextStep(Record):
+class NextStep(Noted):
     """A step announced to follow an agreement."""
 
     text: Markdown
@@ -258,7 +229,7 @@ class NextStep(Record):
     """Where the step is announced."""
 
 
-class Agreement(Record):
+class Agreement(Noted):
     """Something the sides agreed (agreements.yml)."""
 
     id: Id
@@ -277,7 +248,7 @@ class Agreement(Record):
     """Where the agreement is reported."""
 
 
-class Statement(Record):
+class Statement(Noted):
     """Something a side said: an exact quote or a paraphrase (statements.yml)."""
 
     id: Id
@@ -298,7 +269,7 @@ class Statement(Record):
     """Where it is reported."""
 
 
-class ContextEvent(Record):
+class ContextEvent(Noted):
     """Something before or after the event that explains it, for this briefing only (context.yml)."""
 
     id: Id
@@ -317,7 +288,7 @@ class ContextEvent(Record):
     """Where it is reported."""
 
 
-class Event(Record):
+class Event(Noted):
     """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
 
     id: Id

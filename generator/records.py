@@ -1,0 +1,79 @@
+"""The base of every record, and the parts that tie a fact to its source: citations and sources.
+
+Part of the one definition of the content (see schema.py, which imports these).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
+
+
+class Record(BaseModel):
+    """Base of every content record: immutable, strict types, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Noted(Record):
+    """A record that may carry a note for editors, which readers never see in its text."""
+
+    editor_note: Text | None = None
+    """A note for editors (how the sources differ, what is still to check). Never part of the
+    reader's text; a source's page lists its note under "Notes for editors"."""
+
+
+class Citation(Record):
+    """Where a fact comes from: a source and an honest locator, the source's own paragraph or
+    its quoted words."""
+
+    source: SourceRef
+    """The id of the source record."""
+    para: int | None = Field(default=None, ge=1)
+    """The paragraph, only for a source whose own paragraphs are listed in its record."""
+    quote: Text | None = Field(default=None, max_length=200)
+    """The source's own words that support the fact: a short excerpt (at most 200 characters)."""
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class Paragraph(Record):
+    """One paragraph of a source as published, described in our own words (never republished)."""
+
+    n: int = Field(ge=1)
+    """The paragraph's number, counting the source's own paragraphs from 1 in its order."""
+    about: Text
+    """What the paragraph covers, in a few words of our own."""
+
+
+class Source(Noted):
+    """A document that facts are taken from: an article, a readout, a news report."""
+
+    id: Id
+    """The source's id, used in citations."""
+    title: Text
+    """The source's own title."""
+    standfirst: Text | None = None
+    """The source's subtitle or standfirst, where it has one."""
+    publisher: Text | None = None
+    """Who published it (an outlet, a ministry, a department), where the source or the record
+    shows it; left out, never guessed, when it is not known."""
+    kind: Literal["article", "readout", "news-report", "announcement", "statement", "reference"]
+    """What sort of document it is."""
+    date: ApproxDate | None = None
+    """When it was published, as precisely as known."""
+    author: Text | None = None
+    """Who wrote it, where known."""
+    url: Url | None = None
+    """Where a reader can find it, if it is online: its real address, never a guess."""
+    archive_url: Url | None = None
+    """An archived copy (web.archive.org, archive.today), for when the address stops working."""
+    description: Markdown | None = None
+    """What the source is and how the briefing uses it."""
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
+    covers; only for a source whose text the editors have. Cite other sources by `quote`."""
