@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
 from jinja2.filters import do_truncate
 
+from .glossary import link_first_uses
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
-from .timeline import actor_entries, briefing_span, by_relation, context_entries, group_timeline, site_entries
+from .timeline import actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline, site_entries
 from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
                    relative_to_folder, source_anchor, with_fragment)
 
@@ -58,15 +59,17 @@ class CiteMark(NamedTuple):
 
 
 class Passage(NamedTuple):
-    """A cited passage of a source: the citation (its paragraph or quoted words) and its address."""
+    """A cited place in a source: its paragraph (None for quoted words alone), the address of the
+    place, and the words quoted from it."""
 
-    citation: Citation
+    para: int | None
     href: str
+    quotes: tuple[str, ...]
 
 
 class Footnote(NamedTuple):
-    """One cited source of a page: its number, the source, the address of its page, the passages
-    cited (those with a locator, in order of first citation), and the ids of the marks citing it."""
+    """One cited source of a page: its number, the source, the address of its page, the places
+    cited (by paragraph, then quoted words alone), and the ids of the marks citing it."""
 
     number: int
     source: Any
@@ -180,10 +183,20 @@ class Citations:
     def footnotes(self) -> list[Footnote]:
         """The sources cited on the page so far, in order of first citation."""
         data, links = self.links.data, self.links
-        return [Footnote(number, data.sources[sid], links.url("source", sid),
-                         tuple(Passage(c, links.passage(c)) for c in passages.values() if locator(c)),
+        return [Footnote(number, data.sources[sid], links.url("source", sid), self._places(passages.values()),
                          tuple(ids))
                 for sid, (number, ids, passages) in self._notes.items()]
+
+    def _places(self, citations: Iterable[Citation]) -> tuple[Passage, ...]:
+        # By paragraph: a citation of it (for its address) and the words quoted from it.
+        places: dict[int | None, tuple[Citation, dict[str, None]]] = {}
+        for c in citations:
+            if c.para or c.quote:
+                quotes = places.setdefault(c.para, (c, {}))[1]
+                if c.quote:
+                    quotes[c.quote] = None
+        return tuple(Passage(para, self.links.passage(c), tuple(quotes))
+                     for para, (c, quotes) in sorted(places.items(), key=lambda item: (item[0] is None, item[0] or 0)))
 
 
 def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
@@ -214,6 +227,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["markdown"] = render_markdown
     env.filters["inline"] = render_inline
     env.filters["group_by"] = group_by
+    env.filters["date_label"] = date_label
     env.globals["anchor"] = record_anchor
     return env
 
@@ -269,6 +283,11 @@ def render_pages(data: Dataset, index: Index, templates: Path,
         context = {"links": links, "url": links.url, "asset": links.asset,
                    "cite": Citations(links), **extra}
         module = env.get_template(template_name).make_module(context)
+        html = str(module)
+        bundle = extra.get("bundle")
+        if bundle is not None and bundle.briefing.glossary:
+            html = link_first_uses(html, [(t.term, links.url("disputes", briefing=bundle.id, fragment=f"term-{t.id}"))
+                                          for t in bundle.briefing.glossary])
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
-                           str(module), in_nav)
+                           html, in_nav)
     return MappingProxyType(pages)

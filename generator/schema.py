@@ -92,6 +92,19 @@ class Takeaway(Record):
     """Where it comes from."""
 
 
+class Term(Record):
+    """A term a reader may not know, explained in a briefing's glossary."""
+
+    id: Id
+    """The term's id within the briefing, used in the glossary's addresses."""
+    term: Text
+    """The term as the pages write it; its first use on each page of the briefing links here."""
+    definition: Markdown
+    """What it means here, as the cited sources support it."""
+    sources: Citations
+    """Where the facts of the definition come from."""
+
+
 class Briefing(Record):
     """A briefing: one event or visit, with its summary and key takeaways (briefing.yml)."""
 
@@ -118,6 +131,8 @@ class Briefing(Record):
     """What happened, in a paragraph."""
     takeaways: list[Takeaway] = Field(default_factory=list)
     """The key points a reader should leave with."""
+    glossary: list[Term] = Field(default_factory=list)
+    """Terms explained on the disputes page, each linked from its first use on every page."""
     events: list[EventRef] = Field(default_factory=list)
     """Shared events (events.yml) and other briefings that belong on this briefing's context timeline."""
     sources: Citations
@@ -178,8 +193,8 @@ class StatusChange(Record):
 
     when: ApproxDate
     """When, as precisely as a cited source gives it."""
-    status: DisputeStatus
-    """Where the dispute stood after this step."""
+    status: DisputeStatus | None = None
+    """Where the dispute stood after this step, if the step changed it."""
     text: Markdown
     """What happened."""
     sources: Citations
@@ -277,7 +292,8 @@ class ContextEvent(Noted):
     when: ApproxDate
     """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timeline."""
     when_text: Text | None = None
-    """When, as the source words it, if vaguer than `when`: "earlier in 2023"."""
+    """When, as the source words it, if vaguer than `when`: "earlier in 2023". Kept in the data
+    exports; pages show `when` plainly, as precise as it is written."""
     title: Text
     """What happened, in a few words."""
     summary: Markdown
@@ -296,7 +312,8 @@ class Event(Noted):
     when: ApproxDate
     """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timelines."""
     when_text: Text | None = None
-    """When, as the source words it, if vaguer than `when`: "earlier in 2023"."""
+    """When, as the source words it, if vaguer than `when`: "earlier in 2023". Kept in the data
+    exports; pages show `when` plainly, as precise as it is written."""
     title: Text
     """What happened, in a few words."""
     summary: Markdown

@@ -48,6 +48,15 @@ def span_of(when: str) -> Span:
     return Span(when, when, "day")
 
 
+def date_label(when: str) -> str:
+    """A date as readers read it, exactly as precise as written: "9 August 2023", "August 2023", "2023"."""
+    span = span_of(when)
+    if span.precision == "year":
+        return str(span.year)
+    month = f"{MONTH_NAMES[span.month]} {span.year}"
+    return month if span.precision == "month" else f"{int(when[8:10])} {month}"
+
+
 def briefing_span(bundle: BriefingBundle) -> Span | None:
     """The days of a briefing's event: its start to its end, else its agenda's cited dates; None
     when no date is known."""
@@ -183,7 +192,18 @@ def context_entries(data: Dataset, bundle: BriefingBundle) -> list[Entry]:
             entries.append(Entry("event", data.events[ref], span_of(data.events[ref].when)))
         elif ref in briefings:  # a listed draft is absent from a published build
             entries.append(Entry("briefing", briefings[ref], briefing_span(briefings[ref])))
-    return sorted(entries, key=lambda e: e.sort_key)
+    return sorted(entries, key=oldest_first)
+
+
+def oldest_first(entry: Entry) -> tuple[int, int, int, tuple[str, str, str]]:
+    """The order of an oldest-first timeline: by year and month, a date known only to the month
+    after the days of that month, and one known only to the year after the months of that year
+    (the same places as on the newest-first Timeline page)."""
+    span = entry.span
+    if span is None:
+        return (0, 0, 0, entry.sort_key)
+    rank = {"day": 0, "month": 1, "year": 2}[span.precision]
+    return (span.year, 13 if rank == 2 else span.month, rank, entry.sort_key)
 
 
 def by_relation(entries: Iterable[Entry], to: Span | None) -> dict[str, list[Entry]]:
