@@ -12,18 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
 
 
+# A note for editors, the last field of the records that have one.
+EditorNote = Annotated[Text | None, Field(description=(
+    "A note for editors (how the sources differ, what is still to check). Never part of the reader's "
+    "text; a source's page lists its note under \"Notes for editors\"."))]
+
+
 class Record(BaseModel):
     """Base of every content record: immutable, strict types, no unknown fields."""
 
     model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Noted(Record):
-    """A record that may carry a note for editors, which readers never see in its text."""
-
-    editor_note: Text | None = None
-    """A note for editors (how the sources differ, what is still to check). Never part of the
-    reader's text; a source's page lists its note under "Notes for editors"."""
 
 
 class Citation(Record):
@@ -50,7 +48,7 @@ class Paragraph(Record):
     """What the paragraph covers, in a few words of our own."""
 
 
-class Source(Noted):
+class Source(Record):
     """A document that facts are taken from: an article, a readout, a news report."""
 
     id: Id
@@ -77,3 +75,4 @@ class Source(Noted):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
     covers; only for a source whose text the editors have. Cite other sources by `quote`."""
+    editor_note: EditorNote = None

@@ -131,6 +131,10 @@ def as_list_item(lines: list[str], dash_at: int) -> list[str]:
     return [first[:dash_at] + "- " + first[dash_at + 2:]] + lines[1:]
 
 
+# Off, so that a scaffold's note never holds a TODO that would stop a build.
+NOTE = Off("how the sources differ, or what is still to check (never shown in the reader's text)")
+
+
 def _cite(subject: Subject) -> dict[str, Any]:
     return {"source": subject.source, "para": Off(1),
             "quote": Off("a few words of the source that support the fact")}
@@ -152,8 +156,10 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": rid, "title": "TODO: the source's own title", "standfirst": Off("TODO: its subtitle"),
             "publisher": "TODO: who published it", "kind": "article", "date": Off(today),
             "author": Off("TODO: who wrote it"), "url": Off("https://example.com/the-article"),
+            "archive_url": Off("https://web.archive.org/web/2023/https://example.com/the-article"),
             "description": Off("TODO: what the source is and how the briefing uses it."),
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
+            "editor_note": NOTE,
         },
         "person": {
             "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
@@ -176,13 +182,15 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "principals": [person] if person else Off(["a-person-id"]),
             "summary": "TODO: what happened, in a paragraph.",
             "takeaways": [{"text": "TODO: a key point, in a sentence or two.", "sources": cite}],
+            "glossary": [{"id": "a-term", "term": "TODO: a term readers may not know",
+                          "definition": "TODO: what it means, as the sources support it.", "sources": cite}],
             "events": Off(["an-event-or-briefing-id"]), "sources": cite,
         },
         "event": {
             "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
             "title": "TODO: what happened, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor] if actor else [],
-            "sources": cite,
+            "sources": cite, "editor_note": NOTE,
         },
         "agenda": {
             "id": "first-engagement", "title": "TODO: a short name for the engagement", "day": "Monday",
@@ -191,33 +199,40 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "participants": [person] if person else [],
             "organizations": [organization] if organization else [],
             "summary": "TODO: what happened, or what is planned.",
-            "outcomes": Off(["TODO: what came out of it, one line each"]), "sources": cite,
+            "outcomes": Off(["TODO: what came out of it, one line each"]), "sources": cite, "editor_note": NOTE,
         },
         "dispute": {
             "id": "first-dispute", "title": "TODO: the concern, in a few words", "category": "other",
             "raised_by": [actor], "raised_at": "first-engagement",
             "description": "TODO: what the concern is.",
+            "measure": Off("TODO: what the measure is, as the sources describe it."),
+            "ask": Off("TODO: what the side that raised it asks for."),
             "response": {"by": [actor], "position": "TODO: the other side's stated position.",
                          "sources": cite},
-            "status": "raised", "sources": cite,
+            "status": "raised",
+            "history": [{"when": today, "status": Off("raised"), "text": "TODO: what happened, and when.",
+                         "sources": cite}],
+            "sources": cite, "editor_note": NOTE,
         },
         "agreement": {
             "id": "first-agreement", "title": "TODO: the agreement, in a few words", "parties": [actor],
             "agreed_at": "first-engagement", "description": "TODO: what was agreed.",
             "next_steps": [{"text": "TODO: what is to happen next.", "when": Off(today),
-                            "when_text": Off("early next year"), "sources": cite}],
-            "sources": cite,
+                            "when_text": Off("early next year"), "sources": cite, "editor_note": NOTE}],
+            "sources": cite, "editor_note": NOTE,
         },
         "statement": {
             "id": "first-statement", "speaker": actor, "kind": "paraphrase",
             "text": "TODO: what was said, in your own words (or the exact words, with kind: quote).",
             "date": Off(today), "at": "first-engagement", "about": ["first-dispute"], "sources": cite,
+            "editor_note": NOTE,
         },
         "context": {
             "id": "first-background-event", "when": str(subject.today.year),
             "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
+            "editor_note": NOTE,
         },
     }
     return examples[kind]

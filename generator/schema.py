@@ -16,9 +16,9 @@ from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
                      OrganizationRef, PersonRef, Text, Time, Url, Weekday)
-from .records import Citation, Citations, Noted, Paragraph, Record, Source
+from .records import Citation, Citations, EditorNote, Paragraph, Record, Source
 
-__all__ = ["Citation", "Citations", "Noted", "Paragraph", "Record", "Source"]  # defined in records.py
+__all__ = ["Citation", "Citations", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
 
 class Role(Record):
     """A position a person holds or held."""
@@ -139,7 +139,7 @@ class Briefing(Record):
     """Where the summary, dates and places come from."""
 
 
-class AgendaItem(Noted):
+class AgendaItem(Record):
     """One engagement of the visit: a meeting, a call, travel (agenda.yml)."""
 
     id: Id
@@ -172,6 +172,7 @@ class AgendaItem(Noted):
     """What came out of it, one line each."""
     sources: Citations
     """Where the engagement is reported."""
+    editor_note: EditorNote = None
 
 
 class Response(Record):
@@ -201,7 +202,7 @@ class StatusChange(Record):
     """Where it is reported."""
 
 
-class Dispute(Noted):
+class Dispute(Record):
     """A concern one side raised against the other (disputes.yml)."""
 
     id: Id
@@ -229,9 +230,10 @@ class Dispute(Noted):
     """How it got there: dated steps, oldest first."""
     sources: Citations
     """Where the concern is reported."""
+    editor_note: EditorNote = None
 
 
-class NextStep(Noted):
+class NextStep(Record):
     """A step announced to follow an agreement."""
 
     text: Markdown
@@ -242,9 +244,10 @@ class NextStep(Noted):
     """When, in words, if the sources are vague: "on Tuesday", "early 2024"."""
     sources: Citations
     """Where the step is announced."""
+    editor_note: EditorNote = None
 
 
-class Agreement(Noted):
+class Agreement(Record):
     """Something the sides agreed (agreements.yml)."""
 
     id: Id
@@ -261,9 +264,10 @@ class Agreement(Noted):
     """What is to follow, in order."""
     sources: Citations
     """Where the agreement is reported."""
+    editor_note: EditorNote = None
 
 
-class Statement(Noted):
+class Statement(Record):
     """Something a side said: an exact quote or a paraphrase (statements.yml)."""
 
     id: Id
@@ -282,9 +286,10 @@ class Statement(Noted):
     """The disputes and agreements it bears on."""
     sources: Citations
     """Where it is reported."""
+    editor_note: EditorNote = None
 
 
-class ContextEvent(Noted):
+class ContextEvent(Record):
     """Something before or after the event that explains it, for this briefing only (context.yml)."""
 
     id: Id
@@ -302,9 +307,10 @@ class ContextEvent(Noted):
     """The people and organisations involved."""
     sources: Citations
     """Where it is reported."""
+    editor_note: EditorNote = None
 
 
-class Event(Noted):
+class Event(Record):
     """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
 
     id: Id
@@ -322,6 +328,7 @@ class Event(Noted):
     """The people and organisations involved."""
     sources: Citations
     """Where it is reported."""
+    editor_note: EditorNote = None
 
 
 @dataclass(frozen=True)

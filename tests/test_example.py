@@ -166,12 +166,20 @@ def test_calendar_dates_come_only_from_the_readout_and_the_announcement(bundle, 
     assert any(c.source == "mofcom-visit-announcement" for c in b.sources)
 
 
-def test_five_disputes_one_per_listed_concern_each_with_washingtons_defence(bundle):
+def test_five_disputes_one_per_listed_concern_each_with_its_own_substance(bundle):
     assert [d.category for d in bundle.disputes] == [
         "tariffs", "semiconductors", "investment", "subsidies", "sanctions"]
     for dispute in bundle.disputes:
-        assert dispute.response is not None and dispute.response.by == ["us-government"], dispute.id
         assert {"wang-wentao", "mofcom"} <= set(dispute.raised_by), dispute.id
+    # No text is repeated from one concern to the next: what they share is said once.
+    for field in ("description", "measure", "ask", "response"):
+        values = [getattr(d, field) for d in bundle.disputes if getattr(d, field) is not None]
+        assert len(values) == len(set(map(str, values))), f"disputes repeat their {field}"
+    (defence,) = [s for s in bundle.statements if "supply chains" in s.text]
+    assert set(defence.about) == {d.id for d in bundle.disputes}
+    investment = bundle.by_id["dispute", "two-way-investment-restrictions"]
+    assert investment.measure and investment.response and investment.response.by == ["janet-yellen"]
+    assert [step.when for step in investment.history] == ["2023-07-06", "2023-08-09", "2023-08", "2024"]
 
 
 def test_agreements_and_their_next_steps(bundle):

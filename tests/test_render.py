@@ -80,17 +80,22 @@ def test_group_by_follows_a_dotted_attribute():
     assert list(group_by(notes, "citation.source")) == ["b", "a"]
 
 
-def test_a_passage_cited_twice_has_one_footnote_with_two_numbered_marks():
-    data = SimpleNamespace(sources={"article": SimpleNamespace(id="article", title="An article")})
-    cite = Citations(Links("people", data, None), {})
-    first, other = Citation(source="article", para=2), Citation(source="article")
+def test_a_source_cited_twice_has_one_footnote_with_its_passages_and_two_marks():
+    data = SimpleNamespace(sources={"article": SimpleNamespace(id="article", title="An article"),
+                                    "readout": SimpleNamespace(id="readout", title="A readout")})
+    cite = Citations(Links("people", data, None))
+    first = Citation(source="article", para=2)
     assert cite([first]) == [CiteMark(1, "cite-1", "An article, paragraph 2")]
-    assert cite([other, Citation(source="article", para=2)]) == [
-        CiteMark(2, "cite-2", "An article"), CiteMark(1, "cite-1-2", "An article, paragraph 2")]
+    # One mark per source for one fact, in the order of the footnotes' numbers.
+    assert cite([Citation(source="readout", quote="words"), Citation(source="article"),
+                 Citation(source="article", para=1, quote="a")]) == [
+        CiteMark(1, "cite-1-2", "An article, paragraph 1: “a”"), CiteMark(2, "cite-2", "A readout, “words”")]
     notes = cite.footnotes()
     assert [(n.number, n.href, n.marks) for n in notes] == [
-        (1, "../sources/article.html#p2", (("cite-1", 1), ("cite-1-2", 2))),
-        (2, "../sources/article.html#top", (("cite-2", None),))]
+        (1, "../sources/article.html", ("cite-1", "cite-1-2")), (2, "../sources/readout.html", ("cite-2",))]
+    assert [tuple(p) for p in notes[0].passages] == [
+        (1, "../sources/article.html#p1", ("a",)), (2, "../sources/article.html#p2", ())]
+    assert [tuple(p) for p in notes[1].passages] == [(None, "../sources/readout.html#top", ("words",))]
 
 
 def _macro(name: str, *args):
