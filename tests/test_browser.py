@@ -193,9 +193,9 @@ def test_search_for_a_chinese_name_finds_the_person_first_with_the_name_marked(b
 def test_search_for_a_word_of_a_source_finds_its_paragraph(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "quantum", r"sources/[a-z0-9-]+\.html#p\d+$")
+        _follow_result(page, site_url, "rival", r"sources/[a-z0-9-]+\.html#p\d+$")
         anchor = page.evaluate("location.hash").lstrip("#")
-        assert "quantum" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
+        assert "rival" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
     finally:
         page.context.close()
 
