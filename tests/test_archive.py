@@ -21,16 +21,16 @@ from generator.cli import main
 from support import ROOT
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}schema/{}.schema.json\n"
-CITE = [{"source": "earlier-visits-reports", "para": 2}]
-BLINKEN_CITE = [{"source": "earlier-visits-reports", "para": 1}]
+CITE = [{"source": "earlier-visits-reports"}]
+BLINKEN_CITE = [{"source": "earlier-visits-reports"}]
 
 EVENTS = [
     {"id": "outbound-investment-order", "when": "2023-08-09", "title": "Executive order on outbound investment",
      "summary": "The order restricting US investment in Chinese high-tech sectors.",
-     "actors": ["joe-biden", "us-treasury"], "sources": [{"source": "executive-order-reports", "para": 1}]},
+     "actors": ["joe-biden", "us-treasury"], "sources": [{"source": "executive-order-reports"}]},
     {"id": "order-reaction", "when": "2023-08", "title": "Beijing condemns the order",
      "summary": "Beijing calls the order anti-globalisation.", "actors": ["china-government"],
-     "sources": [{"source": "executive-order-reports", "para": 1}]},
+     "sources": [{"source": "executive-order-reports"}]},
     {"id": "relations-low", "when": "2023", "title": "Relations at a low point",
      "summary": "Relations at one of their lowest points.", "actors": ["us-government", "china-government"],
      "sources": [{"source": "raimondo-beijing-visit-article", "para": 6}]},
