@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .errors import ContentError, ContentErrors, in_report_order
-from .load import load_content
+from .load import Document, load_content, parse_yaml
 from .model import Dataset, Index, index_dataset
-from .validate import validate_content
+from .validate import Validate, validate_content, validate_document
+
+Parse = Callable[[str, str, str, "str | None"], "Document | ContentError"]
 
 if TYPE_CHECKING:  # imported where used: `briefing check` needs neither Jinja nor the exporters
     from .export import SiteInfo
@@ -47,17 +49,21 @@ class Summary:
         return shared + sum(1 for bundle in self.data.briefings for _ in bundle.records())
 
 
-def check_summary(content_dir: Path) -> Summary:
-    """Load and validate the content: `briefing check`, and the first step of every build."""
-    content, errors = load_content(content_dir)
-    data, more = validate_content(content)
+def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document) -> Summary:
+    """Load and validate the content: `briefing check`, and the first step of every build.
+
+    `parse` reads each file's text (as load.parse_yaml), `validate` checks each document against
+    the schema (as validate.validate_document): a rebuild passes its caches of them."""
+    content, errors = load_content(content_dir, parse)
+    data, more = validate_content(content, validate)
     errors = in_report_order(errors + more)
     return Summary(errors, None if errors else data)
 
 
-def check(content_dir: Path) -> Dataset:
-    """The validated dataset of the content; raise ContentErrors with every problem found."""
-    summary = check_summary(content_dir)
+def check(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document) -> Dataset:
+    """The validated dataset of the content (see check_summary); raise ContentErrors with every
+    problem found."""
+    summary = check_summary(content_dir, parse, validate)
     if summary.data is None:
         raise ContentErrors(summary.errors)
     return summary.data

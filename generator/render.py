@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
 from jinja2.filters import do_truncate
@@ -234,6 +234,13 @@ def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     yield page_path("data"), "data_index.html", {}, True
 
 
+def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> dict[str, Any]:
+    """What every page template sees besides its own page: the dataset, its index and the exports
+    (export.Export) that pages link to."""
+    return {"data": data, "index": index, "actor": data.actor, "exports": exports,
+            "exports_by_briefing": _by_briefing(data, exports)}
+
+
 def render_pages(data: Dataset, index: Index, templates: Path,
                  exports: Sequence[Any] = ()) -> Mapping[str, Page]:
     """Every page of the site, by source path. Page templates set `title` and `description`.
@@ -242,14 +249,26 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     """
     env = make_environment(templates)
     # Shared by every page, so macros imported without context see them too.
-    env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
-                       exports_by_briefing=_by_briefing(data, exports))
+    env.globals.update(page_globals(data, index, exports))
+    return render_jobs(env, _jobs(data))
+
+
+def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str, Any], bool]], *,
+                shared: bool = True) -> Mapping[str, Page]:
+    """The page of each job of `_jobs`, by source path, with the page globals of `env`.
+
+    `shared`: labels and tooltips are made once for all the pages; without it each page makes
+    its own, so that each page reads the globals itself (see track.py).
+    """
+    data = env.globals["data"]
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
     titles: dict[tuple[str, int | None], str] = {}
     pages: dict[str, Page] = {}
-    for path, template_name, extra, in_nav in _jobs(data):
+    for path, template_name, extra, in_nav in jobs:
         folder = folder_of(path)
+        if not shared:
+            links, labels, titles = None, {}, {}
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env, labels)
         # What a template sees of its own page; what every page shares is in the globals.
