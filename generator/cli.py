@@ -203,7 +203,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+        # Dirty builds: after a save MkDocs redoes only what changed (serve.DirtyBuilds).
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from html import unescape
@@ -20,7 +21,8 @@ from .errors import ContentErrors, format_plain
 from .export import SiteInfo
 from .render import Page
 from .search import INDEX_PATH, index_script, search_entries
-from .serve import Preview, template_problem
+from .rebuild import Rebuilder
+from .serve import DirtyBuilds, Preview, frame_of, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -67,10 +69,21 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built: Built | None = None
         self.pages: dict[str, Page] = {}
         self.preview: Preview | None = None
+        self.rebuilder: Rebuilder | None = None
+        self.dirty: DirtyBuilds | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
+        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
+        # which reuses the work of the last build (see rebuild.py, and DirtyBuilds in serve.py).
         self.preview = Preview() if command == "serve" else None
+        if command == "serve" and dirty:
+            self.dirty = DirtyBuilds()
+            logging.getLogger("mkdocs.commands.build").addFilter(self.dirty)
+
+    def on_shutdown(self) -> None:
+        if self.dirty is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
+            self.dirty.close()
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -83,7 +96,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built = None
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
-            built = build(content_dir, templates_dir, site)
+            built = self._rebuilder(content_dir, templates_dir, site).build() if self.preview else \
+                build(content_dir, templates_dir, site)
         except ContentErrors as exc:
             if self.preview is None:
                 raise ContentProblems(exc.errors) from None
@@ -101,18 +115,31 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if _USER_EPOCH is None:
             os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
+    def _rebuilder(self, content_dir: Path, templates_dir: Path, site: SiteInfo) -> Rebuilder:
+        """The Rebuilder of these folders, kept across the builds of one `mkdocs serve`."""
+        kept = self.rebuilder
+        if kept is None or (kept.content_dir, kept.templates_dir, kept.site) != (content_dir, templates_dir, site):
+            kept = self.rebuilder = Rebuilder(content_dir, templates_dir, site)
+        return kept
+
     def on_files(self, files: Files, /, *, config) -> Files:
+        dirty = self.dirty
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content="", inclusion=inclusion))
+            source = {"abs_src_path": dirty.source(page.path)} if dirty else {"content": ""}
+            files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search index.
+        contents: dict[str, str | bytes] = {}
         if self.built is not None:
-            for path, content in self.built.exports.items():
-                files.append(File.generated(config, path, content=content))
-            entries = search_entries(self.built.data, self.pages)
-            files.append(File.generated(config, INDEX_PATH, content=index_script(entries)))
+            contents.update(self.built.exports)
+            contents[INDEX_PATH] = index_script(search_entries(self.built.data, self.pages))
+        for path, content in contents.items():
+            source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
+            files.append(File.generated(config, path, **source))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
+        if dirty is not None:
+            dirty.settle(files, self.pages, contents, frame_of(config.nav, config.config_file_path, config.theme.dirs))
         if self.preview is None:
             # MkDocs holds the export files now; a one-off build needs the dataset no more.
             self.built = None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,57 @@ def test_same_tells_a_reordered_mapping_from_the_original():
     assert same({"a": 1, "b": 2}, {"a": 1, "b": 2})
     assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
     assert not same((1,), (True,))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed(tmp_path, monkeypatch):
+    """MkDocs' builds as `briefing serve` runs them (dirty, the plugin kept across builds) leave
+    the same site folder as a fresh `mkdocs build` after each edit, and rewrite only changed files."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    import siteproject
+
+    project = siteproject.make_project(tmp_path / "project", ROOT / "content")
+    monkeypatch.chdir(project)
+    content, served = project / "content", tmp_path / "served"
+    first = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
+    first.plugins.on_startup(command="serve", dirty=True)
+    times: dict[str, int] = {}
+
+    def step() -> set[str]:
+        """A dirty build and a fresh full build; the files the dirty build wrote."""
+        mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(served)), dirty=True)
+        # In another process: this one's MkDocs hands every build the same plugin object.
+        fresh = tmp_path / "fresh"
+        subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--quiet", "--site-dir", str(fresh)],
+                       cwd=project, check=True)
+        assert snapshot(served) == snapshot(fresh)
+        now = {path.relative_to(served).as_posix(): path.stat().st_mtime_ns
+               for path in served.rglob("*") if path.is_file()}
+        written = {path for path, mtime in now.items() if times.get(path) != mtime}
+        times.clear()
+        times.update(now)
+        return written
+
+    try:
+        step()
+        edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+        written = step()
+        assert "people/wang-wentao.html" in written and "people/gina-raimondo.html" not in written
+        assert "data/people.csv" in written and "data/sources.csv" not in written
+        shutil.copytree(content / "briefings" / BRIEFING, content / "briefings" / COPY)
+        edit(content / "briefings" / COPY / "briefing.yml",
+             lambda briefing: briefing.update(title="A later visit", updated="2024-01-15"))
+        assert "people/gina-raimondo.html" in step()  # the navigation changed: every page again
+        edit(content / "briefings" / COPY / "agenda.yml", lambda agenda: agenda.pop())
+        step()
+        shutil.rmtree(content / "briefings" / COPY)
+        step()
+        assert not (served / "briefings" / COPY).exists() or not any((served / "briefings" / COPY).rglob("*.html"))
+    finally:
+        first.plugins.on_shutdown()
