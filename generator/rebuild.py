@@ -30,7 +30,7 @@ from jinja2 import meta
 
 from .build import Built, check
 from .errors import ContentError
-from .export import SiteInfo, list_exports, render_exports
+from .export import Reuse, SiteInfo, list_exports, render_exports
 from .load import Document, parse_yaml
 from .model import index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
@@ -126,6 +126,7 @@ class Rebuilder:
         self.site = site or SiteInfo("Briefings")
         self.parse = ParseCache()
         self.validate = ValidateCache()
+        self.exports = Reuse()
         self.last: Rendered | None = None
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
@@ -140,7 +141,7 @@ class Rebuilder:
         index = index_dataset(data)
         exports = list_exports(data)
         pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
-        return Built(data, index, pages, render_exports(data, self.site))
+        return Built(data, index, pages, render_exports(data, self.site, self.exports))
 
     def _render(self, values: dict[str, Any], jobs: list[Job]) -> Mapping[str, Page]:
         env = make_environment(self.templates_dir)
