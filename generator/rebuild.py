@@ -20,6 +20,7 @@ and never left stale.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -38,6 +39,22 @@ from .track import MISSING, Key, Reads, resolve, same, track_globals
 from .validate import Located, validate_document
 
 Job = tuple[str, str, dict[str, Any], bool]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Each template's compiled code, by name and source (Jinja's bucket key), for the next
+    build's environment: a template is compiled again only when it changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.code.get((bucket.key, bucket.checksum))
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
 
 
 class ParseCache:
@@ -127,25 +144,40 @@ class Rebuilder:
         self.parse = ParseCache()
         self.validate = ValidateCache()
         self.exports = Reuse()
+        self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
 
     def build(self) -> Built:
         """What build.build returns for the folders as they are now; raises as it does."""
+        # The process holds every record of the archive, kept for the next build: the cyclic
+        # garbage collector's full passes over them would cost more than the rebuild itself,
+        # which makes next to no cycles. It runs again once the build is done.
+        paused = gc.isenabled()
+        gc.disable()
         try:
-            data = check(self.content_dir, self.parse, self.validate)
+            try:
+                data = check(self.content_dir, self.parse, self.validate)
+            finally:
+                self.parse.next_load()
+                self.validate.next_load()
+            index = index_dataset(data)
+            exports = list_exports(data)
+            pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
+            return Built(data, index, pages, render_exports(data, self.site, self.exports))
         finally:
-            self.parse.next_load()
-            self.validate.next_load()
-        index = index_dataset(data)
-        exports = list_exports(data)
-        pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
-        return Built(data, index, pages, render_exports(data, self.site, self.exports))
+            if paused:
+                gc.enable()
+
+    def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
+        """A new Jinja environment for the page templates, and their sources. Never the last
+        build's: a template imported without context keeps the globals of its first import."""
+        env = make_environment(self.templates_dir, self.bytecode)
+        return env, template_sources(env)
 
     def _render(self, values: dict[str, Any], jobs: list[Job]) -> Mapping[str, Page]:
-        env = make_environment(self.templates_dir)
-        sources = template_sources(env)
+        env, sources = self._environment()
         dirty = self._dirty(values, jobs, sources, env)
         reads = Reads(values)
         env.globals.update(track_globals(values, reads))

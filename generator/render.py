@@ -191,9 +191,11 @@ def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
     return groups
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """The Jinja environment for page templates: autoescape on, undefined values are errors."""
+def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The Jinja environment for page templates: autoescape on, undefined values are errors.
+    `bytecode_cache` keeps compiled templates across environments (see rebuild.py)."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(str(templates)),
         auto_reload=False,  # an environment serves one render: no need to look at the files again
         autoescape=True,

@@ -61,7 +61,12 @@ def same(old: Any, new: Any) -> bool:
     if type(old) is not type(new):
         return False
     if isinstance(old, (tuple, list)):
-        return len(old) == len(new) and all(map(same, old, new))
+        if len(old) != len(new):
+            return False
+        for a, b in zip(old, new):
+            if a is not b and not same(a, b):
+                return False
+        return True
     if isinstance(old, Mapping):
         return same(tuple(old.items()), tuple(new.items()))
     return bool(old == new)

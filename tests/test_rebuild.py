@@ -107,6 +107,9 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     # A source's paragraph described differently: every page citing it shows the new tooltip.
     edit(content / "sources.yml", lambda sources: sources[0]["paragraphs"][0].update(about="Another topic"))
     step()
+    # A source renamed: its title shows in the footnotes of every page citing it (from a macro).
+    edit(content / "sources.yml", lambda sources: sources[0].update(title="A renamed source"))
+    assert f"briefings/{BRIEFING}/memo.md" in step().rendered
 
     # Templates changed: one imported by many pages, then one of a single kind of page.
     macros = templates / "_macros.html"
