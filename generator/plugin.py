@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -75,21 +76,29 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
         # which reuses the work of the last build (see rebuild.py, and DirtyBuilds in serve.py).
+        self.on_shutdown()
         self.preview = Preview() if command == "serve" else None
         if command == "serve" and dirty:
             self.dirty = DirtyBuilds()
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty)
 
     def on_shutdown(self) -> None:
+        # MkDocs hands the next command of the same process this same object.
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
+        self.preview = self.rebuilder = self.dirty = None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
         return root / getattr(self.config, name)
 
     def on_pre_build(self, *, config) -> None:
+        if self.preview is not None:
+            # While serving, the process holds the whole archive for the next build: the cyclic
+            # collector's full passes over it would cost more than a rebuild, which makes next to
+            # no cycles. It runs again after the build (on_post_build, on_build_error).
+            gc.disable()
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone,
         # except while serving, where the problems become the pages (see serve.py).
         content_dir, templates_dir = self._dir(config, "content_dir"), self._dir(config, "templates_dir")
@@ -132,7 +141,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         contents: dict[str, str | bytes] = {}
         if self.built is not None:
             contents.update(self.built.exports)
-            contents[INDEX_PATH] = index_script(search_entries(self.built.data, self.pages))
+            contents[INDEX_PATH] = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
+                                    else index_script(search_entries(self.built.data, self.pages)))
         for path, content in contents.items():
             source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
             files.append(File.generated(config, path, **source))
@@ -163,6 +173,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # MkDocs checks links from Markdown pages of docs/ to fragments of this page against these.
         page.present_anchor_ids = {unescape(value) for value in _ID.findall(generated.html)}
         return generated.html
+
+    def on_post_build(self, *, config) -> None:
+        gc.enable()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.enable()
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))

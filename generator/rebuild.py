@@ -31,11 +31,12 @@ from jinja2 import meta
 
 from .build import Built, check
 from .errors import ContentError
-from .export import Reuse, SiteInfo, list_exports, render_exports
+from .export import SiteInfo, list_exports, render_exports
 from .load import Document, parse_yaml
-from .model import index_dataset
+from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
-from .track import MISSING, Key, Reads, resolve, same, track_globals
+from .search import index_script, search_entries
+from .track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
 from .validate import Located, validate_document
 
 Job = tuple[str, str, dict[str, Any], bool]
@@ -144,6 +145,7 @@ class Rebuilder:
         self.parse = ParseCache()
         self.validate = ValidateCache()
         self.exports = Reuse()
+        self.search = (Reuse(), Reuse())
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
         self.rendered: tuple[str, ...] = ()
@@ -169,6 +171,11 @@ class Rebuilder:
         finally:
             if paused:
                 gc.enable()
+
+    def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
+        """search.index_script of search.search_entries, reusing the last build's pieces."""
+        texts, items = self.search
+        return index_script(search_entries(data, pages, texts), items)
 
     def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
         """A new Jinja environment for the page templates, and their sources. Never the last

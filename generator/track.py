@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 MISSING = object()
 """What a key of a mapping resolves to when the mapping does not hold it."""
@@ -30,6 +30,7 @@ WHOLE = ("value",)
 """The part of a read that is a whole value (a tuple, say)."""
 
 Key = tuple[tuple[str, ...], tuple[Any, ...]]
+T = TypeVar("T")
 
 
 def key_of(item: Any) -> tuple[str, Any]:
@@ -195,3 +196,25 @@ def track_globals(values: Mapping[str, Any], reads: Reads) -> dict[str, Any]:
             raise TypeError(f"the page global {name!r} cannot be tracked")
         tracked[name] = partial(value.__func__, tracked[owner])
     return tracked
+
+
+class Reuse:
+    """What one build keeps for the next (`briefing serve`): each piece of an export or of the
+    search index by a key, with the values it was made from (its basis). A piece is made again
+    unless its basis is the `same` as last time; unchanged records are the same objects build
+    after build, so that is mostly a check of identity."""
+
+    def __init__(self) -> None:
+        self._last: dict[Any, tuple[Any, Any]] = {}
+        self._now: dict[Any, tuple[Any, Any]] = {}
+
+    def get(self, key: Any, basis: Any, make: Callable[[], T]) -> T:
+        """make(), or what it made for `key` last build if `basis` is the same."""
+        found = self._last.get(key)
+        value = found[1] if found is not None and same(found[0], basis) else make()
+        self._now[key] = (basis, value)
+        return value
+
+    def next_build(self) -> None:
+        """Keep what this build made, for the next; forget the rest."""
+        self._last, self._now = self._now, {}

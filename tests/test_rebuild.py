@@ -67,8 +67,11 @@ def project(tmp_path):
     rebuilder = Rebuilder(content, templates)
 
     def step() -> Rebuilder:
-        """Rebuild, and compare with a fresh full build."""
-        assert_equal(rebuilder.build(), build(content, templates))
+        """Rebuild, and compare with a fresh full build (and the search index as serve makes it)."""
+        rebuilt, full = rebuilder.build(), build(content, templates)
+        assert_equal(rebuilt, full)
+        assert (rebuilder.search_index(rebuilt.data, rebuilt.pages)
+                == index_script(search_entries(full.data, full.pages)))
         return rebuilder
 
     return content, templates, step

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Mapping
 
 from ..model import Dataset
 from ..schema import schema_files
-from ..track import same
+from ..track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
 from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
 from .feed import FEED, atom_feed
@@ -27,8 +27,6 @@ from .site import Linker, SiteInfo
 
 __all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "Export", "SiteInfo", "calendar_path",
            "csv_columns", "has_calendar", "list_exports", "render_exports", "Reuse"]
-
-T = TypeVar("T")
 
 FORMATS = {"json": "JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
 
@@ -78,27 +76,6 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
         exports.append(Export(path, "schema", name,
                               f"JSON Schema of {name.removesuffix('.schema.json')}.yml, for editors."))
     return tuple(exports)
-
-
-class Reuse:
-    """What one build of the exports keeps for the next (`briefing serve`): each piece by a key,
-    with the values it was made from (its basis). A piece is made again unless its basis is the
-    same (track.same) as last time; unchanged records are the same objects build after build."""
-
-    def __init__(self) -> None:
-        self._last: dict[Any, tuple[Any, Any]] = {}
-        self._now: dict[Any, tuple[Any, Any]] = {}
-
-    def get(self, key: Any, basis: Any, make: Callable[[], T]) -> T:
-        """make(), or what it made for `key` last build if `basis` is the same."""
-        found = self._last.get(key)
-        value = found[1] if found is not None and same(found[0], basis) else make()
-        self._now[key] = (basis, value)
-        return value
-
-    def next_build(self) -> None:
-        """Keep what this build made, for the next; forget the rest."""
-        self._last, self._now = self._now, {}
 
 
 def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None) -> Mapping[str, bytes]:
