@@ -61,16 +61,23 @@ def same(old: Any, new: Any) -> bool:
         return True
     if type(old) is not type(new):
         return False
-    if isinstance(old, (tuple, list)):
+    if isinstance(old, Mapping):
+        return same(tuple(old.items()), tuple(new.items()))
+    if type(old) is tuple or type(old) is list:
         if len(old) != len(new):
             return False
         for a, b in zip(old, new):
-            if a is not b and not same(a, b):
+            # Most items are the same object, or text: no call for those.
+            if a is b:
+                continue
+            if type(a) is not type(b) or not (same(a, b) if _holds_items(a) else a == b):
                 return False
         return True
-    if isinstance(old, Mapping):
-        return same(tuple(old.items()), tuple(new.items()))
     return bool(old == new)
+
+
+def _holds_items(value: Any) -> bool:
+    return type(value) is tuple or type(value) is list or isinstance(value, Mapping)
 
 
 class Reads:
