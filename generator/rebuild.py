@@ -20,7 +20,6 @@ and never left stale.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -153,24 +152,15 @@ class Rebuilder:
 
     def build(self) -> Built:
         """What build.build returns for the folders as they are now; raises as it does."""
-        # The process holds every record of the archive, kept for the next build: the cyclic
-        # garbage collector's full passes over them would cost more than the rebuild itself,
-        # which makes next to no cycles. It runs again once the build is done.
-        paused = gc.isenabled()
-        gc.disable()
         try:
-            try:
-                data = check(self.content_dir, self.parse, self.validate)
-            finally:
-                self.parse.next_load()
-                self.validate.next_load()
-            index = index_dataset(data)
-            exports = list_exports(data)
-            pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
-            return Built(data, index, pages, render_exports(data, self.site, self.exports))
+            data = check(self.content_dir, self.parse, self.validate)
         finally:
-            if paused:
-                gc.enable()
+            self.parse.next_load()
+            self.validate.next_load()
+        index = index_dataset(data)
+        exports = list_exports(data)
+        pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
+        return Built(data, index, pages, render_exports(data, self.site, self.exports))
 
     def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
         """search.index_script of search.search_entries, reusing the last build's pieces."""
@@ -185,7 +175,7 @@ class Rebuilder:
 
     def _render(self, values: dict[str, Any], jobs: list[Job]) -> Mapping[str, Page]:
         env, sources = self._environment()
-        dirty = self._dirty(values, jobs, sources, env)
+        dirty, now = self._dirty(values, jobs, sources, env)
         reads = Reads(values)
         env.globals.update(track_globals(values, reads))
         last = self.last
@@ -203,20 +193,22 @@ class Rebuilder:
         for path, keys in new.reads.items():
             for key in keys:
                 new.readers.setdefault(key, set()).add(path)
-        # A key read before and again now resolves as it did (or its readers were rendered again).
-        new.seen = {key: reads.seen[key] if key in reads.seen else resolve(values, key) for key in new.readers}
+        # A key read before by a page kept resolves now as it did then (else the page was dirty).
+        new.seen = {key: reads.seen[key] if key in reads.seen else now[key] for key in new.readers}
         self.last, self.rendered = new, tuple(rendered)
         return MappingProxyType(new.pages)
 
     def _dirty(self, values: dict[str, Any], jobs: list[Job], sources: dict[str, str],
-               env: jinja2.Environment) -> set[str]:
-        """The pages to render again (all of them on the first build)."""
+               env: jinja2.Environment) -> tuple[set[str], dict[Key, Any]]:
+        """The pages to render again (all of them on the first build), and what each key read
+        in the last build resolves to now."""
         last = self.last
         if last is None or set(values) != set(last.values):
-            return {job[0] for job in jobs}
+            return {job[0] for job in jobs}, {}
         dirty: set[str] = set()
+        now = {key: _resolved(values, key) for key in last.seen}
         for key, before in last.seen.items():
-            if not same(before, _resolved(values, key)):
+            if not same(before, now[key]):
                 dirty |= last.readers[key]
         changed = {name for name in sources.keys() | last.templates.keys()
                    if sources.get(name) != last.templates.get(name)}
@@ -226,7 +218,7 @@ class Rebuilder:
             before = last.jobs.get(path)
             if before is None or not same(before, job) or not changed.isdisjoint(uses.get(template, changed)):
                 dirty.add(path)
-        return dirty
+        return dirty, now
 
 
 def _resolved(values: Mapping[str, Any], key: Key) -> Any:
