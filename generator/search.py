@@ -116,8 +116,9 @@ def index_script(entries: list[dict[str, str]], reuse: Reuse | None = None) -> s
     """The search index as a script that sets `window.briefingSearch`, safe inside an HTML page;
     `reuse` keeps each entry's JSON for the next build."""
     reuse = reuse or Reuse()
-    # The JSON of a list is that of its items between brackets: each item is made (or kept) alone.
-    items = [reuse.get(entry["url"], entry, lambda: _script_json(entry)) for entry in entries]
+    # The JSON of a list is that of its items between brackets: each item is made (or kept) alone,
+    # found by its text.
+    items = [reuse.get(tuple(entry.items()), None, lambda: _script_json(entry)) for entry in entries]
     reuse.next_build()
     return f"window.briefingSearch = [{','.join(items)}];\n"
 

@@ -61,8 +61,6 @@ def same(old: Any, new: Any) -> bool:
         return True
     if type(old) is not type(new):
         return False
-    if isinstance(old, Mapping):
-        return same(tuple(old.items()), tuple(new.items()))
     if type(old) is tuple or type(old) is list:
         if len(old) != len(new):
             return False
@@ -70,14 +68,15 @@ def same(old: Any, new: Any) -> bool:
             # Most items are the same object, or text: no call for those.
             if a is b:
                 continue
-            if type(a) is not type(b) or not (same(a, b) if _holds_items(a) else a == b):
+            if type(a) is not type(b) or not (a == b if type(a) in _SCALARS else same(a, b)):
                 return False
         return True
+    if isinstance(old, Mapping):
+        return same(tuple(old.items()), tuple(new.items()))
     return bool(old == new)
 
 
-def _holds_items(value: Any) -> bool:
-    return type(value) is tuple or type(value) is list or isinstance(value, Mapping)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class Reads:
