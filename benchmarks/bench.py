@@ -14,8 +14,9 @@ default) runs the three commands R times in turn and shows the run of median tim
 the wall times and ratios of every round: the speed of a shared machine drifts by tens of
 percent within minutes (the same baseline has taken 12 s and 22 s), and one run of each can
 land on a fast moment for one and a slow one for the other. `--serve` adds the
-time from saving a YAML file to the rebuilt page under `mkdocs serve`, for the seed content
-itself and for each size.
+time from saving a YAML file to the rebuilt page under `briefing serve`, for the seed content
+itself and for each size: for an edit to a briefing's agenda and for an edit to the person who
+appears in the most briefings.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def _count_pages(site_dir: Path) -> int:
 
 
 def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
-             repeat: int = 1) -> tuple[Result, list[Result], float | None]:
+             repeat: int = 1) -> tuple[Result, list[Result], Rebuild | None]:
     """Measure one size in `workdir`, `repeat` times: check, build and baseline one after the
     other in each round. Returns the median run of each command, every round's runs, and with
     `serve` the save-to-page time under `mkdocs serve`."""
@@ -253,25 +254,61 @@ def _wait_for(url: str, text: str, deadline: float, server: subprocess.Popen) ->
     raise SystemExit(f"{url} did not show {text!r} within {SERVE_TIMEOUT_S:.0f} s")
 
 
-def serve_rebuild(site: Path, briefing: str) -> float:
-    """Seconds from saving a briefing.yml under `mkdocs serve` to its page showing the change."""
+@dataclass(frozen=True)
+class Rebuild:
+    """Save-to-page times under `briefing serve`: an edit to a briefing's agenda, and one to the
+    person appearing in the most briefings (in `briefings` of them)."""
+
+    agenda_s: float
+    person_s: float
+    person: str
+    briefings: int
+
+    def line(self, label: str) -> str:
+        return (f"serve {label}: agenda_edit_s={self.agenda_s:.2f} person_edit_s={self.person_s:.2f} "
+                f"person={self.person} person_briefings={self.briefings}")
+
+
+def _most_shared_person(content: Path) -> tuple[str, int]:
+    """The person who appears in the most briefings, and in how many."""
+    from generator.build import check
+    from generator.model import index_dataset
+
+    data = check(content)
+    groups = index_dataset(data).appearances_by_briefing
+    return max(((len(groups.get(pid, ())), pid) for pid in data.people), key=lambda found: (found[0], found[1]))[::-1]
+
+
+def _edit(path: Path, pattern: str, marker: str) -> None:
+    """Replace the rest of the first match of `pattern` after its group 1 with `marker`: a save."""
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(pattern, lambda m: m.group(1) + marker, text, count=1, flags=re.MULTILINE)
+    if count != 1:
+        raise SystemExit(f"{path} has no line matching {pattern!r} to edit")
+    path.write_text(edited, encoding="utf-8")
+
+
+def serve_rebuild(site: Path, briefing: str) -> Rebuild:
+    """Seconds from saving a YAML file under `briefing serve` to the page showing the change:
+    for an item of a briefing's agenda, then for the most shared person's name."""
     port = _free_port()
     log = tempfile.TemporaryFile()
-    server = subprocess.Popen([_tool("mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([_tool("briefing"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=site, stdout=log, stderr=subprocess.STDOUT)
+    person, shared = _most_shared_person(site / "content")
+    base = f"http://127.0.0.1:{port}"
     try:
-        url = f"http://127.0.0.1:{port}/briefings/{briefing}/index.html"
-        header = site / "content" / "briefings" / briefing / "briefing.yml"
-        _wait_for(url, "<h1", time.perf_counter() + SERVE_TIMEOUT_S, server)
-        marker = f"Edited{os.getpid()}x{port}"
-        text = header.read_text(encoding="utf-8")
-        edited, count = re.subn(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.MULTILINE)
-        if count != 1:
-            raise SystemExit(f"{header} has no title line to edit")
-        saved = time.perf_counter()
-        header.write_text(edited, encoding="utf-8")
-        _wait_for(url, marker, saved + SERVE_TIMEOUT_S, server)
-        return time.perf_counter() - saved
+        _wait_for(f"{base}/briefings/{briefing}/agenda.html", "<h1", time.perf_counter() + SERVE_TIMEOUT_S, server)
+        times = []
+        for n, (page, path, pattern) in enumerate((
+                (f"briefings/{briefing}/agenda.html", f"briefings/{briefing}/agenda.yml", r"^(  title: ).*$"),
+                (f"people/{person}.html", "people.yml", rf"^(- id: {re.escape(person)}\n(?:  .*\n)*?  name: ).*$"))):
+            marker = f"Edited{os.getpid()}x{port}x{n}"
+            saved = time.perf_counter()
+            _edit(site / "content" / path, pattern, marker)
+            _wait_for(f"{base}/{page}", marker, saved + SERVE_TIMEOUT_S, server)
+            times.append(time.perf_counter() - saved)
+        return Rebuild(times[0], times[1], person, shared)
     finally:
         # SIGINT, not SIGTERM: mkdocs serve then removes its temporary site folder.
         server.send_signal(signal.SIGINT)
@@ -283,7 +320,7 @@ def serve_rebuild(site: Path, briefing: str) -> float:
         log.close()
 
 
-def serve_seed(seed: Path, workdir: Path) -> float:
+def serve_seed(seed: Path, workdir: Path) -> Rebuild:
     """The save-to-page time for an unmodified copy of the seed content."""
     site = workdir / "seed"
     site.mkdir()
@@ -307,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     try:
         if args.serve:
-            print(f"serve example: save_to_page_s={serve_seed(args.seed.resolve(), workdir):.2f}", flush=True)
+            print(serve_seed(args.seed.resolve(), workdir).line("example"), flush=True)
         for size in sizes:
             result, rounds, rebuild = run_size(args.seed.resolve(), size, workdir, args.serve, args.repeat)
             results.append(result)
@@ -315,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
             if len(rounds) > 1:
                 print(_rounds_line(rounds), flush=True)
             if rebuild is not None:
-                print(f"serve briefings={size}: save_to_page_s={rebuild:.2f}", flush=True)
+                print(rebuild.line(f"briefings={size}"), flush=True)
         for small, large in zip(results, results[1:]):
             print(f"scaling briefings={small.briefings}->{large.briefings} "
                   f"(x{large.briefings / small.briefings:g}): "

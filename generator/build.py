@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
-from .load import load_content
+from .load import Document, load_content, parse_yaml
 from .model import Dataset, Index, index_dataset
-from .validate import validate_content
+from .validate import Validate, validate_content, validate_document
+
+Parse = Callable[[str, str, str, "str | None"], "Document | ContentError"]
 
 if TYPE_CHECKING:  # imported where used: `briefing check` needs neither Jinja nor the exporters
     from .export import SiteInfo
@@ -54,9 +56,12 @@ class Summary:
         return shared + sum(1 for bundle in self.data.briefings for _ in bundle.records())
 
 
-def check_summary(content_dir: Path, *, drafts: bool = False) -> Summary:
+def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document, *,
+                  drafts: bool = False) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
 
+    `parse` reads each file's text (as load.parse_yaml), `validate` checks each document against
+    the schema (as validate.validate_document): a rebuild passes its caches of them.
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.
 
@@ -67,8 +72,8 @@ def check_summary(content_dir: Path, *, drafts: bool = False) -> Summary:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        content, errors = load_content(content_dir)
-        data, more = validate_content(content)
+        content, errors = load_content(content_dir, parse)
+        data, more = validate_content(content, validate)
     finally:
         if was_enabled:
             gc.enable()
@@ -87,9 +92,11 @@ def check_summary(content_dir: Path, *, drafts: bool = False) -> Summary:
     return Summary(errors, None if errors else data, notes, len(names))
 
 
-def check(content_dir: Path, *, drafts: bool = False) -> Dataset:
-    """The validated dataset of the content; raise ContentErrors with every problem found."""
-    summary = check_summary(content_dir, drafts=drafts)
+def check(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document, *,
+          drafts: bool = False) -> Dataset:
+    """The validated dataset of the content (see check_summary); raise ContentErrors with every
+    problem found."""
+    summary = check_summary(content_dir, parse, validate, drafts=drafts)
     if summary.data is None:
         raise ContentErrors(summary.errors)
     return summary.data

@@ -237,7 +237,8 @@ def serve(config_file: Path, dev_addr: str, drafts: bool) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _drafts(drafts):
-            mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+            # Dirty builds: after a save MkDocs redoes only what changed (serve.DirtyBuilds).
+            mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:

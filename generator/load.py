@@ -17,7 +17,7 @@ from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -358,8 +358,10 @@ def content_entries(root: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
     return found
 
 
-def load_content(root: Path) -> tuple[Content, list[ContentError]]:
-    """Read every YAML file under `root`; unknown files and unreadable YAML are reported, not raised."""
+def load_content(root: Path, parse: Callable[..., Document | ContentError] = parse_yaml
+                 ) -> tuple[Content, list[ContentError]]:
+    """Read every YAML file under `root` (each text through `parse`, as parse_yaml); unknown files
+    and unreadable YAML are reported, not raised."""
     display_root = display_path(root)
     documents: list[Document] = []
     errors: list[ContentError] = []
@@ -384,7 +386,7 @@ def load_content(root: Path) -> tuple[Content, list[ContentError]]:
             errors.append(ContentError(display, 1, 1, f"unexpected file '{name}'", hint or where))
             continue
         text = read_text(entry.path, display)
-        parsed = text if isinstance(text, ContentError) else parse_yaml(text, display, kind, briefing)
+        parsed = text if isinstance(text, ContentError) else parse(text, display, kind, briefing)
         if isinstance(parsed, ContentError):
             errors.append(parsed)
             unreadable.add((kind, briefing))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
 import re
 from html import unescape
@@ -20,7 +22,8 @@ from .errors import ContentErrors, format_plain
 from .export import SiteInfo
 from .render import Page
 from .search import INDEX_PATH, index_script, search_entries
-from .serve import Preview, template_problem
+from .rebuild import Rebuilder
+from .serve import DirtyBuilds, Preview, frame_of, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -67,16 +70,35 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built: Built | None = None
         self.pages: dict[str, Page] = {}
         self.preview: Preview | None = None
+        self.rebuilder: Rebuilder | None = None
+        self.dirty: DirtyBuilds | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`.
+        # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
+        # which reuses the work of the last build (see rebuild.py, and DirtyBuilds in serve.py).
+        self.on_shutdown()
         self.preview = Preview() if command == "serve" else None
+        if command == "serve" and dirty:
+            self.dirty = DirtyBuilds()
+            logging.getLogger("mkdocs.commands.build").addFilter(self.dirty)
+
+    def on_shutdown(self) -> None:
+        # MkDocs hands the next command of the same process this same object.
+        if self.dirty is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
+            self.dirty.close()
+        self.preview = self.rebuilder = self.dirty = None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
         return root / getattr(self.config, name)
 
     def on_pre_build(self, *, config) -> None:
+        if self.preview is not None:
+            # While serving, the process holds the whole archive for the next build: the cyclic
+            # collector's full passes over it would cost more than a rebuild, which makes next to
+            # no cycles. It runs again after the build (on_post_build, on_build_error).
+            gc.disable()
         # Runs before MkDocs empties site_dir: a content error leaves the previous site alone,
         # except while serving, where the problems become the pages (see serve.py).
         content_dir, templates_dir = self._dir(config, "content_dir"), self._dir(config, "templates_dir")
@@ -84,7 +106,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
             # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
-            built = build(content_dir, templates_dir, site, drafts=os.environ.get("BRIEFING_DRAFTS") == "1")
+            drafts = os.environ.get("BRIEFING_DRAFTS") == "1"
+            built = self._rebuilder(content_dir, templates_dir, site, drafts).build() if self.preview else \
+                build(content_dir, templates_dir, site, drafts=drafts)
         except ContentErrors as exc:
             if self.preview is None:
                 raise ContentProblems(exc.errors) from None
@@ -102,18 +126,33 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if _USER_EPOCH is None:
             os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
+    def _rebuilder(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Rebuilder:
+        """The Rebuilder of these folders, kept across the builds of one `mkdocs serve`."""
+        kept = self.rebuilder
+        if kept is None or (kept.content_dir, kept.templates_dir, kept.site, kept.drafts) != (
+                content_dir, templates_dir, site, drafts):
+            kept = self.rebuilder = Rebuilder(content_dir, templates_dir, site, drafts=drafts)
+        return kept
+
     def on_files(self, files: Files, /, *, config) -> Files:
+        dirty = self.dirty
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content="", inclusion=inclusion))
+            source = {"abs_src_path": dirty.source(page.path)} if dirty else {"content": ""}
+            files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search index.
+        contents: dict[str, str | bytes] = {}
         if self.built is not None:
-            for path, content in self.built.exports.items():
-                files.append(File.generated(config, path, content=content))
-            entries = search_entries(self.built.data, self.pages)
-            files.append(File.generated(config, INDEX_PATH, content=index_script(entries)))
+            contents.update(self.built.exports)
+            contents[INDEX_PATH] = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
+                                    else index_script(search_entries(self.built.data, self.pages)))
+        for path, content in contents.items():
+            source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
+            files.append(File.generated(config, path, **source))
         if not config.nav:
             config.nav = site_nav(self.pages.values())
+        if dirty is not None:
+            dirty.settle(files, self.pages, contents, frame_of(config.nav, config.config_file_path, config.theme.dirs))
         if self.preview is None:
             # MkDocs holds the export files now; a one-off build needs the dataset no more.
             self.built = None
@@ -137,6 +176,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # MkDocs checks links from Markdown pages of docs/ to fragments of this page against these.
         page.present_anchor_ids = {unescape(value) for value in _ID.findall(generated.html)}
         return generated.html
+
+    def on_post_build(self, *, config) -> None:
+        gc.enable()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.enable()
 
     def on_serve(self, server, /, *, config, builder):
         server.watch(str(self._dir(config, "content_dir")))

@@ -213,9 +213,11 @@ def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
     return groups
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """The Jinja environment for page templates: autoescape on, undefined values are errors."""
+def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The Jinja environment for page templates: autoescape on, undefined values are errors.
+    `bytecode_cache` keeps compiled templates across environments (see rebuild.py)."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader(str(templates)),
         auto_reload=False,  # an environment serves one render: no need to look at the files again
         autoescape=True,
@@ -229,6 +231,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["group_by"] = group_by
     env.filters["date_label"] = date_label
     env.globals["anchor"] = record_anchor
+    # Functions of their arguments alone: what they read of the dataset, a page hands them.
+    env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
+                       group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries)
     return env
 
 
@@ -260,6 +265,13 @@ def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     yield page_path("data"), "data_index.html", {}, True
 
 
+def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> dict[str, Any]:
+    """What every page template sees besides its own page: the dataset, its index and the exports
+    (export.Export) that pages link to."""
+    return {"data": data, "index": index, "actor": data.actor, "exports": exports,
+            "exports_by_briefing": _by_briefing(data, exports)}
+
+
 def render_pages(data: Dataset, index: Index, templates: Path,
                  exports: Sequence[Any] = ()) -> Mapping[str, Page]:
     """Every page of the site, by source path. Page templates set `title` and `description`.
@@ -268,15 +280,25 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     """
     env = make_environment(templates)
     # Shared by every page, so macros imported without context see them too.
-    env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
-                       exports_by_briefing=_by_briefing(data, exports), briefing_span=briefing_span,
-                       by_relation=by_relation, context_entries=context_entries, group_timeline=group_timeline,
-                       site_entries=site_entries, actor_entries=actor_entries)
+    env.globals.update(page_globals(data, index, exports))
+    return render_jobs(env, _jobs(data))
+
+
+def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str, Any], bool]], *,
+                shared: bool = True) -> Mapping[str, Page]:
+    """The page of each job of `_jobs`, by source path, with the page globals of `env`.
+
+    `shared`: labels and tooltips are made once for all the pages; without it each page makes
+    its own, so that each page reads the globals itself (see track.py).
+    """
+    data = env.globals["data"]
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
     pages: dict[str, Page] = {}
-    for path, template_name, extra, in_nav in _jobs(data):
+    for path, template_name, extra, in_nav in jobs:
         folder = folder_of(path)
+        if not shared:
+            links, labels = None, {}
         if links is None or links.folder != folder:  # pages come folder by folder
             links = Links(folder, data, env, labels)
         # What a template sees of its own page; what every page shares is in the globals.

@@ -16,6 +16,7 @@ from .model import Dataset, ref_kinds
 from . import urls
 from .render import Page
 from .schema import Record
+from .track import Reuse
 
 INDEX_PATH = "search/index.js"
 
@@ -35,36 +36,43 @@ def record_url(kind: str, record: Any, briefing: str | None, fragment: str = "")
     return urls.with_fragment(urls.output_path(path), fragment or anchor)
 
 
-def search_entries(data: Dataset, pages: Mapping[str, Page]) -> list[dict[str, str]]:
+def search_entries(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> list[dict[str, str]]:
     """The entries of the search index, sorted by address: each with `title`, `page` (the title of
     the page it is on, or what the record is when it is that page), `text` (plain text of its
-    fields) and `url` (from the site's root, with the record's fragment)."""
+    fields) and `url` (from the site's root, with the record's fragment). `reuse` keeps each
+    record's text for the next build."""
     titles = {urls.output_path(page.path): page.title for page in pages.values()}
     entries = {}
-    for title, kind_name, text, url in _record_entries(data):
+    reuse = reuse or Reuse()
+    for title, kind_name, text, url in _record_entries(data, reuse):
         where = titles.get(url.partition("#")[0], "") if "#" in url else kind_name
         entries[url] = {"title": title, "page": where, "text": text, "url": url}
     # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
     for page in pages.values():
         url = urls.output_path(page.path)
         entries.setdefault(url, {"title": page.title, "page": "", "text": page.description, "url": url})
+    reuse.next_build()
     return [entries[url] for url in sorted(entries)]
 
 
-def _record_entries(data: Dataset) -> Iterator[tuple[str, str, str, str]]:
+def _record_entries(data: Dataset, reuse: Reuse) -> Iterator[tuple[str, str, str, str]]:
     """(title, what it is, text, url) of each record shown on a page; what it is names the record
     when it has a page of its own."""
+
+    def text(kind: str, record: Record, briefing: str | None) -> str:
+        return reuse.get((kind, briefing, getattr(record, "id", None)), record, lambda: plain_text(record))
+
     for bundle in data.briefings:
         for kind, record in bundle.records():
             title = (f"Statement by {data.actor(record.speaker).name}" if kind == "statement"
                      else record.title)
-            yield title, _KIND_NAMES[kind], plain_text(record), record_url(kind, record, bundle.id)
+            yield title, _KIND_NAMES[kind], text(kind, record, bundle.id), record_url(kind, record, bundle.id)
     for kind, collection in (("person", data.people), ("organization", data.organizations)):
         for record in collection.values():
             title = f"{record.name} ({record.name_zh})" if record.name_zh else record.name
-            yield title, _KIND_NAMES[kind], plain_text(record), record_url(kind, record, None)
+            yield title, _KIND_NAMES[kind], text(kind, record, None), record_url(kind, record, None)
     for source in data.sources.values():
-        yield source.title, "Source", plain_text(source), record_url("source", source, None)
+        yield source.title, "Source", text("source", source, None), record_url("source", source, None)
         for paragraph in source.paragraphs:
             yield (f"{source.title}, paragraph {paragraph.n}", "Paragraph", paragraph.about,
                    record_url("source", source, None, f"p{paragraph.n}"))
@@ -104,7 +112,16 @@ def _plain(text: str) -> str:
     return " ".join(unescape(_TAG.sub(" ", render_markdown(text))).split())
 
 
-def index_script(entries: list[dict[str, str]]) -> str:
-    """The search index as a script that sets `window.briefingSearch`, safe inside an HTML page."""
-    text = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"window.briefingSearch = {text.translate(_SCRIPT_UNSAFE)};\n"
+def index_script(entries: list[dict[str, str]], reuse: Reuse | None = None) -> str:
+    """The search index as a script that sets `window.briefingSearch`, safe inside an HTML page;
+    `reuse` keeps each entry's JSON for the next build."""
+    reuse = reuse or Reuse()
+    # The JSON of a list is that of its items between brackets: each item is made (or kept) alone,
+    # found by its text.
+    items = [reuse.get(tuple(entry.items()), None, lambda: _script_json(entry)) for entry in entries]
+    reuse.next_build()
+    return f"window.briefingSearch = [{','.join(items)}];\n"
+
+
+def _script_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_SCRIPT_UNSAFE)

@@ -11,7 +11,12 @@ at its template's line.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import shutil
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from types import MappingProxyType
@@ -104,3 +109,98 @@ class Preview:
         print("serving a page that lists these problems until the next save that fixes them",
               file=stream, flush=True)
         return error_pages(errors, self.paths | implied_paths(content_dir))
+
+
+# MkDocs warns of wrong navigation on every dirty build; DirtyBuilds redoes every page when the
+# navigation changes, and a warning would stop a strict build.
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class DirtyBuilds(logging.Filter):
+    """`briefing serve` (`mkdocs serve --dirty`): after a save MkDocs renders through the theme and
+    writes only the pages and files whose content changed.
+
+    MkDocs' dirty build redoes a page or copies a file only if `File.is_modified()`: if its output
+    is missing or older than its source. So each generated file gets a source of its own making
+    whose time is the epoch: every page the same empty file (its HTML comes in on_page_content),
+    every other file a copy of its bytes. The output of a page or file whose content changed since
+    the last build is removed, which makes it modified, and so is that of a file gone from the site;
+    the rest stays as MkDocs wrote it. A theme page also shows the navigation, the theme and the
+    configuration (the frame): when one of them changes, every page is redone.
+
+    Why MkDocs' dirty mode rather than a server of our own: MkDocs keeps doing the theme, live
+    reload, the sitemap and its link checks as in any build; only the choice of what to redo is
+    ours, made from content rather than from file times.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="briefing-serve-"))
+        self.blank = self.folder / "page.md"
+        self.blank.touch()
+        os.utime(self.blank, (0, 0))
+        self.pages: Mapping[str, Page] = {}
+        self.files: dict[str, bytes] = {}
+        self.outputs: set[str] = set()
+        self.frame: bytes | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
+        return not record.getMessage().startswith(_DIRTY_WARNING)
+
+    def source(self, path: str, content: str | bytes | None = None) -> str:
+        """The source file for the generated file at `path`: the empty file for a page, else a
+        copy of `content`, written again only when it changed."""
+        if content is None:
+            return str(self.blank)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        source = self.folder / "files" / path
+        if self.files.get(path) != data or not source.exists():
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(data)
+            os.utime(source, (0, 0))
+        return str(source)
+
+    def settle(self, files: Iterable, pages: Mapping[str, Page], contents: Mapping[str, str | bytes],
+               frame: bytes) -> list[str]:
+        """Remove the outputs MkDocs must write again (see the class), before it looks at them;
+        `files` are MkDocs' File objects of this build, `pages` and `contents` the generated pages
+        and other files by path, and `frame` what every page shows besides its own content.
+        Returns the outputs removed."""
+        data = {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in contents.items()}
+        new_frame = frame != self.frame
+        stale, outputs = [], set()
+        for file in files:
+            outputs.add(file.abs_dest_path)
+            path = file.src_uri
+            if path in pages:
+                before = self.pages.get(path)
+                changed = new_frame or before is None or before != pages[path]
+            elif path in data:
+                changed = self.files.get(path) != data[path]
+            else:  # a page of docs/ or a file of the theme: MkDocs' own file times tell
+                changed = new_frame and file.is_documentation_page()
+            if changed:
+                stale.append(file.abs_dest_path)
+        stale += sorted(self.outputs - outputs)
+        for output in stale:
+            Path(output).unlink(missing_ok=True)
+        self.pages, self.files, self.outputs, self.frame = dict(pages), data, outputs, frame
+        return stale
+
+    def close(self) -> None:
+        """Remove the folder of source files."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def frame_of(nav: object, config_file: str | None, theme_dirs: Iterable[str]) -> bytes:
+    """A digest of what every theme page shows besides its own content: the navigation, the
+    configuration file and the theme's files."""
+    digest = hashlib.sha256(repr(nav).encode("utf-8"))
+    for path in [config_file] if config_file else []:
+        digest.update(Path(path).read_bytes())
+    for folder in theme_dirs:
+        for name in sorted(Path(folder).rglob("*")):
+            if name.is_file():
+                digest.update(str(name).encode("utf-8") + b"\0" + name.read_bytes())
+    return digest.digest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import MappingProxyType
-from typing import Any, Iterable, NamedTuple, get_args
+from typing import Any, Callable, Iterable, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -132,12 +132,11 @@ def _doc_of(model: type[BaseModel], name: str) -> str | None:
     return text[0].lower() + text[1:]
 
 
-def _validate_document(doc: Document, errors: list[ContentError], broken: set[str]) -> list[Located]:
-    """The records of one document that pass the schema; the others' problems go to `errors`.
-
-    The valid ids of records that fail are added to `broken`, so that references to them are not
-    reported a second time as unknown.
-    """
+def validate_document(doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
+    """The records of one document that pass the schema, the others' problems, and the valid ids
+    of those that fail (so that references to them are not reported a second time as unknown)."""
+    errors: list[ContentError] = []
+    broken: set[str] = set()
     file_kind = KINDS[doc.kind]
     if file_kind.is_list:
         items = doc.data if doc.data is not None else []
@@ -145,14 +144,14 @@ def _validate_document(doc: Document, errors: list[ContentError], broken: set[st
             errors.append(doc.error((), f"{file_kind.filename} should be a list of records, "
                                         f"not {_describe(items)}",
                                     "start each record with '- ' (or write [] for none)"))
-            return []
+            return [], errors, broken
         entries = [((i,), item) for i, item in enumerate(items)]
     else:
         if not isinstance(doc.data, dict):
             what = "empty" if doc.data is None else f"{_describe(doc.data)}"
             errors.append(doc.error((), f"{file_kind.filename} should be a mapping of fields, not {what}",
                                     "start from `briefing new briefing SLUG`"))
-            return []
+            return [], errors, broken
         entries = [((), doc.data)]
     located = []
     for at, item in entries:
@@ -165,8 +164,10 @@ def _validate_document(doc: Document, errors: list[ContentError], broken: set[st
                 broken.add(rid)
         else:
             located.append(Located(record, doc, at))
-    return located
+    return located, errors, broken
 
+
+Validate = Callable[[Document], tuple[list[Located], list[ContentError], set[str]]]
 
 _NOUNS = {
     "source": "source", "person": "person", "organization": "organisation",
@@ -216,14 +217,16 @@ class Shared(NamedTuple):
     paragraphs: dict[str, int]
 
 
-def read_records(content: Content, errors: list[ContentError]) -> Records:
-    """Check every document of `content` against the schema; the problems go to `errors`."""
+def read_records(content: Content, errors: list[ContentError], validate: Validate = validate_document) -> Records:
+    """Check every document of `content` against the schema (with `validate`, as validate_document);
+    the problems go to `errors`."""
     by_kind: dict[tuple[str, str | None], list[Located]] = {}
     broken: dict[tuple[str, str | None], set[str]] = {}
     for doc in content.documents:
         key = (doc.kind, doc.briefing)
-        failed: set[str] = set()
-        by_kind.setdefault(key, []).extend(_validate_document(doc, errors, failed))
+        located, problems, failed = validate(doc)
+        by_kind.setdefault(key, []).extend(located)
+        errors.extend(problems)
         if failed:
             broken.setdefault(key, set()).update(failed)
     return Records(content, by_kind, broken)
@@ -345,10 +348,12 @@ def _check_dates(briefing: Located, agenda: list[Located], errors: list[ContentE
                                                 f"{b.start or '…'} to {b.end or '…'}"))
 
 
-def validate_content(content: Content) -> tuple[Dataset | None, list[ContentError]]:
-    """Check every record and every reference; the Dataset only when there is no error."""
+def validate_content(content: Content, validate: Validate = validate_document
+                     ) -> tuple[Dataset | None, list[ContentError]]:
+    """Check every record and every reference (each document with `validate`, as
+    validate_document); the Dataset only when there is no error."""
     errors: list[ContentError] = []
-    records = read_records(content, errors)
+    records = read_records(content, errors, validate)
     shared, summary = check_shared(records, errors)
     bundles = check_briefings(records, summary, errors)
     if errors:

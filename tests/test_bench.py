@@ -96,6 +96,7 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     assert all(len(times) == 3 for times in each)
     assert [check_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:3]]  # the medians
     assert all(ratio_of_rounded(*shown) for shown in zip(each[3], each[1], each[2], strict=True))
-    rebuilds = [re.match(r"^serve (example|briefings=10): save_to_page_s=([\d.]+)$", line) for line in lines]
+    rebuilds = [re.match(r"^serve (example|briefings=10): agenda_edit_s=([\d.]+) person_edit_s=([\d.]+) "
+                         r"person=([a-z0-9-]+) person_briefings=(\d+)$", line) for line in lines]
     assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
-    assert all(float(m.group(2)) >= 0 for m in rebuilds if m)
+    assert all(float(m.group(2)) >= 0 and float(m.group(3)) >= 0 and int(m.group(5)) >= 1 for m in rebuilds if m)

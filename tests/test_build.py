@@ -161,6 +161,6 @@ def test_build_checks_the_content_once(content, monkeypatch):
 
     calls = []
     load_content = build.load_content
-    monkeypatch.setattr(build, "load_content", lambda root: calls.append(root) or load_content(root))
+    monkeypatch.setattr(build, "load_content", lambda root, *rest: calls.append(root) or load_content(root, *rest))
     build.build(content(), ROOT / "templates" / "pages")
     assert len(calls) == 1

@@ -17,15 +17,16 @@ from typing import Mapping
 
 from ..model import Dataset
 from ..schema import schema_files
+from ..track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
-from .csv import citation_rows, collection_rows, csv_columns, write_csv
+from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
 from .feed import FEED, atom_feed
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
-from .records import COLLECTIONS, collection_entries
+from .records import COLLECTIONS, Entry, iter_collection, record_entry
 from .site import Linker, SiteInfo
 
 __all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "Export", "SiteInfo", "calendar_path",
-           "csv_columns", "has_calendar", "list_exports", "render_exports"]
+           "csv_columns", "has_calendar", "list_exports", "render_exports", "Reuse"]
 
 FORMATS = {"json": "JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
 
@@ -77,23 +78,37 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
     return tuple(exports)
 
 
-def render_exports(data: Dataset, site: SiteInfo) -> Mapping[str, bytes]:
-    """Every export file's bytes by site path, in the order of `list_exports`."""
+def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None) -> Mapping[str, bytes]:
+    """Every export file's bytes by site path, in the order of `list_exports`; with `reuse`, the
+    pieces of an earlier build of the same site that still hold."""
+    reuse = reuse or Reuse()
     schemas = _schema_files()
     # The JSON and CSV files are all in the data folder, so they give a record the same addresses:
     # each record becomes JSON data once, for all of them.
     link = Linker(site, DATA_JSON)
-    entries = {collection.name: collection_entries(data, collection, link) for collection in COLLECTIONS}
-    files: dict[str, bytes] = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)),
-                               DATA_SCHEMA: schemas[DATA_SCHEMA]}
+    entries: dict[str, list[Entry]] = {}
+    files: dict[str, bytes] = {}
+    citations = [write_csv([CITATION_COLUMNS])]
     for collection in COLLECTIONS:
-        files[f"data/{collection.name}.csv"] = write_csv(collection_rows(collection, entries[collection.name]))
-    files["data/citations.csv"] = write_csv(citation_rows(entries))
+        rows, found = [write_csv([csv_columns(collection)])], entries.setdefault(collection.name, [])
+        for briefing, record in iter_collection(data, collection):
+            key = (collection.name, briefing, None if collection.kind == "briefing" else record.id)
+            entry = reuse.get(key, record, lambda: record_entry(collection, briefing, record, link))
+            found.append(entry)
+            rows.append(reuse.get(("csv",) + key, entry, lambda: write_csv(collection_rows(collection, [entry]))))
+            citations.append(reuse.get(("cited",) + key, entry, lambda: write_csv(citation_rows(collection, entry))))
+        files[f"data/{collection.name}.csv"] = b"".join(rows)
+    files = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)), DATA_SCHEMA: schemas[DATA_SCHEMA],
+             **files, "data/citations.csv": b"".join(citations)}
+    # A token that stays the same while the sources do: compared once, not once per calendar.
+    sources = reuse.get(("sources",), tuple(data.sources.items()), object)
     for bundle in filter(has_calendar, data.briefings):
         path = calendar_path(bundle.id)
-        files[path] = agenda_calendar(bundle, data.sources, site, Linker(site, path))
+        files[path] = reuse.get(("ics", bundle.id), (bundle, sources),
+                                lambda: agenda_calendar(bundle, data.sources, site, Linker(site, path)))
     files[FEED] = atom_feed(data, site)
     files.update((path, text) for path, text in schemas.items() if path != DATA_SCHEMA)
+    reuse.next_build()
     return MappingProxyType(files)
 
 

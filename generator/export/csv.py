@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator
 
 import orjson
 
 from ..model import ref_kinds
-from .records import COLLECTIONS, Collection, Entry
+from .records import Collection, Entry
 
 CITATION_COLUMNS = ("collection", "briefing", "record", "field", "source", "para", "quote", "page_url")
 
@@ -47,10 +47,9 @@ def _cell(value: Any, ids: bool) -> str:
     return str(value)
 
 
-def collection_rows(collection: Collection, entries: list[Entry]) -> Iterator[list[str]]:
-    """The header and one row per record of a collection."""
+def collection_rows(collection: Collection, entries: Iterable[Entry]) -> Iterator[list[str]]:
+    """One row per record of a collection (the header is csv_columns)."""
     columns = csv_columns(collection)
-    yield list(columns)
     lead = columns[0] not in collection.model.model_fields and columns[0] != "page_url"
     refs = ref_kinds(collection.model)
     fields = tuple((name, name in refs) for name in columns[1 if lead else 0:-1])
@@ -65,13 +64,10 @@ def collection_rows(collection: Collection, entries: list[Entry]) -> Iterator[li
         yield row
 
 
-def citation_rows(entries: Mapping[str, list[Entry]]) -> Iterator[tuple[str, ...]]:
-    """The header and one row per citation of every record, collection by collection."""
-    yield CITATION_COLUMNS
-    for collection in COLLECTIONS:
-        for entry in entries[collection.name]:
-            record_id = entry.briefing if collection.name == "briefings" else entry.record.id
-            for path, citation in entry.citations:
-                para = citation["para"]
-                yield (collection.name, entry.briefing or "", record_id, path, citation["source"],
-                       "" if para is None else str(para), citation["quote"] or "", citation["page_url"])
+def citation_rows(collection: Collection, entry: Entry) -> Iterator[tuple[str, ...]]:
+    """One row per citation of a record (the header is CITATION_COLUMNS)."""
+    record_id = entry.briefing if collection.name == "briefings" else entry.record.id
+    for path, citation in entry.citations:
+        para = citation["para"]
+        yield (collection.name, entry.briefing or "", record_id, path, citation["source"],
+               "" if para is None else str(para), citation["quote"] or "", citation["page_url"])

@@ -28,7 +28,7 @@ def dump_json(value: Any) -> bytes:
 
 def dataset_json(data: Dataset, site: SiteInfo, entries: Mapping[str, list[Entry]],
                  link: Linker) -> dict[str, Any]:
-    """The whole dataset as one JSON value, from each collection's entries (see records.collection_entries)."""
+    """The whole dataset as one JSON value, from each collection's entries (see records.record_entry)."""
     out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "site_url": site.url}
     for name in ("sources", "people", "organizations"):
         out[name] = [entry.value for entry in entries[name]]

@@ -62,18 +62,15 @@ class Entry:
     """(field path such as "roles.0.sources.1", citation in `value`) for each citation, in `iter_records` order."""
 
 
-def collection_entries(data: Dataset, collection: Collection, link: Linker) -> list[Entry]:
-    """Each record of a collection as JSON data, with the addresses of its page and citations."""
-    entries = []
-    for briefing, record in iter_collection(data, collection):
-        # pydantic-core makes the record JSON data; only the addresses are added here.
-        value = record.model_dump()
-        citations: list[tuple[str, dict[str, Any]]] = []
-        _add_passages(record, value, link, "", citations)
-        record_id = None if collection.kind == "briefing" else record.id
-        value["page_url"] = link.record(collection.kind, record_id, briefing)
-        entries.append(Entry(briefing, record, value, tuple(citations)))
-    return entries
+def record_entry(collection: Collection, briefing: str | None, record: Record, link: Linker) -> Entry:
+    """A record of a collection as JSON data, with the addresses of its page and citations."""
+    # pydantic-core makes the record JSON data; only the addresses are added here.
+    value = record.model_dump()
+    citations: list[tuple[str, dict[str, Any]]] = []
+    _add_passages(record, value, link, "", citations)
+    record_id = None if collection.kind == "briefing" else record.id
+    value["page_url"] = link.record(collection.kind, record_id, briefing)
+    return Entry(briefing, record, value, tuple(citations))
 
 
 def _add_passages(record: Record, value: dict[str, Any], link: Linker, at: str,

@@ -1,0 +1,231 @@
+"""Building the site again after a save, reusing what the change leaves alone; equal to `build`.
+
+`Rebuilder.build` returns what `build.build` returns for the same folders, byte for byte
+(tests/test_rebuild.py checks it after every step of a series of edits). Between builds it keeps:
+
+- each file's parse, by its path and text: a save parses one file again;
+- each document's schema check, by the document: the records of an unchanged file are the same
+  objects as before, so comparing what a page read is mostly a check of identity;
+- each page, with what it read while it was rendered: its job (template and own context), the
+  templates it uses (its own and those it imports or includes, found by Jinja's `meta` module),
+  and the keys it read of the page globals (track.py).
+
+A page is rendered again only if it is new, its job changed, one of its templates changed, or a
+key it read resolves to another value now. The rest of the pipeline (cross-reference checks, the
+index, the exports, which are made of the whole dataset) runs in full: it is a fraction of the
+pages' cost. The dependency scheme is deliberately plain: a page depends on whole records and
+whole index entries, never on single fields, so it is re-rendered now and then without need,
+and never left stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import jinja2
+from jinja2 import meta
+
+from .build import Built, check
+from .errors import ContentError
+from .export import SiteInfo, list_exports, render_exports
+from .load import Document, parse_yaml
+from .model import Dataset, index_dataset
+from .render import Page, _jobs, make_environment, page_globals, render_jobs
+from .search import index_script, search_entries
+from .track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
+from .validate import Located, validate_document
+
+Job = tuple[str, str, dict[str, Any], bool]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Each template's compiled code, by name and source (Jinja's bucket key), for the next
+    build's environment: a template is compiled again only when it changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.code.get((bucket.key, bucket.checksum))
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+
+
+class ParseCache:
+    """parse_yaml, remembering the result for each (path, text) read in the last load."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str, str | None, str], Document | ContentError] = {}
+        self.used: dict[tuple[str, str, str | None, str], Document | ContentError] = {}
+
+    def __call__(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
+        key = (path, kind, briefing, text)
+        found = self.kept.get(key) or self.used.get(key)
+        if found is None:
+            found = parse_yaml(text, path, kind, briefing)
+        self.used[key] = found
+        return found
+
+    def next_load(self) -> None:
+        """Forget the files that the last load did not read (deleted or changed since)."""
+        self.kept, self.used = self.used, {}
+
+
+class ValidateCache:
+    """validate_document, remembering the result for each document of the last load."""
+
+    def __init__(self) -> None:
+        self.kept: dict[Document, tuple[list[Located], list[ContentError], set[str]]] = {}
+        self.used: dict[Document, tuple[list[Located], list[ContentError], set[str]]] = {}
+
+    def __call__(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
+        found = self.kept.get(doc) or self.used.get(doc)
+        if found is None:
+            found = validate_document(doc)
+        self.used[doc] = found
+        return found
+
+    def next_load(self) -> None:
+        """Forget the documents that the last load did not have."""
+        self.kept, self.used = self.used, {}
+
+
+@dataclass
+class Rendered:
+    """The pages of the last good build and what each read (see the module's docstring)."""
+
+    values: dict[str, Any]
+    templates: dict[str, str]
+    jobs: dict[str, Job]
+    pages: dict[str, Page]
+    reads: dict[str, frozenset[Key]]
+    seen: dict[Key, Any]
+    readers: dict[Key, set[str]] = field(default_factory=dict)
+
+
+def template_sources(env: jinja2.Environment) -> dict[str, str]:
+    """The source of every template `env` can load, by name."""
+    assert env.loader is not None
+    return {name: env.loader.get_source(env, name)[0] for name in env.list_templates()}
+
+
+def template_uses(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Each template with the templates it imports, includes or extends, at any depth. A template
+    that names one by an expression uses them all."""
+    direct: dict[str, set[str]] = {}
+    for name, source in sources.items():
+        found = set(meta.find_referenced_templates(env.parse(source)))
+        direct[name] = set(sources) if None in found else found  # type: ignore[arg-type]
+    uses = {}
+    for name in sources:
+        seen, todo = {name}, [name]
+        while todo:
+            for used in direct.get(todo.pop(), ()):
+                if used not in seen:
+                    seen.add(used)
+                    todo.append(used)
+        uses[name] = frozenset(seen)
+    return uses
+
+
+class Rebuilder:
+    """Builds one content folder with one template folder again and again (`briefing serve`)."""
+
+    def __init__(self, content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *,
+                 drafts: bool = False) -> None:
+        self.content_dir = content_dir
+        self.drafts = drafts
+        self.templates_dir = templates_dir
+        self.site = site or SiteInfo("Briefings")
+        self.parse = ParseCache()
+        self.validate = ValidateCache()
+        self.exports = Reuse()
+        self.search = (Reuse(), Reuse())
+        self.bytecode = MemoryBytecodeCache()
+        self.last: Rendered | None = None
+        self.rendered: tuple[str, ...] = ()
+        """The pages the last build rendered (the others it kept from the build before)."""
+
+    def build(self) -> Built:
+        """What build.build returns for the folders as they are now; raises as it does."""
+        try:
+            data = check(self.content_dir, self.parse, self.validate, drafts=self.drafts)
+        finally:
+            self.parse.next_load()
+            self.validate.next_load()
+        index = index_dataset(data)
+        exports = list_exports(data)
+        pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
+        return Built(data, index, pages, render_exports(data, self.site, self.exports))
+
+    def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
+        """search.index_script of search.search_entries, reusing the last build's pieces."""
+        texts, items = self.search
+        return index_script(search_entries(data, pages, texts), items)
+
+    def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
+        """A new Jinja environment for the page templates, and their sources. Never the last
+        build's: a template imported without context keeps the globals of its first import."""
+        env = make_environment(self.templates_dir, self.bytecode)
+        return env, template_sources(env)
+
+    def _render(self, values: dict[str, Any], jobs: list[Job]) -> Mapping[str, Page]:
+        env, sources = self._environment()
+        dirty, now = self._dirty(values, jobs, sources, env)
+        reads = Reads(values)
+        env.globals.update(track_globals(values, reads))
+        last = self.last
+        new = Rendered(values, sources, {job[0]: job for job in jobs}, {}, {}, {})
+        rendered = []
+        for job in jobs:
+            path = job[0]
+            if last is None or path in dirty:
+                new.pages[path] = render_jobs(env, [job], shared=False)[path]
+                new.reads[path] = reads.page()
+                rendered.append(path)
+            else:
+                new.pages[path] = last.pages[path]
+                new.reads[path] = last.reads[path]
+        for path, keys in new.reads.items():
+            for key in keys:
+                new.readers.setdefault(key, set()).add(path)
+        # A key read before by a page kept resolves now as it did then (else the page was dirty).
+        new.seen = {key: reads.seen[key] if key in reads.seen else now[key] for key in new.readers}
+        self.last, self.rendered = new, tuple(rendered)
+        return MappingProxyType(new.pages)
+
+    def _dirty(self, values: dict[str, Any], jobs: list[Job], sources: dict[str, str],
+               env: jinja2.Environment) -> tuple[set[str], dict[Key, Any]]:
+        """The pages to render again (all of them on the first build), and what each key read
+        in the last build resolves to now."""
+        last = self.last
+        if last is None or set(values) != set(last.values):
+            return {job[0] for job in jobs}, {}
+        dirty: set[str] = set()
+        now = {key: _resolved(values, key) for key in last.seen}
+        for key, before in last.seen.items():
+            if not same(before, now[key]):
+                dirty |= last.readers[key]
+        changed = {name for name in sources.keys() | last.templates.keys()
+                   if sources.get(name) != last.templates.get(name)}
+        uses = template_uses(env, sources) if changed else {}
+        for job in jobs:
+            path, template = job[0], job[1]
+            before = last.jobs.get(path)
+            if before is None or not same(before, job) or not changed.isdisjoint(uses.get(template, changed)):
+                dirty.add(path)
+        return dirty, now
+
+
+def _resolved(values: Mapping[str, Any], key: Key) -> Any:
+    """What a key resolves to now; MISSING where the globals no longer hold its path."""
+    try:
+        return resolve(values, key)
+    except (AttributeError, KeyError):
+        return MISSING

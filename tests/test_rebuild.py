@@ -1,0 +1,233 @@
+"""Rebuilds equal full builds: after each edit of a series, what `Rebuilder.build` returns is byte
+for byte what a fresh `build` of the same folders returns, and only the pages an edit touches
+are rendered again."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import Built, build
+from generator.errors import ContentErrors
+from generator.load import parse_yaml
+from generator.rebuild import Rebuilder
+from generator.search import index_script, search_entries
+from generator.track import Reads, TrackedMapping, same, track_globals
+
+from support import ROOT
+
+BRIEFING = "raimondo-china-2023"
+COPY = "raimondo-china-2023-copy"
+
+
+def read(path: Path):
+    """A content file's plain value, read as the generator reads it (dates stay text)."""
+    return parse_yaml(path.read_text(encoding="utf-8"), str(path), "any").data
+
+
+def write(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def edit(path: Path, change) -> None:
+    """Change a content file's plain value in place with `change`."""
+    value = read(path)
+    change(value)
+    write(path, value)
+
+
+def by_id(records: list, rid: str) -> dict:
+    return next(record for record in records if record["id"] == rid)
+
+
+def assert_equal(rebuilt: Built, full: Built) -> None:
+    """The same pages (path, title, description, HTML, place in the nav) in the same order, the
+    same export files byte for byte, and the same search index."""
+    assert list(rebuilt.pages) == list(full.pages)
+    for path, page in full.pages.items():
+        assert rebuilt.pages[path] == page, path
+    assert list(rebuilt.exports.items()) == list(full.exports.items())
+    assert (index_script(search_entries(rebuilt.data, rebuilt.pages))
+            == index_script(search_entries(full.data, full.pages)))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Copies of the example content and the page templates, and a Rebuilder of them."""
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "templates" / "pages", templates)
+    rebuilder = Rebuilder(content, templates)
+
+    def step() -> Rebuilder:
+        """Rebuild, and compare with a fresh full build (and the search index as serve makes it)."""
+        rebuilt, full = rebuilder.build(), build(content, templates)
+        assert_equal(rebuilt, full)
+        assert (rebuilder.search_index(rebuilt.data, rebuilt.pages)
+                == index_script(search_entries(full.data, full.pages)))
+        return rebuilder
+
+    return content, templates, step
+
+
+def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
+    content, templates, step = project
+    folder = content / "briefings" / BRIEFING
+    assert len(step().rendered) > 30  # the first build renders every page
+    assert step().rendered == ()  # nothing changed, nothing rendered
+
+    # A person renamed: their page, and the pages that name them.
+    edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+    rendered = step().rendered
+    assert "people/wang-wentao.md" in rendered and f"briefings/{BRIEFING}/agenda.md" in rendered
+    assert "people/gina-raimondo.md" not in rendered
+
+    # An agenda item removed.
+    edit(folder / "agenda.yml", lambda agenda: agenda.remove(by_id(agenda, "departure")))
+    assert f"briefings/{BRIEFING}/agenda.md" in step().rendered
+
+    # A briefing added (newer, so first on the home page and in the navigation).
+    shutil.copytree(folder, content / "briefings" / COPY)
+    edit(content / "briefings" / COPY / "briefing.yml",
+         lambda briefing: briefing.update(title="A later visit", updated="2024-01-15"))
+    assert f"briefings/{COPY}/index.md" in step().rendered
+
+    # An edit inside one briefing leaves the other briefing's parts alone.
+    edit(content / "briefings" / COPY / "agenda.yml",
+         lambda agenda: agenda[0].update(summary="Edited: **a new summary**."))
+    rendered = step().rendered
+    assert f"briefings/{COPY}/agenda.md" in rendered
+    assert f"briefings/{BRIEFING}/agenda.md" not in rendered
+    assert f"briefings/{BRIEFING}/disputes.md" not in rendered
+
+    # A source's paragraph described differently: every page citing it shows the new tooltip.
+    edit(content / "sources.yml", lambda sources: sources[0]["paragraphs"][0].update(about="Another topic"))
+    step()
+    # A source renamed: its title shows in the footnotes of every page citing it (from a macro).
+    edit(content / "sources.yml", lambda sources: sources[0].update(title="A renamed source"))
+    assert f"briefings/{BRIEFING}/memo.md" in step().rendered
+
+    # Templates changed: one imported by many pages, then one of a single kind of page.
+    macros = templates / "_macros.html"
+    text = macros.read_text(encoding="utf-8")
+    assert "Sources" in text
+    macros.write_text(text.replace("Sources", "Cited sources"), encoding="utf-8")
+    assert f"briefings/{BRIEFING}/agenda.md" in step().rendered
+    person = templates / "person.html"
+    person.write_text(person.read_text(encoding="utf-8") + "<p>Edited template.</p>\n", encoding="utf-8")
+    rendered = step().rendered
+    assert "people/wang-wentao.md" in rendered and f"briefings/{BRIEFING}/agenda.md" not in rendered
+
+    # The older briefing updated last: the order of briefings changes.
+    edit(folder / "briefing.yml", lambda briefing: briefing.update(updated="2024-02-01"))
+    step()
+
+    # A person added, then a record pointing at them.
+    edit(content / "people.yml", lambda people: people.append(
+        {**copy.deepcopy(people[0]), "id": "new-person", "name": "A New Person"}))
+    step()
+    edit(folder / "agenda.yml", lambda agenda: agenda[0]["participants"].append("new-person"))
+    assert "people/new-person.md" in step().rendered
+
+    # A mistake stops both builds alike; the fix brings the rebuild back to a full build's pages.
+    broken = (folder / "agenda.yml").read_text(encoding="utf-8")
+    (folder / "agenda.yml").write_text(broken.replace("new-person", "no-such-person"), encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        step()
+    (folder / "agenda.yml").write_text(broken, encoding="utf-8")
+    step()
+
+    # The added briefing deleted.
+    shutil.rmtree(content / "briefings" / COPY)
+    assert not any(path.startswith(f"briefings/{COPY}/") for path in step().last.pages)
+
+
+def test_a_template_mistake_leaves_the_next_rebuild_whole(project):
+    content, templates, step = project
+    step()
+    person = templates / "person.html"
+    good = person.read_text(encoding="utf-8")
+    person.write_text(good + "{{ record.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(Exception):
+        step()
+    person.write_text(good, encoding="utf-8")
+    edit(content / "people.yml", lambda people: people[0].update(name="Renamed"))
+    step()
+
+
+def test_tracked_globals_note_each_key_read_and_whole_mappings():
+    data = {"people": {"a": 1, "b": 2}}
+    reads = Reads({"people": data["people"], "order": (1, 2)})
+    tracked = track_globals(reads.values, reads)
+    assert isinstance(tracked["people"], TrackedMapping)
+    assert tracked["people"]["a"] == 1 and "c" not in tracked["people"]
+    assert reads.page() == {(("people",), ("key", "a")), (("people",), ("key", "c"))}
+    assert len(tracked["people"]) == 2 and list(tracked["order"]) == [1, 2]
+    assert reads.page() == {(("people",), ("all",)), (("order",), ("value",))}
+
+
+def test_same_tells_a_reordered_mapping_from_the_original():
+    assert same({"a": 1, "b": 2}, {"a": 1, "b": 2})
+    assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    assert not same((1,), (True,))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed(tmp_path, monkeypatch):
+    """MkDocs' builds as `briefing serve` runs them (dirty, the plugin kept across builds) leave
+    the same site folder as a fresh `mkdocs build` after each edit, and rewrite only changed files."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    import support
+
+    project = support.make_project(tmp_path / "project", ROOT / "content")
+    monkeypatch.chdir(project)
+    content, served = project / "content", tmp_path / "served"
+    first = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
+    first.plugins.on_startup(command="serve", dirty=True)
+    times: dict[str, int] = {}
+
+    def step() -> set[str]:
+        """A dirty build and a fresh full build; the files the dirty build wrote."""
+        mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(served)), dirty=True)
+        # In another process: this one's MkDocs hands every build the same plugin object.
+        fresh = tmp_path / "fresh"
+        subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--quiet", "--site-dir", str(fresh)],
+                       cwd=project, check=True)
+        assert snapshot(served) == snapshot(fresh)
+        now = {path.relative_to(served).as_posix(): path.stat().st_mtime_ns
+               for path in served.rglob("*") if path.is_file()}
+        written = {path for path, mtime in now.items() if times.get(path) != mtime}
+        times.clear()
+        times.update(now)
+        return written
+
+    try:
+        step()
+        edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+        written = step()
+        assert "people/wang-wentao.html" in written and "people/gina-raimondo.html" not in written
+        assert "data/people.csv" in written and "data/sources.csv" not in written
+        shutil.copytree(content / "briefings" / BRIEFING, content / "briefings" / COPY)
+        edit(content / "briefings" / COPY / "briefing.yml",
+             lambda briefing: briefing.update(title="A later visit", updated="2024-01-15"))
+        assert "people/gina-raimondo.html" in step()  # the navigation changed: every page again
+        edit(content / "briefings" / COPY / "agenda.yml", lambda agenda: agenda.pop())
+        step()
+        shutil.rmtree(content / "briefings" / COPY)
+        step()
+        assert not (served / "briefings" / COPY).exists() or not any((served / "briefings" / COPY).rglob("*.html"))
+    finally:
+        first.plugins.on_shutdown()
