@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from generator.cli import schema_files
 from generator.model import iter_records
 from generator.schema import FILE_KINDS, Record, json_schemas
-from generator.validate import _pattern_problem
+from generator.schema_errors import pattern_problem
 
 from support import MINIMAL, ROOT
 
@@ -93,13 +93,13 @@ def _id_adapter():
 def _refused_words(adapter, value):
     from pydantic import ValidationError
 
-    from generator.validate import _pattern_problem
+    from generator.schema_errors import pattern_problem
 
     try:
         adapter.validate_python(value)
     except ValidationError as exc:
         (error,) = exc.errors()
-        return _pattern_problem(error)
+        return pattern_problem(error)
     return None
 
 
@@ -140,7 +140,7 @@ def test_no_space_lies_beyond_the_range_the_text_pattern_lists():
 
 
 def test_only_ids_are_limited_to_the_id_length():
-    # A string_too_long error at ID_MAX is read as an id's (validate._pattern_problem).
+    # A string_too_long error at ID_MAX is read as an id's (schema_errors.pattern_problem).
     from generator.fields import ACCEPTED_ID, ID_MAX
 
     def limits(metadata):
@@ -167,7 +167,7 @@ def test_the_id_index_is_refused_since_it_names_a_collection_page(kind):
     model = KINDS[kind].model
     with pytest.raises(ValidationError) as caught:
         model.model_validate({"id": "index"})
-    words = [_pattern_problem(e) for e in caught.value.errors() if e["loc"] == ("id",)]
+    words = [pattern_problem(e) for e in caught.value.errors() if e["loc"] == ("id",)]
     assert words == [("'index' is reserved: it names the page that lists a collection",
                       "choose another id, like 'index-1'")]
 
