@@ -9,7 +9,9 @@ between pages are relative, so the site also reads from disk without a server.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -18,6 +20,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 import jinja2
 from jinja2.filters import do_truncate
 
+from .export.calendar import item_date
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
@@ -28,6 +31,12 @@ from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anc
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
 NAV_BRIEFINGS = 10
+# A page with this many sections or more gets a contents list under its heading.
+CONTENTS_FROM = 4
+_SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+# Where the contents list goes: after the page's heading and the paragraph that leads it.
+_HEADING_END = re.compile(r'</h1>\n(?:<p class="lede">[^\n]*?</p>\n?)?')
 
 
 @dataclass(frozen=True)
@@ -192,6 +201,22 @@ def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
     return groups
 
 
+def sections(html: str) -> list[tuple[str, str]]:
+    """The (id, plain-text label) of each second-level heading of a page's HTML, in order."""
+    return [(unescape(ident), " ".join(unescape(_TAG.sub("", label)).split()))
+            for ident, label in _SECTION.findall(html)]
+
+
+def with_contents(html: str, contents: Any) -> str:
+    """A page's HTML with a contents list of its sections (`contents`, the `_macros.html` macro)
+    under its heading, if it has `CONTENTS_FROM` sections or more and a heading."""
+    found = sections(html)
+    heading = _HEADING_END.search(html)
+    if len(found) < CONTENTS_FROM or heading is None:
+        return html
+    return html[:heading.end()] + str(contents(found)) + html[heading.end():]
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors."""
     env = jinja2.Environment(
@@ -249,7 +274,8 @@ def render_pages(data: Dataset, index: Index, templates: Path,
     env.globals.update(data=data, index=index, actor=data.actor, exports=exports,
                        exports_by_briefing=_by_briefing(data, exports), briefing_span=briefing_span,
                        by_relation=by_relation, context_entries=context_entries, group_timeline=group_timeline,
-                       site_entries=site_entries, actor_entries=actor_entries)
+                       site_entries=site_entries, actor_entries=actor_entries, item_date=item_date)
+    contents = env.get_template("_macros.html").module.contents
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
     titles: dict[tuple[str, int | None], str] = {}
@@ -263,5 +289,5 @@ def render_pages(data: Dataset, index: Index, templates: Path,
                    "cite": Citations(links, titles), **extra}
         module = env.get_template(template_name).make_module(context)
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
-                           str(module), in_nav)
+                           with_contents(str(module), contents), in_nav)
     return MappingProxyType(pages)

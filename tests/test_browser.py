@@ -249,8 +249,10 @@ def test_nothing_overflows_horizontally_at_375_px(browser, site_url, built_site,
     page = _open(browser, site_url + page_kinds(built_site)[kind], viewport=PHONE)
     try:
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        # The rows of tabs scroll sideways by design: what they hold may lie beyond the edge.
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter(e => !e.parentElement.closest('.site-nav > ul, .parts-nav ul'))
             .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""")
     finally:
         page.context.close()
