@@ -176,6 +176,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "principals": [person] if person else Off(["a-person-id"]),
             "summary": "TODO: what happened, in a paragraph.",
             "takeaways": [{"text": "TODO: a key point, in a sentence or two.", "sources": cite}],
+            "why_it_matters": [{"text": "TODO: why the event matters, in a sentence or two.", "sources": cite}],
+            "what_to_watch": [{"text": "TODO: what is expected next, in a sentence or two.", "sources": cite}],
             "events": Off(["an-event-or-briefing-id"]), "sources": cite,
         },
         "event": {
