@@ -1,7 +1,7 @@
 """The reader's briefing on a phone (390 px) and a desktop (1366 px): what the example site says
 about what happened, its at-a-glance panel, the phone-first layout, the memo, search and people.
 
-The browser fixtures are those of test_browser.py; screenshots go beside its own.
+Screenshots go beside those of test_browser.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from support import EXAMPLE_CONTENT
-from test_browser import SCREENSHOTS, _open, browser, page_kinds, site_url  # noqa: F401 - fixtures
+from test_browser import SCREENSHOTS, _open, page_kinds
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -56,7 +57,7 @@ def test_at_a_glance_names_every_principal_by_side_and_says_why_it_matters_and_w
     assert "second-largest economy" in glance
 
 
-def test_dates_at_a_glance_never_break(browser, site_url):  # noqa: F811
+def test_dates_at_a_glance_never_break(browser, site_url):
     page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE)
     try:
         lines = page.evaluate("""() => [...document.querySelectorAll('.glance time')].map(t => t.getClientRects().length)""")
@@ -67,7 +68,7 @@ def test_dates_at_a_glance_never_break(browser, site_url):  # noqa: F811
 
 # 7. Phone first.
 
-def test_on_a_phone_the_header_is_compact_and_the_parts_are_one_row_of_tabs_at_the_top(browser, site_url):  # noqa: F811
+def test_on_a_phone_the_header_is_compact_and_the_parts_are_one_row_of_tabs_at_the_top(browser, site_url):
     page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE)
     try:
         header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
@@ -95,7 +96,7 @@ def test_long_pages_have_a_contents_list_whose_links_resolve(built_site, path):
     assert html.index('class="contents') < html.index("<h2 id=")
 
 
-def test_footnotes_are_collapsed_and_a_citation_mark_opens_them_without_javascript(browser, site_url):  # noqa: F811
+def test_footnotes_are_collapsed_and_a_citation_mark_opens_them_without_javascript(browser, site_url):
     page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE, js=False)
     try:
         assert page.locator(".footnotes details").get_attribute("open") is None
@@ -110,7 +111,7 @@ TAPPABLE = ".site-header a, .site-header button, .site-header input, .parts-nav 
 
 
 @pytest.mark.parametrize("path", [BRIEFING + "index.html", BRIEFING + "agenda.html", "people/gina-raimondo.html"])
-def test_tap_targets_are_at_least_24_px(browser, site_url, path):  # noqa: F811
+def test_tap_targets_are_at_least_24_px(browser, site_url, path):
     page = _open(browser, site_url + path, viewport=PHONE)
     try:
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
@@ -139,7 +140,7 @@ def test_the_memo_lists_next_steps_and_each_sides_position_on_each_dispute(built
 
 # 10. Search.
 
-def test_a_name_search_puts_the_person_first_and_snippets_part_the_fields(browser, site_url):  # noqa: F811
+def test_a_name_search_puts_the_person_first_and_snippets_part_the_fields(browser, site_url):
     page = _open(browser, site_url + "search.html?q=Li%20Qiang", viewport=PHONE)
     try:
         results = page.locator("#search-results article")
@@ -156,8 +157,6 @@ def test_a_name_search_puts_the_person_first_and_snippets_part_the_fields(browse
 # 11. People.
 
 def test_people_have_one_current_role_and_the_index_is_grouped_by_side_in_rank_order(built_site):
-    import yaml
-
     people = yaml.safe_load((EXAMPLE_CONTENT / "people.yml").read_text(encoding="utf-8"))
     for person in people:
         titles = [role["title"] for role in person["roles"]]
@@ -177,7 +176,7 @@ def test_people_have_one_current_role_and_the_index_is_grouped_by_side_in_rank_o
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("kind", ["briefing", "agenda", "people", "memo"])
-def test_screenshots_at_390_and_1366_px(browser, site_url, built_site, kind, width, scheme):  # noqa: F811
+def test_screenshots_at_390_and_1366_px(browser, site_url, built_site, kind, width, scheme):
     page = _open(browser, site_url + page_kinds(built_site)[kind], scheme=scheme,
                  viewport=PHONE if width == "phone" else DESKTOP)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
