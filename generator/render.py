@@ -9,7 +9,9 @@ between pages are relative, so the site also reads from disk without a server.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +21,7 @@ import jinja2
 from jinja2.filters import do_truncate
 
 from .glossary import link_first_uses
+from .export.calendar import item_date
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
@@ -29,6 +32,12 @@ from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anc
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
 NAV_BRIEFINGS = 10
+# A page with this many sections or more gets a contents list under its heading.
+CONTENTS_FROM = 4
+_SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+# Where the contents list goes: after the page's heading and the paragraph that leads it.
+_HEADING_END = re.compile(r'</h1>\n(?:<p class="lede">[^\n]*?</p>\n?)?')
 
 
 @dataclass(frozen=True)
@@ -213,6 +222,22 @@ def group_by(records: Sequence[Any], attribute: str) -> dict[Any, list[Any]]:
     return groups
 
 
+def sections(html: str) -> list[tuple[str, str]]:
+    """The (id, plain-text label) of each second-level heading of a page's HTML, in order."""
+    return [(unescape(ident), " ".join(unescape(_TAG.sub("", label)).split()))
+            for ident, label in _SECTION.findall(html)]
+
+
+def with_contents(html: str, contents: Any) -> str:
+    """A page's HTML with a contents list of its sections (`contents`, the `_macros.html` macro)
+    under its heading, if it has `CONTENTS_FROM` sections or more and a heading."""
+    found = sections(html)
+    heading = _HEADING_END.search(html)
+    if len(found) < CONTENTS_FROM or heading is None:
+        return html
+    return html[:heading.end()] + str(contents(found)) + html[heading.end():]
+
+
 def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The Jinja environment for page templates: autoescape on, undefined values are errors.
     `bytecode_cache` keeps compiled templates across environments (see rebuild.py)."""
@@ -233,7 +258,8 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.globals["anchor"] = record_anchor
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
-                       group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries)
+                       group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
+                       item_date=item_date)
     return env
 
 
@@ -292,6 +318,7 @@ def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str
     its own, so that each page reads the globals itself (see track.py).
     """
     data = env.globals["data"]
+    contents = env.get_template("_macros.html").module.contents
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
     pages: dict[str, Page] = {}
@@ -311,5 +338,5 @@ def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str
             html = link_first_uses(html, [(t.term, links.url("disputes", briefing=bundle.id, fragment=f"term-{t.id}"))
                                           for t in bundle.briefing.glossary])
         pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
-                           html, in_nav)
+                           with_contents(html, contents), in_nav)
     return MappingProxyType(pages)

@@ -184,6 +184,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "takeaways": [{"text": "TODO: a key point, in a sentence or two.", "sources": cite}],
             "glossary": [{"id": "a-term", "term": "TODO: a term readers may not know",
                           "definition": "TODO: what it means, as the sources support it.", "sources": cite}],
+            "why_it_matters": [{"text": "TODO: why the event matters, in a sentence or two.", "sources": cite}],
+            "what_to_watch": [{"text": "TODO: what is expected next, in a sentence or two.", "sources": cite}],
             "events": Off(["an-event-or-briefing-id"]), "sources": cite,
         },
         "event": {

@@ -45,7 +45,8 @@ class Person(Record):
     country: Country | None = None
     """The country the person serves or belongs to."""
     roles: list[Role] = Field(min_length=1)
-    """The person's roles, each with its organisation and citations."""
+    """The person's roles, current one first, each once (cite every source that names it), with
+    its organisation; the title without the country ("Commerce Secretary"), which the site adds."""
     sources: Citations
     """Where the person is mentioned."""
 
@@ -119,7 +120,8 @@ class Briefing(Record):
     places: list[Place] = Field(min_length=1)
     """Where it took place."""
     status: Literal["upcoming", "ongoing", "concluded"]
-    """Whether the event is still to come, under way or over."""
+    """Whether the event is still to come, under way or over. Of a concluded briefing, agenda
+    items still `planned` are shown as scheduled but not confirmed."""
     updated: Date
     """When the briefing was last revised; shown beside it and in the feed."""
     draft: bool = False
@@ -133,6 +135,10 @@ class Briefing(Record):
     """The key points a reader should leave with."""
     glossary: list[Term] = Field(default_factory=list)
     """Terms explained on the disputes page, each linked from its first use on every page."""
+    why_it_matters: list[Takeaway] = Field(default_factory=list)
+    """Why the event matters, a sentence or two each, shown at a glance."""
+    what_to_watch: list[Takeaway] = Field(default_factory=list)
+    """What is announced or expected next, a sentence or two each, shown at a glance."""
     events: list[EventRef] = Field(default_factory=list)
     """Shared events (events.yml) and other briefings that belong on this briefing's context timeline."""
     sources: Citations
@@ -161,9 +167,10 @@ class AgendaItem(Record):
                   "departure", "arrival", "other"]
     """What sort of engagement it was."""
     status: Literal["planned", "happened", "cancelled"]
-    """Whether it happened or, as the source reports, was still planned."""
+    """`happened` only where a cited source confirms it took place; `planned` where the sources
+    report it as scheduled (shown as "not confirmed" once the briefing is concluded)."""
     participants: list[PersonRef] = Field(default_factory=list)
-    """The people who took part."""
+    """The people who took part, or were scheduled to."""
     organizations: list[OrganizationRef] = Field(default_factory=list)
     """The organisations involved or hosting."""
     summary: Markdown

@@ -85,8 +85,9 @@ _KIND_NAMES = {"briefing": "Briefing", "agenda": "Agenda item", "dispute": "Disp
 
 def plain_text(record: Record) -> str:
     """The words of a record's text fields and of the records nested in it, as plain text; the
-    record's own title and names are left out (they are the entry's title)."""
-    return " ".join(_words(record, _TITLE_FIELDS))
+    record's own title and names are left out (they are the entry's title). Fields are parted
+    by " · ", so that a snippet does not run one into the next."""
+    return " · ".join(_words(record, _TITLE_FIELDS))
 
 
 _TITLE_FIELDS = frozenset({"title", "name", "name_zh"})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
-from support import EXAMPLE_CONTENT, MINIMAL, build_site, write_content
+from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_TOOLS, build_site, write_content
 
 
 @pytest.fixture
@@ -30,3 +34,30 @@ def built_site(tmp_path_factory) -> Path:
     """The example site with a site_url, built once for the session."""
     return build_site(tmp_path_factory.mktemp("site") / "project", EXAMPLE_CONTENT,
                       site_url="https://briefings.example.org/")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built site, served on a free loopback port for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the session (test_browser.py, test_reader_layout.py)."""
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: {MISSING_TOOLS}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

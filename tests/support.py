@@ -17,6 +17,11 @@ from generator.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 # The repository's example briefing.
 EXAMPLE_CONTENT = ROOT / "content"
+# The browser of the browser tests (conftest.py's `browser`), installed by scripts/install-test-tools.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Chromium and the npm test tools"
 # A small fictional briefing that uses every field of every record kind.
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "briefing-site" / "content"
 

@@ -226,6 +226,8 @@ def test_a_second_briefing_added_by_following_the_guide_builds_with_its_people_a
         '"TODO: a key point, in a sentence or two."': "The port dispute stays open.",
         '"TODO: a term readers may not know"': "Port fee",
         '"TODO: what it means, as the sources support it."': "A charge on barges using the port.",
+        '"TODO: why the event matters, in a sentence or two."': "The port is the region's busiest.",
+        '"TODO: what is expected next, in a sentence or two."': "A second meeting in the spring.",
         "principals: [marie-curie]": "principals: [marie-curie, pierre-curie]",
     })
     # A new briefing is a draft, left out of the site, until its placeholders are gone.

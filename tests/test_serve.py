@@ -19,8 +19,7 @@ from typing import Callable, Iterator
 import jinja2
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from support import SMALL_CONTENT, make_project
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 
 from generator.build import build, check
 from generator.errors import ContentError, ContentErrors

@@ -1,6 +1,7 @@
 /* The search page: finds the words of ?q= in the entries of search/index.js (window.briefingSearch).
    Every word must occur in an entry's title or text, as a substring in any case (so Chinese names,
-   written without spaces, are found too); entries whose title holds more of the words come first.
+   written without spaces, are found too); entries whose title holds more of the words come first,
+   and of those, entries whose title starts with the words as typed (a person's name).
    Content reaches the page only as text (textContent), never as markup. */
 (function () {
   "use strict";
@@ -24,6 +25,7 @@
   var patterns = words.map(function (word) { return new RegExp(escapeRegExp(word), "iu"); });
   var anyWord = new RegExp(words.map(escapeRegExp).join("|"), "giu");
 
+  var lowerQuery = query.toLowerCase();
   var found = [];
   entries.forEach(function (entry, order) {
     var inTitle = 0;
@@ -32,9 +34,10 @@
       if (!titled && !patterns[i].test(entry.text)) { return; }
       if (titled) { inTitle++; }
     }
-    found.push({entry: entry, inTitle: inTitle, order: order});
+    var leads = entry.title.toLowerCase().indexOf(lowerQuery) === 0 ? 1 : 0;
+    found.push({entry: entry, inTitle: inTitle, leads: leads, order: order});
   });
-  found.sort(function (a, b) { return (b.inTitle - a.inTitle) || (a.order - b.order); });
+  found.sort(function (a, b) { return (b.inTitle - a.inTitle) || (b.leads - a.leads) || (a.order - b.order); });
 
   // Up to SNIPPET characters of `text` around its first match, cut at spaces where there are any.
   function snippet(text) {

@@ -1,0 +1,188 @@
+"""The reader's briefing on a phone (390 px) and a desktop (1366 px): what the example site says
+about what happened, its at-a-glance panel, the phone-first layout, the memo, search and people.
+
+Screenshots go beside those of test_browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import EXAMPLE_CONTENT
+from test_browser import SCREENSHOTS, _open, page_kinds
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+BRIEFING = "briefings/raimondo-china-2023/"
+
+
+def _text(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+# 4. What happened, by what the sources confirm.
+
+def test_a_concluded_briefing_says_which_engagements_a_source_confirms(built_site):
+    overview = _text(built_site, BRIEFING + "index.html")
+    assert "1 of 7 engagements took place, as a source confirms" in overview
+    assert "the sources do not confirm that they took place" in overview
+    agenda = _text(built_site, BRIEFING + "agenda.html")
+    assert 'badge--planned' not in agenda
+    assert agenda.count('badge--unconfirmed">scheduled, not confirmed<') == 6
+    assert agenda.count('badge--happened">took place<') == 1
+
+
+def test_person_pages_word_participation_by_what_happened(built_site):
+    raimondo = _text(built_site, "people/gina-raimondo.html")
+    assert raimondo.count("(took part)") == 1
+    assert raimondo.count("(was scheduled to take part)") == 5
+    li_qiang = _text(built_site, "people/li-qiang.html")
+    assert "(was scheduled to take part)" in li_qiang and "(took part)" not in li_qiang
+
+
+# 6. At a glance.
+
+def test_at_a_glance_names_every_principal_by_side_and_says_why_it_matters_and_what_to_watch(built_site):
+    glance = re.search(r'<section class="glance".*?</section>', _text(built_site, BRIEFING + "index.html"), re.S)[0]
+    for name in ("Gina Raimondo", "Li Qiang", "He Lifeng", "Wang Wentao"):
+        assert name in glance
+    assert glance.index("United States") < glance.index("Gina Raimondo") < glance.index("China")
+    for heading in ("why-it-matters", "what-to-watch"):
+        items = re.search(rf'<h3 id="{heading}">.*?</ul>', glance, re.S)[0]
+        assert items.count("<li>") >= 2 and items.count("<li>") == items.count('<sup class="cites">')
+    assert "second-largest economy" in glance
+
+
+def test_dates_at_a_glance_never_break(browser, site_url):
+    page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE)
+    try:
+        lines = page.evaluate("""() => [...document.querySelectorAll('.glance time')].map(t => t.getClientRects().length)""")
+    finally:
+        page.context.close()
+    assert lines and set(lines) == {1}, lines
+
+
+# 7. Phone first.
+
+def test_on_a_phone_the_header_is_compact_and_the_parts_are_one_row_of_tabs_at_the_top(browser, site_url):
+    page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE)
+    try:
+        header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+        rows = page.evaluate("""sel => [...document.querySelectorAll(sel)].map(e => Math.round(e.getBoundingClientRect().top))""",
+                             ".parts-nav li")
+        nav_rows = page.evaluate("""() => new Set([...document.querySelectorAll('.site-nav a')]
+            .map(e => Math.round(e.getBoundingClientRect().top))).size""")
+        scrolls = page.evaluate("getComputedStyle(document.querySelector('.parts-nav ul')).overflowX")
+    finally:
+        page.context.close()
+    assert header <= 110, header
+    assert nav_rows == 1
+    assert len(rows) == 7 and len(set(rows)) == 1 and rows[0] < 250, rows
+    assert scrolls == "auto"
+
+
+@pytest.mark.parametrize("path", [BRIEFING + "index.html", BRIEFING + "agenda.html", BRIEFING + "statements.html"])
+def test_long_pages_have_a_contents_list_whose_links_resolve(built_site, path):
+    html = _text(built_site, path)
+    contents = re.search(r'<nav class="contents.*?</nav>', html, re.S)
+    assert contents, path
+    targets = re.findall(r'href="#([^"]+)"', contents[0])
+    assert len(targets) >= 4
+    assert all(f'id="{target}"' in html for target in targets)
+    assert html.index('class="contents') < html.index("<h2 id=")
+
+
+def test_footnotes_are_collapsed_and_a_citation_mark_opens_them_without_javascript(browser, site_url):
+    page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE, js=False)
+    try:
+        assert page.locator(".footnotes details").get_attribute("open") is None
+        assert not page.locator("#note-1").is_visible()
+        page.locator("a.cite").first.click()
+        assert page.locator("#note-1").is_visible()
+    finally:
+        page.context.close()
+
+
+TAPPABLE = ".site-header a, .site-header button, .site-header input, .parts-nav a, .contents a, a.cite, .footnotes summary, .footnotes a.back"
+
+
+@pytest.mark.parametrize("path", [BRIEFING + "index.html", BRIEFING + "agenda.html", "people/gina-raimondo.html"])
+def test_tap_targets_are_at_least_24_px(browser, site_url, path):
+    page = _open(browser, site_url + path, viewport=PHONE)
+    try:
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        small = page.evaluate("""sel => [...document.querySelectorAll(sel)].map(e => [e.outerHTML.slice(0, 80),
+            e.getBoundingClientRect().width, e.getBoundingClientRect().height])
+            .filter(([, w, h]) => w < 24 || h < 24)""", TAPPABLE)
+    finally:
+        page.context.close()
+    assert not small, small[:5]
+
+
+# 9. The memo on paper.
+
+def test_the_memo_lists_next_steps_and_each_sides_position_on_each_dispute(built_site):
+    memo = _text(built_site, BRIEFING + "memo.html")
+    assert "next steps)" not in memo
+    assert "early 2024" in memo and "twice a year" in memo
+    disputes = re.search(r"<h2>In dispute</h2>\n<ul>(.*?)</ul>", memo, re.S)[1]
+    lines = re.findall(r"<li>.*?</li>", disputes)
+    assert len(lines) == 5 and all("raised by China" in li and "United States:" in li for li in lines)
+    # Every agenda line has its date, in one form.
+    agenda = re.search(r'<ul class="agenda-compact">(.*?)</ul>', memo, re.S)[1]
+    assert len(re.findall(r'day <time datetime="2023-08-\d\d">2023-08-\d\d</time>:', agenda)) == 7
+    assert 'This page: https://briefings.example.org/briefings/raimondo-china-2023/memo.html' in memo
+
+
+# 10. Search.
+
+def test_a_name_search_puts_the_person_first_and_snippets_part_the_fields(browser, site_url):
+    page = _open(browser, site_url + "search.html?q=Li%20Qiang", viewport=PHONE)
+    try:
+        results = page.locator("#search-results article")
+        results.first.wait_for(timeout=15_000)
+        assert results.first.locator("h3 a").get_attribute("href") == "people/li-qiang.html"
+        agenda = page.locator("#search-results article:has(a[href*='agenda-courtesy-call-li-qiang'])")
+        assert agenda.locator(".search-result__text").inner_text().startswith("Beijing · ")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "search-phone-390.png"))
+    finally:
+        page.context.close()
+
+
+# 11. People.
+
+def test_people_have_one_current_role_and_the_index_is_grouped_by_side_in_rank_order(built_site):
+    people = yaml.safe_load((EXAMPLE_CONTENT / "people.yml").read_text(encoding="utf-8"))
+    for person in people:
+        titles = [role["title"] for role in person["roles"]]
+        assert len(titles) == 1, person["id"]
+        assert not re.match(r"(US|Chinese) ", titles[0]), titles
+    index = _text(built_site, "people/index.html")
+    assert index.index('id="side-US"') < index.index('id="side-CN"')
+    china = index[index.index('id="side-CN"'):]
+    assert [china.index(name) for name in ("Xi Jinping", "Li Qiang", "He Lifeng", "Wang Wentao", "Hu Heping")] == sorted(
+        china.index(name) for name in ("Xi Jinping", "Li Qiang", "He Lifeng", "Wang Wentao", "Hu Heping"))
+    assert "Commerce Secretary (United States)" in index and "Vice Premier (China)" in index
+    assert "Commerce Secretary (United States)" in _text(built_site, "people/gina-raimondo.html")
+
+
+# Screenshots to look at: the briefing's main pages on a phone and a desktop, light and dark.
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("kind", ["briefing", "agenda", "people", "memo"])
+def test_screenshots_at_390_and_1366_px(browser, site_url, built_site, kind, width, scheme):
+    page = _open(browser, site_url + page_kinds(built_site)[kind], scheme=scheme,
+                 viewport=PHONE if width == "phone" else DESKTOP)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{kind}-{width}-{PHONE['width'] if width == 'phone' else DESKTOP['width']}-{scheme}.png"
+    try:
+        page.screenshot(path=str(target))
+    finally:
+        page.context.close()
+    assert target.stat().st_size > 10_000
