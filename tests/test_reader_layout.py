@@ -99,7 +99,7 @@ def test_long_pages_have_a_contents_list_whose_links_resolve(built_site, path):
 def test_footnotes_are_collapsed_and_a_citation_mark_opens_them_without_javascript(browser, site_url):
     page = _open(browser, site_url + BRIEFING + "index.html", viewport=PHONE, js=False)
     try:
-        assert page.locator(".footnotes details").get_attribute("open") is None
+        assert page.locator(".footnotes > details").get_attribute("open") is None
         assert not page.locator("#note-1").is_visible()
         page.locator("a.cite").first.click()
         assert page.locator("#note-1").is_visible()
