@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import sync_playwright
 
 from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_TOOLS, build_site, write_content
+
+# CI runs the property tests on the same examples every time: a failure there is a defect of the
+# code, never the luck of the draw. Locally they explore new examples on each run.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

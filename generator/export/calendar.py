@@ -26,6 +26,18 @@ NATIONAL_TIME_ZONES = {"CN": "Asia/Shanghai", "HK": "Asia/Hong_Kong", "TW": "Asi
 _ICS_STATUS = {"planned": "TENTATIVE", "happened": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
+
+# icalendar reads a backslash before N in a text as a line break ("\\N", RFC 5545's escape) before
+# it escapes the text, so a written "\\N" would come back as a new line. A word joiner (U+2060,
+# invisible) between the two keeps the text as written.
+_LITERAL_N = "\\N"
+
+
+def ics_text(text: str) -> str:
+    """Text for an iCalendar property, which icalendar escapes: see _LITERAL_N."""
+    return text.replace(_LITERAL_N, "\\\u2060N")
+
+
 def calendar_path(briefing: str) -> str:
     """Where a briefing's agenda calendar goes."""
     return f"briefings/{briefing}/agenda.ics"
@@ -71,14 +83,14 @@ def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # icalendar does not know these two as text properties and would not escape a line break.
-    calendar.add("name", icalendar.vText(f"{briefing.title}: agenda"))
-    calendar.add("x-wr-calname", icalendar.vText(f"{briefing.title}: agenda"))
+    calendar.add("name", icalendar.vText(ics_text(f"{briefing.title}: agenda")))
+    calendar.add("x-wr-calname", icalendar.vText(ics_text(f"{briefing.title}: agenda")))
     undated = [item for item in bundle.agenda if item_date(bundle, item) is None]
     description = f"Agenda of {briefing.title}, from {site.name}."
     if undated:
         description += ("\n\nNot in this calendar because no cited source gives their date:\n"
                         + "\n".join(f"- {item.day}: {item.title}" for item in undated))
-    calendar.add("description", description)
+    calendar.add("description", ics_text(description))
     events = [_agenda_event(bundle, item, sources, site, link) for item in bundle.agenda
               if item_date(bundle, item)]
     # The zones the events' times are in, each as a VTIMEZONE before the events (RFC 5545 3.6.5).
@@ -145,10 +157,10 @@ def _agenda_event(bundle: BriefingBundle, item: AgendaItem, sources: Mapping[str
     else:
         hour, minute = map(int, item.time.split(":"))
         event.add("dtstart", dt.datetime.combine(day, dt.time(hour, minute), _time_zone(bundle, item)))
-    event.add("summary", item.title)
-    event.add("location", ", ".join(filter(None, (item.venue, item.city))))
+    event.add("summary", ics_text(item.title))
+    event.add("location", ics_text(", ".join(filter(None, (item.venue, item.city)))))
     # A calendar file has no base address, so relative links would lead nowhere.
-    event.add("description", _event_description(bundle, item, sources, link, bool(site.url)))
+    event.add("description", ics_text(_event_description(bundle, item, sources, link, bool(site.url))))
     event.add("status", _ICS_STATUS[item.status])
     event.add("categories", [item.kind])
     if site.url:

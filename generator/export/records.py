@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..model import Dataset, linked_fields
-from ..schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Organization, Person,
-                      Record, Source, Statement)
+from ..schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
+                      Person, Record, Source, Statement)
 from .site import Linker
 
 
@@ -27,6 +27,7 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("sources", "source", Source, False, "source"),
     Collection("people", "person", Person, False, "person"),
     Collection("organizations", "organisation", Organization, False, "organization"),
+    Collection("events", "shared event", Event, False, "event"),
     Collection("briefings", "briefing", Briefing, False, "briefing"),
     Collection("agenda", "agenda item", AgendaItem, True, "agenda"),
     Collection("disputes", "dispute", Dispute, True, "dispute"),
