@@ -317,25 +317,11 @@ class ContextEvent(Record):
     editor_note: EditorNote = None
 
 
-class Event(Record):
+class Event(ContextEvent):
     """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
 
     id: Id
     """The event's id, unique across events and briefings; briefings list it under `events`."""
-    when: ApproxDate
-    """When, as precisely as known: 2023, 2023-07 or 2023-08-09. Orders the timelines."""
-    when_text: Text | None = None
-    """When, as the source words it, if vaguer than `when`: "earlier in 2023". Kept in the data
-    exports; pages show `when` plainly, as precise as it is written."""
-    title: Text
-    """What happened, in a few words."""
-    summary: Markdown
-    """What happened and why it matters."""
-    actors: list[ActorRef] = Field(default_factory=list)
-    """The people and organisations involved."""
-    sources: Citations
-    """Where it is reported."""
-    editor_note: EditorNote = None
 
 
 @dataclass(frozen=True)
