@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
+from .history import read_history
 from .load import Document, load_content, parse_yaml
 from .model import Dataset, Index, index_dataset
 from .validate import Validate, validate_content, validate_document
@@ -111,6 +112,7 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     site = site or SiteInfo("Briefings")
     data = check(content_dir, drafts=drafts)
     index = index_dataset(data)
-    pages = render_pages(data, index, templates_dir, list_exports(data))
-    exports = render_exports(data, site)
+    history = read_history(content_dir)
+    pages = render_pages(data, index, templates_dir, list_exports(data), history)
+    exports = render_exports(data, site, history=history)
     return Built(data, index, pages, exports)

@@ -31,6 +31,7 @@ from jinja2 import meta
 from .build import Built, check
 from .errors import ContentError
 from .export import SiteInfo, list_exports, render_exports
+from .history import read_history
 from .load import Document, parse_yaml
 from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
@@ -161,8 +162,9 @@ class Rebuilder:
             self.validate.next_load()
         index = index_dataset(data)
         exports = list_exports(data)
-        pages = self._render(page_globals(data, index, exports), list(_jobs(data)))
-        return Built(data, index, pages, render_exports(data, self.site, self.exports))
+        history = read_history(self.content_dir)
+        pages = self._render(page_globals(data, index, exports), list(_jobs(data, history)))
+        return Built(data, index, pages, render_exports(data, self.site, self.exports, history))
 
     def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
         """search.index_script of search.search_entries, reusing the last build's pieces."""

@@ -21,6 +21,7 @@ import jinja2
 from jinja2.filters import do_truncate
 
 from .glossary import link_first_uses
+from .history import NO_GIT, History
 from .export.calendar import item_date
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
@@ -271,15 +272,17 @@ def _by_briefing(data: Dataset, exports: Sequence[Any]) -> Mapping[str | None, t
     return MappingProxyType({briefing: tuple(found) for briefing, found in groups.items()})
 
 
-def _jobs(data: Dataset) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
-    """(page path, template, extra context, in nav) for every page of the site."""
+def _jobs(data: Dataset, history: History) -> Iterator[tuple[str, str, dict[str, Any], bool]]:
+    """(page path, template, extra context, in nav) for every page of the site; `history` is the
+    content's (history.read_history), for the changes pages."""
     yield page_path("home"), "home.html", {}, True
     yield page_path("timeline"), "timeline.html", {}, True
     for rank, bundle in enumerate(data.briefings):
         yield (page_path("briefing", briefing=bundle.id), "briefing.html", {"bundle": bundle},
                rank < NAV_BRIEFINGS)
         for part in BRIEFING_PARTS:
-            yield page_path(part, briefing=bundle.id), f"{part}.html", {"bundle": bundle}, False
+            extra = {"bundle": bundle, "history": history.of_briefing(bundle.id)} if part == "changes" else {"bundle": bundle}
+            yield page_path(part, briefing=bundle.id), f"{part}.html", extra, False
     for rid, record in data.events.items():
         yield page_path("event", rid), "event.html", {"record": record}, False
     for kind, collection, name in (("person", data.people, "person"),
@@ -298,16 +301,17 @@ def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> di
             "exports_by_briefing": _by_briefing(data, exports)}
 
 
-def render_pages(data: Dataset, index: Index, templates: Path,
-                 exports: Sequence[Any] = ()) -> Mapping[str, Page]:
+def render_pages(data: Dataset, index: Index, templates: Path, exports: Sequence[Any] = (),
+                 history: History = History(note=NO_GIT)) -> Mapping[str, Page]:
     """Every page of the site, by source path. Page templates set `title` and `description`.
 
-    `exports` lists the export files (export.Export) that pages link to.
+    `exports` lists the export files (export.Export) that pages link to; `history` is the
+    content's (history.read_history), none by default.
     """
     env = make_environment(templates)
     # Shared by every page, so macros imported without context see them too.
     env.globals.update(page_globals(data, index, exports))
-    return render_jobs(env, _jobs(data))
+    return render_jobs(env, _jobs(data, history))
 
 
 def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str, Any], bool]], *,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "memo")
+BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "memo", "changes")
 """The pages of a briefing besides its landing page, in the order its navigation lists them."""
 
 # The folder of the page of each shared record kind, which also holds the kind's index page.

@@ -20,7 +20,8 @@ from ..schema import schema_files
 from ..track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
 from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
-from .feed import FEED, atom_feed
+from ..history import NO_GIT, History
+from .feed import FEED, atom_feed, changes_feed, changes_feed_path
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
 from .records import COLLECTIONS, Entry, iter_collection, record_entry
 from .site import Linker, SiteInfo
@@ -69,6 +70,12 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
                               "cited date or one derived from its weekday, for calendar programs.", bundle.id))
     exports.append(Export(FEED, "atom", "Feed of briefings (Atom)",
                           "Every briefing, newest event first, for feed readers."))
+    exports.append(Export(changes_feed_path(), "atom", "Feed of changes (Atom)",
+                          "What changed in the records, revision by revision, from the content's history."))
+    for bundle in data.briefings:
+        exports.append(Export(changes_feed_path(bundle.id), "atom", f"{bundle.briefing.title}: changes (Atom)",
+                              f"What changed in the records of {bundle.briefing.title}, revision by revision.",
+                              bundle.id))
     for path in _schema_files():
         if path == DATA_SCHEMA:
             continue
@@ -78,9 +85,11 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
     return tuple(exports)
 
 
-def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None) -> Mapping[str, bytes]:
+def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
+                   history: History = History(note=NO_GIT)) -> Mapping[str, bytes]:
     """Every export file's bytes by site path, in the order of `list_exports`; with `reuse`, the
-    pieces of an earlier build of the same site that still hold."""
+    pieces of an earlier build of the same site that still hold; `history` is the content's
+    (history.read_history) for the feeds of changes, none by default."""
     reuse = reuse or Reuse()
     schemas = _schema_files()
     # The JSON and CSV files are all in the data folder, so they give a record the same addresses:
@@ -107,6 +116,9 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None) ->
         files[path] = reuse.get(("ics", bundle.id), (bundle, sources),
                                 lambda: agenda_calendar(bundle, data.sources, site, Linker(site, path)))
     files[FEED] = atom_feed(data, site)
+    files[changes_feed_path()] = changes_feed(history, site)
+    for bundle in data.briefings:
+        files[changes_feed_path(bundle.id)] = changes_feed(history, site, bundle.id, bundle.briefing.title)
     files.update((path, text) for path, text in schemas.items() if path != DATA_SCHEMA)
     reuse.next_build()
     return MappingProxyType(files)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ..history import History, RecordChange
 from ..markup import render_markdown
 from ..model import Dataset
 from ..schema import Briefing
@@ -16,6 +17,12 @@ from .site import TAG_PREFIX, Linker, SiteInfo
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED = "feed.atom"
+CHANGES_FEED = "changes.atom"
+
+
+def changes_feed_path(briefing: str | None = None) -> str:
+    """The path of the feed of changes of a briefing, or of the whole site (None)."""
+    return f"briefings/{briefing}/{CHANGES_FEED}" if briefing else CHANGES_FEED
 
 
 def _atom_time(day: str) -> str:
@@ -62,3 +69,39 @@ def _entry_html(briefing: Briefing) -> str:
     if briefing.takeaways:
         html += "<ul>" + "".join(f"<li>{render_markdown(t.text)}</li>" for t in briefing.takeaways) + "</ul>"
     return html
+
+
+def changes_feed(history: History, site: SiteInfo, briefing: str | None = None, title: str = "") -> bytes:
+    """An Atom feed of the revisions of the content (of one briefing's records, with `briefing`),
+    newest first: one entry per commit, dated by the commit, ids as tag: URIs."""
+    path = changes_feed_path(briefing)
+    link = Linker(site, path)
+    if briefing:
+        history = history.of_briefing(briefing)
+    feed = ET.Element("feed", {"xmlns": ATOM_NS})
+    _sub(feed, "id", TAG_PREFIX + path.removesuffix(".atom"))
+    _sub(feed, "title", f"Changes: {title or site.name}")
+    # A feed needs a date: the newest revision's, else a fixed one (never the clock).
+    _sub(feed, "updated", history.revisions[0].date if history.revisions else _atom_time("2000-01-01"))
+    _sub(_sub(feed, "author"), "name", site.name)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=link.file(path))
+    page = link.page("changes", briefing=briefing) if briefing else link.page("home")
+    _sub(feed, "link", rel="alternate", type="text/html", href=page)
+    for revision in history.revisions:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"{TAG_PREFIX}{path.removesuffix('.atom')}/{revision.commit}")
+        _sub(entry, "title", revision.message or revision.commit[:12])
+        _sub(entry, "updated", revision.date)
+        if briefing:
+            _sub(entry, "link", rel="alternate", type="text/html", href=f"{page}#rev-{revision.commit[:12]}")
+        _sub(entry, "content", "\n".join(change_words(c) for c in revision.changes)
+             or "The history of the content starts here in this copy.", type="text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def change_words(change: RecordChange) -> str:
+    """One change as a line of plain text: "dispute chips-export-controls changed: status: raised → answered"."""
+    where = f"{change.briefing}: " if change.briefing else ""
+    fields = f": {'; '.join(change.fields)}" if change.fields else ""
+    return f"{where}{change.kind} {change.record} {change.action}{fields}"
