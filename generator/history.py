@@ -194,7 +194,10 @@ def describe_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        if key not in old:
+        if key == "editor_note":  # for editors only: that it changed, never its words
+            words.append("note for editors: " + ("added" if key not in old else "removed" if key not in new
+                                                 else "changed"))
+        elif key not in old:
             words.append(f"{key}: added" + (f" ({_short(b)})" if _is_short(b) else ""))
         elif key not in new:
             words.append(f"{key}: removed")

@@ -150,6 +150,9 @@ EDITORS_WORDS = re.compile(r"as the article reports it|the readout gives|the art
 
 def test_no_editors_note_shows_in_the_readers_text(built):
     for path, page in built.pages.items():
+        if path.endswith("/changes.md"):  # the history quotes former wording, by design
+            assert "The article reports it as planned" not in page.html, path
+            continue
         text = _text(re.sub(r'<details class="editor-note">.*?</details>', "", page.html, flags=re.S))
         assert not EDITORS_WORDS.search(text), (path, EDITORS_WORDS.search(text).group(0))
     notes = [sub.editor_note for bundle in built.data.briefings for _, record in bundle.records()

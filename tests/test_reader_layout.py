@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import urls
 from support import EXAMPLE_CONTENT
 from test_browser import SCREENSHOTS, _open, page_kinds
 
@@ -81,7 +82,7 @@ def test_on_a_phone_the_header_is_compact_and_the_parts_are_one_row_of_tabs_at_t
         page.context.close()
     assert header <= 110, header
     assert nav_rows == 1
-    assert len(rows) == 7 and len(set(rows)) == 1 and rows[0] < 250, rows
+    assert len(rows) == len(urls.BRIEFING_PARTS) + 1 and len(set(rows)) == 1 and rows[0] < 250, rows
     assert scrolls == "auto"
 
 
