@@ -33,6 +33,7 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
 
 
 def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
@@ -143,6 +144,18 @@ def _check_country(value: str) -> str:
     return value
 
 
+def _check_wikidata(value: str) -> str:
+    if not _WIKIDATA_RE.match(value):
+        raise _fail(f"{shown(value)} is not a Wikidata id",
+                    "write the item's id as its Wikidata page shows it: Q and digits, like 'Q42'")
+    return value
+
+
+def wikidata_url(item: str) -> str:
+    """The address of a Wikidata item's page, from its id ('Q42')."""
+    return "https://www.wikidata.org/wiki/" + item
+
+
 @dataclass(frozen=True)
 class Ref:
     """Marks a field whose value is the id of another record of `kind`."""
@@ -181,6 +194,7 @@ Time = _string(_check_time, "Local time, 24-hour HH:MM.", pattern=_TIME_RE.patte
 Url = _string(_check_url, "An http:// or https:// address.", pattern=_URL_RE.pattern)
 Country = _string(_check_country, "Two-letter ISO 3166 country code, like US or CN.",
                   pattern=_COUNTRY_RE.pattern)
+WikidataId = _string(_check_wikidata, "A Wikidata item id: Q and digits, like Q42.", pattern=_WIKIDATA_RE.pattern)
 
 
 def ref(kind: str, description: str) -> object:

@@ -32,6 +32,7 @@ _NAMED: dict[int, tuple[str, str]] = {
         (schema.Time, ("time `HH:MM` (24-hour)", "times")),
         (schema.Url, ("web address (`https://…`)", "web addresses")),
         (schema.Country, ("country code (`US`, `CN`)", "country codes")),
+        (schema.WikidataId, ("Wikidata id (`Q42`)", "Wikidata ids")),
     )
 }
 _REFS: dict[str, tuple[str, str]] = {

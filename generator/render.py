@@ -23,6 +23,7 @@ from jinja2.filters import do_truncate
 from .glossary import link_first_uses
 from .history import NO_GIT, History
 from .export.calendar import item_date
+from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
 from .model import Dataset, Index
 from .schema import Citation
@@ -260,7 +261,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
-                       item_date=item_date)
+                       item_date=item_date, **LINKED_DATA)
     return env
 
 

@@ -163,6 +163,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
         },
         "person": {
             "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
+            "wikidata": Off("Q42"),
             "roles": [{"title": "TODO: the role, as the source states it",
                        "organization": Off(subject.organization or "an-organisation-id"),
                        "period": Off("since 2023"), "sources": cite}],
@@ -172,7 +173,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"),
             "short_name": Off("TODO"), "country": Off("US"), "kind": "other",
             "parent": Off(subject.organization or "an-organisation-id"),
-            "url": Off("https://example.com"), "sources": cite,
+            "url": Off("https://example.com"), "wikidata": Off("Q42"), "sources": cite,
         },
         "briefing": {
             "title": "TODO: the briefing's headline", "subtitle": Off("TODO: one line under the headline"),

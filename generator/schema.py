@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
-                     OrganizationRef, PersonRef, Text, Time, Url, Weekday)
+                     OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
 from .records import Citation, Citations, EditorNote, Paragraph, Record, Source
 
 __all__ = ["Citation", "Citations", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
@@ -44,6 +44,8 @@ class Person(Record):
     """The name in Chinese characters, where known."""
     country: Country | None = None
     """The country the person serves or belongs to."""
+    wikidata: WikidataId | None = None
+    """The person's Wikidata item, like 'Q42', only where you are sure it is theirs."""
     roles: list[Role] = Field(min_length=1)
     """The person's roles, current one first, each once (cite every source that names it), with
     its organisation; the title without the country ("Commerce Secretary"), which the site adds."""
@@ -71,6 +73,8 @@ class Organization(Record):
     """The organisation this one is part of."""
     url: Url | None = None
     """The organisation's website."""
+    wikidata: WikidataId | None = None
+    """The organisation's Wikidata item, like 'Q42', only where you are sure it is its own."""
     sources: Citations
     """Where the organisation is mentioned."""
 

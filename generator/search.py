@@ -6,12 +6,11 @@ a script rather than a JSON file, so that search also works from pages opened fr
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from typing import Any, Iterator, Mapping
 
-from .markup import plain_paragraph, render_markdown
+from .markup import plain_paragraph, render_markdown, script_json
 from .model import Dataset, ref_kinds
 from . import urls
 from .render import Page
@@ -25,9 +24,6 @@ INDEX_PATH = "search/index.js"
 _NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "when", "day",
                        "status", "kind", "category", "country", "sources", "paragraphs"})
 _TAG = re.compile(r"<[^>]*>")
-# What a JSON string may hold that ends a <script> element or a JavaScript string early.
-_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def record_url(kind: str, record: Any, briefing: str | None, fragment: str = "") -> str:
@@ -119,10 +115,6 @@ def index_script(entries: list[dict[str, str]], reuse: Reuse | None = None) -> s
     reuse = reuse or Reuse()
     # The JSON of a list is that of its items between brackets: each item is made (or kept) alone,
     # found by its text.
-    items = [reuse.get(tuple(entry.items()), None, lambda: _script_json(entry)) for entry in entries]
+    items = [reuse.get(tuple(entry.items()), None, lambda: script_json(entry)) for entry in entries]
     reuse.next_build()
     return f"window.briefingSearch = [{','.join(items)}];\n"
-
-
-def _script_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_SCRIPT_UNSAFE)

@@ -67,7 +67,7 @@ def break_page_template(project: Path) -> None:
 def test_content_error_leaves_site_untouched(project: Path) -> None:
     assert failed_build_damage(project, break_content) == []
     result = build(project)
-    assert "project/content/people.yml:15:3: unknown field 'nmae' (did you mean 'name'?)" in result.output
+    assert "project/content/people.yml:17:3: unknown field 'nmae' (did you mean 'name'?)" in result.output
     assert "the previous site is unchanged" in result.output
 
 

@@ -310,3 +310,12 @@ def test_an_unreadable_briefing_yml_is_not_also_reported_missing(content):
     assert problems(content, {"briefings/visit/briefing.yml": "title: [A visit\n"}) == [
         "content/briefings/visit/briefing.yml:2:1: did not find expected ',' or ']' "
         "(check the indentation and quoting)"]
+
+
+def test_wikidata_id_must_be_q_and_digits(content):
+    text = PEOPLE_HEAD.replace("  name: Wang Wentao\n", "  name: Wang Wentao\n  wikidata: '42'\n")
+    assert problems(content, {"people.yml": text}) == [
+        "content/people.yml:3:13: '42' is not a Wikidata id "
+        "(write the item's id as its Wikidata page shows it: Q and digits, like 'Q42')",
+    ]
+    assert check(content({"people.yml": text.replace("'42'", "Q42")})).people["wang-wentao"].wikidata == "Q42"

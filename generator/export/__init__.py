@@ -1,7 +1,8 @@
 """Stage 6: the dataset as files in standard formats, for readers and programs outside the site.
 
 `render_exports` is a pure function of the dataset and the site's identity: the whole dataset as
-JSON (with a JSON Schema of that file, `json`), one CSV per collection (`csv`), an iCalendar file
+JSON (with a JSON Schema of that file, `json`), its people, organisations and events as Popolo
+JSON (`popolo`), one CSV per collection (`csv`), an iCalendar file
 per briefing agenda (`calendar`), an Atom feed of briefings (`feed`), and the JSON Schema of each
 content file for editors. Output is bytes by site path and byte-identical for the same input:
 keys are sorted, records keep the dataset's order, and every date comes from the content, never
@@ -23,13 +24,14 @@ from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, 
 from ..history import NO_GIT, History
 from .feed import FEED, atom_feed, changes_feed, changes_feed_path
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
+from .popolo import POPOLO_JSON, popolo_json
 from .records import COLLECTIONS, Entry, iter_collection, record_entry
 from .site import Linker, SiteInfo
 
-__all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "Export", "SiteInfo", "calendar_path",
+__all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "POPOLO_JSON", "Export", "SiteInfo", "calendar_path",
            "csv_columns", "has_calendar", "list_exports", "render_exports", "Reuse"]
 
-FORMATS = {"json": "JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
+FORMATS = {"json": "JSON", "popolo": "Popolo JSON", "csv": "CSV", "ics": "iCalendar", "atom": "Atom", "schema": "JSON Schema"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
         Export(DATA_SCHEMA, "schema", "JSON Schema of briefings.json",
                "The layout of the JSON export, for programs that read it."),
     ]
+    exports.append(Export(POPOLO_JSON, "popolo", "People, organisations and events (Popolo)",
+                          "People, organisations, memberships (each role with its organisation) and events "
+                          "(shared events, briefings, agenda items) in the Popolo standard's JSON; dates "
+                          "as precise as the content gives them."))
     for collection in COLLECTIONS:
         scope = ", with its briefing" if collection.in_briefing else ""
         exports.append(Export(f"data/{collection.name}.csv", "csv", f"{collection.name}.csv",
@@ -108,7 +114,7 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
             citations.append(reuse.get(("cited",) + key, entry, lambda: write_csv(citation_rows(collection, entry))))
         files[f"data/{collection.name}.csv"] = b"".join(rows)
     files = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)), DATA_SCHEMA: schemas[DATA_SCHEMA],
-             **files, "data/citations.csv": b"".join(citations)}
+             POPOLO_JSON: dump_json(popolo_json(data)), **files, "data/citations.csv": b"".join(citations)}
     # A token that stays the same while the sources do: compared once, not once per calendar.
     sources = reuse.get(("sources",), tuple(data.sources.items()), object)
     for bundle in filter(has_calendar, data.briefings):
