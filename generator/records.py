@@ -39,6 +39,19 @@ class Citation(Record):
 Citations = Annotated[list[Citation], Field(min_length=1)]
 
 
+class Claim(Record):
+    """One source's account of a fact where the sources disagree; the page shows the preferred one
+    and, behind a "sources differ" note, the others."""
+
+    text: Markdown
+    """The account, in a sentence or two, as its sources give it."""
+    rank: Literal["preferred", "also-reported", "disputed"]
+    """`preferred` for the one account the briefing stands by (exactly one per fact);
+    `also-reported` for another source's differing account; `disputed` for one a source contests."""
+    sources: Citations
+    """Where this account is given."""
+
+
 class Paragraph(Record):
     """One paragraph of a source as published, described in our own words (never republished)."""
 

@@ -103,7 +103,7 @@ def emit(model: type[BaseModel], values: dict[str, Any], indent: int,
             words = field_words(info).replace("`", "")
             optional = "" if info.is_required() else " Optional" + (": uncomment to use." if off else ".")
             lines += _comment(f"{description(model, name)} Type: {words}.{optional}", indent)
-        block = _field(name, value, _model_of(info.annotation), indent, None if off else documented)
+        block = _field(name, value, _model_of(info.annotation), indent, documented)
         lines += [line[:indent] + "# " + line[indent:] for line in block] if off else block
     if documented is not None:
         documented.add(model)
@@ -147,6 +147,9 @@ def _name_from_id(rid: str) -> str:
 def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any]:
     """The example values of a scaffold record of `kind`, every field present."""
     cite = [_cite(subject)]
+    # Off: most facts have one account; uncommented, a fact where the sources differ.
+    claims = Off([{"text": "TODO: the account the briefing stands by.", "rank": "preferred", "sources": cite},
+                  {"text": "TODO: another source's account.", "rank": "also-reported", "sources": cite}])
     today = subject.today.isoformat()
     actor = subject.actor
     person = actor if subject.actor_is_person else None
@@ -187,7 +190,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
                           "definition": "TODO: what it means, as the sources support it.", "sources": cite}],
             "why_it_matters": [{"text": "TODO: why the event matters, in a sentence or two.", "sources": cite}],
             "what_to_watch": [{"text": "TODO: what is expected next, in a sentence or two.", "sources": cite}],
-            "events": Off(["an-event-or-briefing-id"]), "sources": cite,
+            "claims": claims, "events": Off(["an-event-or-briefing-id"]), "sources": cite,
         },
         "event": {
             "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
@@ -219,7 +222,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
         },
         "agreement": {
             "id": "first-agreement", "title": "TODO: the agreement, in a few words", "parties": [actor],
-            "agreed_at": "first-engagement", "description": "TODO: what was agreed.",
+            "agreed_at": "first-engagement", "description": "TODO: what was agreed.", "claims": claims,
             "next_steps": [{"text": "TODO: what is to happen next.", "when": Off(today),
                             "when_text": Off("early next year"), "sources": cite, "editor_note": NOTE}],
             "sources": cite, "editor_note": NOTE,

@@ -16,9 +16,9 @@ from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
                      OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
-from .records import Citation, Citations, EditorNote, Paragraph, Record, Source
+from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, Source
 
-__all__ = ["Citation", "Citations", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
+__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
 
 class Role(Record):
     """A position a person holds or held."""
@@ -143,6 +143,8 @@ class Briefing(Record):
     """Why the event matters, a sentence or two each, shown at a glance."""
     what_to_watch: list[Takeaway] = Field(default_factory=list)
     """What is announced or expected next, a sentence or two each, shown at a glance."""
+    claims: list[Claim] = Field(default_factory=list)
+    """Where the sources disagree on a fact of the briefing: each source's account, one preferred."""
     events: list[EventRef] = Field(default_factory=list)
     """Shared events (events.yml) and other briefings that belong on this briefing's context timeline."""
     sources: Citations
@@ -271,6 +273,8 @@ class Agreement(Record):
     """The agenda item where it was agreed."""
     description: Markdown
     """What was agreed."""
+    claims: list[Claim] = Field(default_factory=list)
+    """Where the sources disagree on what was agreed: each source's account, one preferred."""
     next_steps: list[NextStep] = Field(default_factory=list)
     """What is to follow, in order."""
     sources: Citations

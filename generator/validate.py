@@ -67,7 +67,26 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
                 broken.add(rid)
         else:
             located.append(Located(record, doc, at))
+            _check_claims(located[-1], errors)
     return located, errors, broken
+
+
+def _check_claims(item: Located, errors: list[ContentError]) -> None:
+    """Each list of claims in `item` has exactly one preferred claim: the account the page shows."""
+    for path, sub in iter_records(item.record):
+        claims = getattr(sub, "claims", None)
+        if not claims:
+            continue
+        preferred = [i for i, claim in enumerate(claims) if claim.rank == "preferred"]
+        if not preferred:
+            errors.append(item.doc.error(item.at + path + ("claims",), "'claims' has no preferred claim",
+                                         "mark the account the briefing stands by with 'rank: preferred'",
+                                         key=True))
+        for i in preferred[1:]:
+            pos = item.doc.position(item.at + path + ("claims", preferred[0], "rank"))
+            errors.append(item.error(path + ("claims", i, "rank"), "a second preferred claim",
+                                     f"the first is at {item.doc.path}:{pos.line}:{pos.column}; "
+                                     "mark the others 'also-reported' or 'disputed'"))
 
 
 Validate = Callable[[Document], tuple[list[Located], list[ContentError], set[str]]]

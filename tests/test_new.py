@@ -38,7 +38,9 @@ def project(tmp_path, monkeypatch) -> Path:
 
 def _uncommented(text: str) -> str:
     """The scaffold with every commented-out optional field switched on, as an editor would."""
-    return re.sub(r"^(\s*)# (- )?([a-z_]+: )", r"\1\2\3", text, flags=re.M)
+    # Also the lines of a commented-out list of records, and their own optional fields.
+    text = re.sub(r"^( *)# ( *- # )", r"\1\2", text, flags=re.M)
+    return re.sub(r"^( *)# ( *- | *)(?:# )?([a-z_]+:(?: |$))", r"\1\2\3", text, flags=re.M)
 
 
 def _record_type(annotation) -> type[BaseModel] | None:
@@ -70,7 +72,7 @@ def test_scaffold_has_every_field_and_each_is_valid_when_switched_on(file_kind):
 def test_scaffold_explains_each_field_with_its_docstring(file_kind):
     text = "\n".join(render_record(file_kind.kind, "new-id", Subject("s", "p", True, None)))
     comments = " ".join(m.group(1) for line in text.splitlines()
-                        if (m := re.match(r"\s*(?:- )?# (.*)", line)) and not re.match(r"(- )?[a-z_]+: ", m.group(1)))
+                        if (m := re.match(r"\s*(?:- )?# (?:\s*(?:- )?# )?(.*)", line)) and not re.match(r"(- )?[a-z_]+: ", m.group(1)))
     for model in [file_kind.model, *nested_models(file_kind.model)]:
         for name in model.model_fields:
             assert description(model, name) in comments, f"{model.__name__}.{name}"

@@ -14,7 +14,7 @@ from generator.build import build
 from generator.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
 from generator.schema import Citation
 
-from support import ROOT
+from support import HOSTILE, MINIMAL, ROOT
 
 
 def test_organisation_page_lists_the_people_with_roles_in_it(content):
@@ -142,3 +142,17 @@ def test_links_with_shared_labels_are_those_each_folder_would_make_alone(folders
         href = urls.relative(posixpath.join(folder, "page.md"), path)
         assert shared.href == (f"{href}#{fragment}" if fragment else href)
         assert shared.label in (f"Title <{rid}>", "Speaker <S>: “Said & done”")
+
+
+def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_others(content):
+    claims = [{"text": "Four *agreements*.", "rank": "preferred", "sources": [{"source": "article", "para": 1}]},
+              {"text": HOSTILE, "rank": "disputed", "sources": [{"source": "article", "para": 2}]}]
+    briefing = {**MINIMAL["briefings/visit/briefing.yml"], "claims": claims}
+    built = build(content({"briefings/visit/briefing.yml": briefing}), ROOT / "templates" / "pages")
+    html = built.pages["briefings/visit/index.md"].html
+    shown, _, hidden = html.partition('<details class="claims__others">')
+    assert "<p>Four <em>agreements</em>." in shown
+    assert "<summary>Sources differ <span class=\"meta\">(1 other account)</span></summary>" in hidden
+    assert '<span class="badge badge--disputed">disputed</span> He said' in hidden
+    assert "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &amp; 王文涛" in hidden

@@ -319,3 +319,24 @@ def test_wikidata_id_must_be_q_and_digits(content):
         "(write the item's id as its Wikidata page shows it: Q and digits, like 'Q42')",
     ]
     assert check(content({"people.yml": text.replace("'42'", "Q42")})).people["wang-wentao"].wikidata == "Q42"
+
+
+def _claims_briefing(*ranks: str) -> dict:
+    """The minimal briefing, with one claim of each of `ranks`."""
+    claims = [{"text": f"Account {i}.", "rank": rank, "sources": [{"source": "article", "para": 1}]}
+              for i, rank in enumerate(ranks)]
+    return {"briefings/visit/briefing.yml": {**MINIMAL["briefings/visit/briefing.yml"], "claims": claims}}
+
+
+def test_claims_without_a_preferred_one(content):
+    assert problems(content, _claims_briefing("also-reported", "disputed")) == [
+        "content/briefings/visit/briefing.yml:13:1: 'claims' has no preferred claim "
+        "(mark the account the briefing stands by with 'rank: preferred')"
+    ]
+
+
+def test_claims_with_two_preferred_ones(content):
+    assert problems(content, _claims_briefing("preferred", "also-reported", "preferred")) == [
+        "content/briefings/visit/briefing.yml:25:9: a second preferred claim (the first is at "
+        "content/briefings/visit/briefing.yml:15:9; mark the others 'also-reported' or 'disputed')"
+    ]
