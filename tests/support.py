@@ -163,6 +163,8 @@ _VISIT = {
     "agreements.yml": [
         {"id": "working-group", "title": "A working group", "parties": ["doc", "mofcom"],
          "agreed_at": "meet-wang", "description": "On trade.",
+         "claims": [{"text": "Four agreements.", "rank": "preferred", "sources": _cite_later()},
+                    {"text": HOSTILE, "rank": "disputed", "sources": _cite_article()}],
          "next_steps": [{"text": "First meeting.", "when": "2024", "when_text": HOSTILE,
                         "sources": _cite_later()}],
          "sources": _cite_later()},
