@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import BRIEFING_FILES, BRIEFINGS_DIR, SHARED_FILES, parse_yaml
+from .load import content_kind, parse_yaml
 
 MAX_REVISIONS = 200
 """How many of the newest revisions of the content are read: a long history keeps builds quick."""
@@ -146,13 +146,10 @@ def _cat_files(content_dir: Path, names: list[str]) -> list[str | None]:
 
 
 def _kind_of(name: str) -> tuple[str, str | None] | None:
-    """The record kind of a content file and its briefing (None for shared files)."""
-    parts = name.split("/")
-    if len(parts) == 1 and parts[0] in SHARED_FILES:
-        return SHARED_FILES[parts[0]], None
-    if len(parts) == 3 and parts[0] == BRIEFINGS_DIR and parts[2] in BRIEFING_FILES:
-        return BRIEFING_FILES[parts[2]], parts[1]
-    return None
+    """The record kind of a content file and its briefing (None for shared files); None if the
+    path (relative to the content folder) is not a content file."""
+    kind, briefing = content_kind(tuple(name.split("/")))
+    return (kind, briefing) if kind else None
 
 
 def _records(name: str, kind: str, briefing: str | None, text: str | None) -> dict[str, Any] | None:

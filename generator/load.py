@@ -314,16 +314,21 @@ def read_text(file: Path | str, display: str) -> str | ContentError:
                             "save the file as UTF-8")
 
 
-def _classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
-    """(kind, briefing id, hint) for a file under content/ by its path's parts; kind None when it
-    is not a content file."""
+def content_kind(parts: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(kind, briefing id) of a file by its path's parts under the content folder; kind None if none."""
     if len(parts) == 1:
-        kind = SHARED_FILES.get(parts[0])
-        return kind, None, None if kind else did_you_mean(parts[0], SHARED_FILES)
+        return SHARED_FILES.get(parts[0]), None
     if len(parts) == 3 and parts[0] == BRIEFINGS_DIR:
-        kind = BRIEFING_FILES.get(parts[2])
-        return kind, parts[1], None if kind else did_you_mean(parts[2], BRIEFING_FILES)
-    return None, None, None
+        return BRIEFING_FILES.get(parts[2]), parts[1]
+    return None, None
+
+
+def _classify(parts: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    """`content_kind`, and a hint for a name that is not a content file's."""
+    kind, briefing = content_kind(parts)
+    if kind is not None or (len(parts) != 1 and briefing is None):  # a content file, or not one by place
+        return kind, briefing, None
+    return kind, briefing, did_you_mean(parts[-1], SHARED_FILES if briefing is None else BRIEFING_FILES)
 
 
 def display_path(path: Path) -> str:
