@@ -110,6 +110,8 @@ class Index:
     """A person's or organisation's shared events, in events.yml order."""
     listed_by: Mapping[str, tuple[BriefingBundle, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """A shared event's or briefing's id -> the briefings that list it under `events`, in dataset order."""
+    bundles: Mapping[str, BriefingBundle] = field(default_factory=lambda: MappingProxyType({}))
+    """Each briefing by its id: a page that shows a few other briefings reads just those."""
 
 
 def ref_kind(record: Record, field: str) -> str | None:
@@ -334,6 +336,7 @@ def index_dataset(data: Dataset) -> Index:
             by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
         events_of=_frozen(events_of, tuple),
         listed_by=_frozen(listed_by, tuple),
+        bundles=MappingProxyType({bundle.id: bundle for bundle in data.briefings}),
     )
 
 

@@ -182,16 +182,16 @@ def site_entries(data: Dataset) -> list[Entry]:
     return entries
 
 
-def context_entries(data: Dataset, bundle: BriefingBundle) -> list[Entry]:
+def context_entries(data: Dataset, index: Index, bundle: BriefingBundle) -> list[Entry]:
     """The context of a briefing: its own context events, the shared events it lists and the other
     briefings it lists, oldest first."""
     entries = [Entry("context", event, span_of(event.when), bundle.id) for event in bundle.context]
-    briefings = {other.id: other for other in data.briefings}
     for ref in bundle.briefing.events:
         if ref in data.events:
             entries.append(Entry("event", data.events[ref], span_of(data.events[ref].when)))
-        elif ref in briefings:  # a listed draft is absent from a published build
-            entries.append(Entry("briefing", briefings[ref], briefing_span(briefings[ref])))
+        elif ref in index.bundles:  # a listed draft is absent from a published build
+            other = index.bundles[ref]
+            entries.append(Entry("briefing", other, briefing_span(other)))
     return sorted(entries, key=oldest_first)
 
 
@@ -212,7 +212,6 @@ def by_relation(entries: Iterable[Entry], to: Span | None) -> dict[str, list[Ent
     for entry in entries:
         groups["related" if entry.span is None else relation(entry.span, to)].append(entry)
     return {name: found for name, found in groups.items() if found}
-
 
 
 def actor_entries(data: Dataset, index: Index, actor_id: str) -> list[Entry]:
