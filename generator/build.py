@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .history import read_history
-from .load import Document, load_content, parse_yaml
+from .load import load_content
+from .parse import Document, parse_yaml
 from .model import Dataset, Index, index_dataset
 from .validate import Validate, validate_content, validate_document
 
@@ -61,7 +62,7 @@ def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Valida
                   drafts: bool = False) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
 
-    `parse` reads each file's text (as load.parse_yaml), `validate` checks each document against
+    `parse` reads each file's text (as parse.parse_yaml), `validate` checks each document against
     the schema (as validate.validate_document): a rebuild passes its caches of them.
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import ContentError, shown
-from .load import Content, Path_
 from .model import Dataset
+
+if TYPE_CHECKING:  # the loader finds the placeholders of each file as it reads it
+    from .load import Content
+    from .parse import Path_
 
 # The marker `briefing new` puts in every text an editor has to write.
 PLACEHOLDER = re.compile(r"\bTODO\b")
@@ -31,6 +34,15 @@ def _strings(value: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
             yield from _strings(item, at + (i,))
 
 
+def placeholder_texts(text: str, value: Any) -> tuple[tuple[Path_, str], ...]:
+    """The texts in `value`, a file's plain value, that hold the placeholder, with their paths;
+    `text` is the file's YAML, which must hold the marker, or an escape that could spell it, for
+    any to."""
+    if "TODO" not in text and "\\" not in text:
+        return ()
+    return tuple((at, found) for at, found in _strings(value) if PLACEHOLDER.search(found))
+
+
 def find_placeholders(content: Content, drafts: frozenset[str]) -> tuple[list[ContentError], list[ContentError]]:
     """The placeholders left in the content: (problems, outside draft briefings; notes, inside the
     briefings named in `drafts`)."""
@@ -40,9 +52,8 @@ def find_placeholders(content: Content, drafts: frozenset[str]) -> tuple[list[Co
         found = notes if doc.briefing in drafts else problems
         hint = ("replace it before publishing" if doc.briefing is None or doc.briefing in drafts
                 else "replace it, or mark the briefing `draft: true` until it is ready")
-        for at, text in _strings(doc.data):
-            if PLACEHOLDER.search(text):
-                found.append(doc.error(at, f"placeholder text left: {shown(text)}", hint))
+        for at, text in doc.placeholders:
+            found.append(doc.error(at, f"placeholder text left: {shown(text)}", hint))
     return problems, notes
 
 

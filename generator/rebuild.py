@@ -32,7 +32,7 @@ from .build import Built, check
 from .errors import ContentError
 from .export import SiteInfo, list_exports, render_exports
 from .history import read_history
-from .load import Document, parse_yaml
+from .parse import Document, parse_yaml
 from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
 from .search import index_script, search_entries

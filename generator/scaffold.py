@@ -21,7 +21,8 @@ from typing import Any, Iterator, get_args
 from pydantic import BaseModel
 
 from .errors import ContentError
-from .load import BRIEFING_FILES, BRIEFINGS_DIR, Document, parse_yaml, read_text
+from .load import BRIEFING_FILES, BRIEFINGS_DIR, read_text
+from .parse import Document, parse_yaml
 from .reference import description, field_words
 from .fields import id_problem
 from .schema import KINDS

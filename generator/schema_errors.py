@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from .errors import ContentError, did_you_mean, shown
 from .fields import ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, id_problem, text_problem
-from .load import Document, Path_
+from .parse import Document, Path_
 
 
 def describe(value: Any) -> str:

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, NamedTuple
 from pydantic import ValidationError
 
 from .errors import ContentError, did_you_mean
-from .load import Content, Document, Path_
+from .load import Content
+from .parse import Document, Path_
 from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs
 from .fields import ID_PATTERN, WEEKDAYS, id_problem
 from .schema_errors import describe, schema_error

@@ -9,10 +9,11 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import load
+from generator import parse as parse_module
 from generator.build import check
 from generator.errors import ContentError, ContentErrors
-from generator.load import MAX_DEPTH, Position, load_content, parse_yaml
+from generator.load import load_content
+from generator.parse import MAX_DEPTH, Position, parse_yaml
 from generator.validate import validate_content
 from support import ROOT
 
@@ -111,7 +112,7 @@ def test_the_pure_python_loader_reads_the_example_content_alike(monkeypatch):
     files = sorted((ROOT / "content").rglob("*.yml"))
     assert len(files) > 5
     read = {file: parse_yaml(file.read_text(encoding="utf-8"), str(file), "any") for file in files}
-    monkeypatch.setattr(load, "_Loader", load._PureLoader)
+    monkeypatch.setattr(parse_module, "_Loader", parse_module._PureLoader)
     for file, doc in read.items():
         again = parse_yaml(file.read_text(encoding="utf-8"), str(file), "any")
         assert (again.data, again.marks) == (doc.data, doc.marks), file
@@ -190,7 +191,7 @@ def test_no_document_makes_a_traceback(tmp_path_factory, files, garble):
 @given(_values, st.sampled_from([False, True, None]))
 def test_each_value_and_key_has_its_mark_in_the_order_of_the_data(value, flow):
     doc = parse(yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True))
-    assume(isinstance(doc, load.Document))  # not a text with a forbidden character
+    assume(isinstance(doc, parse_module.Document))  # not a text with a forbidden character
     keys = []
 
     def count(item):

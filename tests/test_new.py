@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from support import EXAMPLE_CONTENT, ROOT, SMALL_CONTENT, make_project
 
 from generator.cli import main
-from generator.load import parse_yaml
+from generator.parse import parse_yaml
 from generator.reference import description, nested_models
 from generator.scaffold import Subject, render_record
 from generator.schema import FILE_KINDS

@@ -15,7 +15,7 @@ import yaml
 
 from generator.build import Built, build
 from generator.errors import ContentErrors
-from generator.load import parse_yaml
+from generator.parse import parse_yaml
 from generator.rebuild import Rebuilder
 from generator.search import index_script, search_entries
 from generator.track import Reads, TrackedMapping, same, track_globals
