@@ -8,6 +8,7 @@ entries is left alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 from typing import Sequence
 
@@ -18,15 +19,22 @@ _SKIP = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "sup", "dt", 
                    "caption", "script", "style", "title"})
 
 
-def term_pattern(term: str) -> re.Pattern[str]:
-    """The whole-word use of a term in escaped HTML text, any case, singular or plural."""
-    return re.compile(r"(?<![\w-])" + re.escape(escape(term, quote=False)) + r"s?(?![\w-])", re.IGNORECASE)
+@lru_cache(maxsize=64)
+def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The whole-word use of any of `terms` in escaped HTML text, any case, singular or plural; the
+    group `t<n>` holds a use of the n-th term. At one place a longer term wins over a shorter one."""
+    order = sorted(range(len(terms)), key=lambda n: -len(terms[n]))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<t{n}>{re.escape(escape(terms[n], quote=False))}s?)"
+                                                  for n in order) + r")(?![\w-])", re.IGNORECASE)
 
 
 def link_first_uses(html: str, terms: Sequence[tuple[str, str]]) -> str:
     """`html` with the first use of each term (term, address of its entry) outside the skipped
     elements wrapped in a link to its entry."""
-    todo = [(term_pattern(term), href) for term, href in terms]
+    if not terms:
+        return html
+    pattern = terms_pattern(tuple(term for term, _ in terms))
+    todo = {f"t{n}": href for n, (_, href) in enumerate(terms)}
     parts = _TAG.split(html)
     depth = 0
     for i, part in enumerate(parts):
@@ -37,13 +45,14 @@ def link_first_uses(html: str, terms: Sequence[tuple[str, str]]) -> str:
             if name and name.group(1).lower() in _SKIP and not part.endswith("/>"):
                 depth += -1 if part.startswith("</") else 1
             continue
-        if depth or not part.strip():
+        if depth:
             continue
-        for pattern, href in list(todo):
-            found = pattern.search(part)
-            if found:
-                part = (f'{part[:found.start()]}<a class="term" href="{escape(href)}">{found.group(0)}</a>'
-                        f'{part[found.end():]}')
-                todo.remove((pattern, href))
-        parts[i] = part
+        pieces, start = [], 0
+        for found in pattern.finditer(part):
+            href = todo.pop(found.lastgroup, None)
+            if href is not None:
+                pieces += [part[start:found.start()], f'<a class="term" href="{escape(href)}">{found.group()}</a>']
+                start = found.end()
+        if pieces:
+            parts[i] = "".join(pieces) + part[start:]
     return "".join(parts)

@@ -199,6 +199,14 @@ def _records_in(annotation: object) -> set[type[Record]]:
     return {found for arg in getattr(annotation, "__args__", ()) for found in _records_in(arg)}
 
 
+@lru_cache(maxsize=None)
+def may_hold_field(model: type[Record], name: str) -> bool:
+    """True if a `model` record, or a record nested in one, can have the field `name`."""
+    return name in model.model_fields or any(
+        may_hold_field(inner, name) for field_name in _record_fields(model)
+        for inner in _records_in(model.model_fields[field_name].annotation))
+
+
 def _has_links(model: type[Record]) -> bool:
     """True if a `model` record can hold a reference or a citation."""
     refs, citation_lists, linked = _layout(model)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from .errors import ContentError, did_you_mean
 from .load import Content
 from .parse import Document, Path_
-from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs
+from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
 from .fields import ID_PATTERN, WEEKDAYS, id_problem
 from .schema_errors import describe, schema_error
 from .schema import KINDS, AgendaItem, Briefing, Citation, Record
@@ -74,8 +74,10 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
 
 def _check_claims(item: Located, errors: list[ContentError]) -> None:
     """Each list of claims in `item` has exactly one preferred claim: the account the page shows."""
+    if not may_hold_field(type(item.record), "claims"):
+        return
     for path, sub in iter_records(item.record):
-        claims = getattr(sub, "claims", None)
+        claims = sub.claims if "claims" in type(sub).model_fields else None
         if not claims:
             continue
         preferred = [i for i, claim in enumerate(claims) if claim.rank == "preferred"]

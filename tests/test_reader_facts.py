@@ -109,6 +109,13 @@ def test_glossary_links_skip_links_headings_and_marks():
         '<a class="term" href="g.html#t">section 301s</a>, then Section 301.</p>')
 
 
+def test_a_term_inside_a_longer_term_is_linked_at_its_own_use_never_inside_the_other_link():
+    html = "<p>Export controls, then controls.</p>"
+    assert link_first_uses(html, [("controls", "g.html#c"), ("export controls", "g.html#e")]) == (
+        '<p><a class="term" href="g.html#e">Export controls</a>, then '
+        '<a class="term" href="g.html#c">controls</a>.</p>')
+
+
 # 3. The timeline: order, numbering, plain dates.
 
 def test_a_month_only_date_comes_after_the_days_of_its_month_oldest_first():
