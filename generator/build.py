@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
@@ -58,6 +59,21 @@ class Summary:
         return shared + sum(1 for bundle in self.data.briefings for _ in bundle.records())
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a stage that makes many small objects and no reference
+    cycles (reading the content, indexing it, the exports): each collection would walk every
+    object made so far, again and again as the archive grows. Reference counting still frees
+    everything let go of; the collector runs again after the stage."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document, *,
                   drafts: bool = False) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
@@ -67,18 +83,11 @@ def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Valida
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.
 
-    Python's cycle collector is paused while the content is read: reading makes a million small
-    objects and no reference cycles, and each collection would walk every object made so far,
-    again and again as the content grows. Reference counting still frees everything let go of.
+    The content is read with the cycle collector paused (see `collector_paused`).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         content, errors = load_content(content_dir, parse)
         data, more = validate_content(content, validate)
-    finally:
-        if was_enabled:
-            gc.enable()
     errors += more
     notes: list[ContentError] = []
     names: frozenset[str] = frozenset()
@@ -112,8 +121,10 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
 
     site = site or SiteInfo("Briefings")
     data = check(content_dir, drafts=drafts)
-    index = index_dataset(data)
+    with collector_paused():
+        index = index_dataset(data)
     history = read_history(content_dir)
     pages = render_pages(data, index, templates_dir, list_exports(data), history)
-    exports = render_exports(data, site, history=history)
+    with collector_paused():
+        exports = render_exports(data, site, history=history)
     return Built(data, index, pages, exports)
