@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Mapping, TypeVar
 from .fields import Ref
 from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
                      Person, Record, Role, Source, Statement)
+from .track import Reuse
 
 
 @dataclass(frozen=True)
@@ -288,37 +289,57 @@ def _collect_links(record: Record, roles: dict[str, str], cited: list[Citation])
             _collect_links(value, roles, cited)
 
 
-def index_dataset(data: Dataset) -> Index:
+@dataclass(frozen=True)
+class _Links:
+    """What one record adds to the index: its appearances, each under the person or organisation
+    it is of, and the facts it cites, each under its source and marked True where the record is
+    listed under the paragraph (once per paragraph)."""
+
+    appearances: tuple[tuple[str, Appearance], ...]
+    facts: tuple[tuple[CitedFact, bool], ...]
+
+
+def _links_of(briefing: str | None, kind: str, record: Record) -> _Links:
+    roles: dict[str, str] = {}
+    cited: list[Citation] = []
+    _collect_links(record, roles, cited)
+    appearances = tuple((target, Appearance(briefing, kind, record, role)) for target, role in roles.items()
+                        ) if briefing is not None else ()
+    # A record citing a paragraph twice (its summary and a nested field) is listed under it once.
+    listed: set[tuple[str, int | None]] = set()
+    facts = []
+    for citation in cited:
+        passage = (citation.source, citation.para)
+        facts.append((CitedFact(briefing, kind, record, citation), passage not in listed))
+        listed.add(passage)
+    return _Links(appearances, tuple(facts))
+
+
+def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
     """Who appears where, which facts cite each source, who holds roles in each organisation;
-    each list in dataset order."""
+    each list in dataset order. With `reuse` (a rebuild's), what each unchanged record adds is
+    the last build's, the same objects, so that pages that read the index compare quickly."""
     appearances: dict[str, list[Appearance]] = {}
     by_briefing: dict[str, list[tuple[BriefingBundle, list[Appearance]]]] = {}
     citations: dict[str, list[CitedFact]] = {}
     by_paragraph: dict[str, dict[int | None, list[CitedFact]]] = {}
+    reuse = reuse or Reuse()
 
     def note(bundle: BriefingBundle | None, kind: str, record: Record) -> None:
-        roles: dict[str, str] = {}
-        cited: list[Citation] = []
-        _collect_links(record, roles, cited)
         briefing = bundle.id if bundle is not None else None
-        if bundle is not None:
-            for target, role in roles.items():
-                appearance = Appearance(briefing, kind, record, role)
-                appearances.setdefault(target, []).append(appearance)
-                # Records are noted briefing by briefing, so each briefing's appearances come together.
-                groups = by_briefing.setdefault(target, [])
-                if not groups or groups[-1][0] is not bundle:
-                    groups.append((bundle, []))
-                groups[-1][1].append(appearance)
-        # A record citing a paragraph twice (its summary and a nested field) is listed under it once.
-        listed: set[tuple[str, int | None]] = set()
-        for citation in cited:
-            fact = CitedFact(briefing, kind, record, citation)
-            citations.setdefault(citation.source, []).append(fact)
-            passage = (citation.source, citation.para)
-            if passage not in listed:
-                listed.add(passage)
-                by_paragraph.setdefault(citation.source, {}).setdefault(citation.para, []).append(fact)
+        links = reuse.get((briefing, kind, getattr(record, "id", None)), record,
+                          lambda: _links_of(briefing, kind, record))
+        for target, appearance in links.appearances:
+            appearances.setdefault(target, []).append(appearance)
+            # Records are noted briefing by briefing, so each briefing's appearances come together.
+            groups = by_briefing.setdefault(target, [])
+            if not groups or groups[-1][0] is not bundle:
+                groups.append((bundle, []))
+            groups[-1][1].append(appearance)
+        for fact, first in links.facts:
+            citations.setdefault(fact.citation.source, []).append(fact)
+            if first:
+                by_paragraph.setdefault(fact.citation.source, {}).setdefault(fact.citation.para, []).append(fact)
 
     events_of: dict[str, list[Event]] = {}
     listed_by: dict[str, list[BriefingBundle]] = {}
@@ -334,7 +355,7 @@ def index_dataset(data: Dataset) -> Index:
             note(bundle, kind, record)
         for listed in dict.fromkeys(bundle.briefing.events):
             listed_by.setdefault(listed, []).append(bundle)
-    return Index(
+    index = Index(
         appearances=_frozen(appearances, tuple),
         citations=_frozen(citations, tuple),
         role_holders=_role_holders(data),
@@ -346,6 +367,8 @@ def index_dataset(data: Dataset) -> Index:
         listed_by=_frozen(listed_by, tuple),
         bundles=MappingProxyType({bundle.id: bundle for bundle in data.briefings}),
     )
+    reuse.next_build()
+    return index
 
 
 def _frozen(found: dict[str, T], freeze: Callable[[T], U]) -> Mapping[str, U]:

@@ -147,6 +147,7 @@ class Rebuilder:
         self.parse = ParseCache()
         self.validate = ValidateCache()
         self.exports = Reuse()
+        self.index = Reuse()
         self.search = (Reuse(), Reuse())
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
@@ -160,7 +161,7 @@ class Rebuilder:
         finally:
             self.parse.next_load()
             self.validate.next_load()
-        index = index_dataset(data)
+        index = index_dataset(data, self.index)
         exports = list_exports(data)
         history = read_history(self.content_dir)
         pages = self._render(page_globals(data, index, exports), list(_jobs(data, history)))
