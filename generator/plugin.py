@@ -174,8 +174,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if generated is None:
             return html
         # MkDocs checks links from Markdown pages of docs/ to fragments of this page against these.
-        page.present_anchor_ids = {unescape(value) for value in _ID.findall(generated.html)}
-        return generated.html
+        html = generated.html
+        page.present_anchor_ids = {unescape(value) for value in _ID.findall(html)}
+        return html
 
     def on_post_build(self, *, config) -> None:
         gc.enable()

@@ -44,13 +44,25 @@ _HEADING_END = re.compile(r'</h1>\n(?:<p class="lede">[^\n]*?</p>\n?)?')
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: where it goes, its title and description, and its body HTML."""
+    """One generated page: where it goes, its title and description, and its body HTML.
+
+    The HTML is kept as UTF-8 (`body`): a build holds every page at once, and as text a page with
+    one character beyond Latin-1 (a curly quote, a Chinese name) takes two bytes a character.
+    """
 
     path: str
     title: str
     description: str
-    html: str
+    body: bytes
     in_nav: bool = False
+
+    @classmethod
+    def of(cls, path: str, title: str, description: str, html: str, in_nav: bool = False) -> Page:
+        return cls(path, title, description, html.encode("utf-8"), in_nav)
+
+    @property
+    def html(self) -> str:
+        return self.body.decode("utf-8")
 
 
 class RecordLink(NamedTuple):
@@ -342,6 +354,6 @@ def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str
         if bundle is not None and bundle.briefing.glossary:
             html = link_first_uses(html, [(t.term, links.url("disputes", briefing=bundle.id, fragment=f"term-{t.id}"))
                                           for t in bundle.briefing.glossary])
-        pages[path] = Page(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
+        pages[path] = Page.of(path, str(module.title).strip(), str(getattr(module, "description", "")).strip(),
                            with_contents(html, contents), in_nav)
     return MappingProxyType(pages)

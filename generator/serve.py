@@ -86,7 +86,7 @@ def error_pages(errors: list[ContentError], paths: Iterable[str]) -> Mapping[str
     pages = {}
     for path in sorted(set(paths) | {home}):
         html = error_html(errors, urls.relative(path, home))
-        pages[path] = Page(path, ERROR_TITLE, count_problems(errors), html, in_nav=path == home)
+        pages[path] = Page.of(path, ERROR_TITLE, count_problems(errors), html, in_nav=path == home)
     return MappingProxyType(pages)
 
 
