@@ -163,8 +163,9 @@ class _Problem(Exception):
 
 
 _SEQUENCE, _MAPPING, _NULL = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 _SCALARS = {
-    "tag:yaml.org,2002:str": str,
+    _STR: str,
     "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
     _NULL: lambda v: None,
     "tag:yaml.org,2002:int": int,
@@ -193,7 +194,8 @@ def _walk(root: Node, check_characters: bool, check_aliases: bool) -> tuple[Any,
             raise _Problem(node, f"nesting deeper than {MAX_DEPTH} levels")
         cls = type(node)
         if cls is ScalarNode:
-            return scalar(node)
+            # Most values are text with nothing to check: no call for those.
+            return node.value if node.tag == _STR and not check_characters else scalar(node)
         if cls is SequenceNode and node.tag == _SEQUENCE:
             return [value(item, depth + 1, node) for item in node.value]
         if cls is not MappingNode or node.tag != _MAPPING:
@@ -206,8 +208,9 @@ def _walk(root: Node, check_characters: bool, check_aliases: bool) -> tuple[Any,
                 seen.add(id(key_node))
             if type(key_node) is not ScalarNode or key_node.tag == _NULL:
                 raise _Problem(key_node, "a key must be a plain name")
-            scalar(key_node)  # for its characters and tag; the key is the text as written
-            key = key_node.value
+            key = key_node.value  # the text as written, whatever its tag (which must be YAML's own)
+            if key_node.tag != _STR or check_characters:
+                scalar(key_node)
             if key == "<<":
                 raise _Problem(key_node, "merge keys (<<) are not supported", "write the fields out")
             if key in result:
