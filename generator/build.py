@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
+from .cache import ParseStore
 from .drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .history import read_history
 from .load import load_content
-from .parse import Document, parse_yaml
+from .parse import Document
 from .model import Dataset, Index, index_dataset
 from .validate import Validate, validate_content, validate_document
 
@@ -74,20 +75,24 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document, *,
+def check_summary(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,
                   drafts: bool = False) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
 
     `parse` reads each file's text (as parse.parse_yaml), `validate` checks each document against
-    the schema (as validate.validate_document): a rebuild passes its caches of them.
+    the schema (as validate.validate_document): a rebuild passes its caches of them. By default
+    each text is parsed through the cache kept between runs (cache.ParseStore).
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.
 
     The content is read with the cycle collector paused (see `collector_paused`).
     """
+    store = ParseStore(content_dir) if parse is None else None
     with collector_paused():
-        content, errors = load_content(content_dir, parse)
+        content, errors = load_content(content_dir, parse or store)
         data, more = validate_content(content, validate)
+    if store is not None:
+        store.save()
     errors += more
     notes: list[ContentError] = []
     names: frozenset[str] = frozenset()
@@ -103,7 +108,7 @@ def check_summary(content_dir: Path, parse: Parse = parse_yaml, validate: Valida
     return Summary(errors, None if errors else data, notes, len(names))
 
 
-def check(content_dir: Path, parse: Parse = parse_yaml, validate: Validate = validate_document, *,
+def check(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,
           drafts: bool = False) -> Dataset:
     """The validated dataset of the content (see check_summary); raise ContentErrors with every
     problem found."""

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 from playwright.sync_api import sync_playwright
 
+from generator.cache import CACHE_VARIABLE
+
 from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_TOOLS, build_site, write_content
 
 # CI runs the property tests on the same examples every time: a failure there is a defect of the
@@ -19,6 +21,21 @@ from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_T
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory):
+    """Every check and build of the tests, in this process and in the commands it runs, keeps its
+    parses in a cache of the session's own (see generator/cache.py): never the user's, and every
+    test passes through the cache as a real run does."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = before
 
 
 @pytest.fixture
