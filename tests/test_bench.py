@@ -14,7 +14,7 @@ from generator.build import check
 
 from support import ROOT
 
-LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) build_s=([\d.]+) "
+LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) check_warm_s=([\d.]+) build_s=([\d.]+) "
                   r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) check_cpu_s=([\d.]+) "
                   r"build_cpu_s=([\d.]+) baseline_cpu_s=([\d.]+) cpu_ratio=([\d.]+)$")
 
@@ -80,22 +80,22 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     sizes = [m for m in map(LINE.match, lines) if m]
     assert len(sizes) == 1, run.stdout
     briefings, records, pages = (int(sizes[0].group(i)) for i in (1, 2, 3))
-    check_s, build_s, baseline_s, ratio = (float(sizes[0].group(i)) for i in (4, 5, 6, 7))
-    peak_mb = int(sizes[0].group(8))
+    check_s, check_warm_s, build_s, baseline_s, ratio = (float(sizes[0].group(i)) for i in (4, 5, 6, 7, 8))
+    peak_mb = int(sizes[0].group(9))
     assert briefings == 10
     assert records > 10 * 10 and pages > 10 * 7
-    assert 0 <= check_s and 0 <= baseline_s and 0 <= build_s
+    assert 0 <= check_s and 0 <= check_warm_s and 0 <= baseline_s and 0 <= build_s
     assert ratio_of_rounded(ratio, build_s, baseline_s)
     assert 20 < peak_mb < 4000
-    check_cpu, build_cpu, baseline_cpu, cpu_ratio = (float(sizes[0].group(i)) for i in (9, 10, 11, 12))
+    check_cpu, build_cpu, baseline_cpu, cpu_ratio = (float(sizes[0].group(i)) for i in (10, 11, 12, 13))
     assert 0 <= check_cpu and 0 <= build_cpu and 0 <= baseline_cpu
     assert ratio_of_rounded(cpu_ratio, build_cpu, baseline_cpu)
-    rounds = [re.match(r"^rounds briefings=10: check_s=(\S+) build_s=(\S+) baseline_s=(\S+) ratios=(\S+)$", line)
-              for line in lines]
+    rounds = [re.match(r"^rounds briefings=10: check_s=(\S+) check_warm_s=(\S+) build_s=(\S+) baseline_s=(\S+) "
+                       r"ratios=(\S+)$", line) for line in lines]
     (each,) = [[[float(x) for x in group.split(",")] for group in m.groups()] for m in rounds if m]
     assert all(len(times) == 3 for times in each)
-    assert [check_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:3]]  # the medians
-    assert all(ratio_of_rounded(*shown) for shown in zip(each[3], each[1], each[2], strict=True))
+    assert [check_s, check_warm_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:4]]  # the medians
+    assert all(ratio_of_rounded(*shown) for shown in zip(each[4], each[2], each[3], strict=True))
     rebuilds = [re.match(r"^serve (example|briefings=10): agenda_edit_s=([\d.]+) person_edit_s=([\d.]+) "
                          r"person=([a-z0-9-]+) person_briefings=(\d+)$", line) for line in lines]
     assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
