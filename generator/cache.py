@@ -78,6 +78,8 @@ class ParseStore:
         return entries if isinstance(entries, dict) else {}
 
     def __call__(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
+        if self.file is None:
+            return parse_yaml(text, path, kind, briefing)
         key = hashlib.blake2b("\0".join((path, kind, briefing or "", text)).encode("utf-8", "surrogatepass"),
                               digest_size=20).hexdigest()
         entry = self.kept.get(key)

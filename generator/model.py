@@ -303,8 +303,8 @@ def _links_of(briefing: str | None, kind: str, record: Record) -> _Links:
     roles: dict[str, str] = {}
     cited: list[Citation] = []
     _collect_links(record, roles, cited)
-    appearances = tuple((target, Appearance(briefing, kind, record, role)) for target, role in roles.items()
-                        ) if briefing is not None else ()
+    appearances = () if briefing is None else tuple(
+        (target, Appearance(briefing, kind, record, role)) for target, role in roles.items())
     # A record citing a paragraph twice (its summary and a nested field) is listed under it once.
     listed: set[tuple[str, int | None]] = set()
     facts = []
