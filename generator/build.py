@@ -15,6 +15,7 @@ from .history import read_history
 from .load import load_content
 from .parse import Document
 from .model import Dataset, Index, index_dataset
+from .track import Reuse
 from .validate import Validate, validate_content, validate_document
 
 Parse = Callable[[str, str, str, "str | None"], "Document | ContentError"]
@@ -76,12 +77,13 @@ def collector_paused() -> Iterator[None]:
 
 
 def check_summary(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,
-                  drafts: bool = False) -> Summary:
+                  drafts: bool = False, reuse: Reuse | None = None) -> Summary:
     """Load and validate the content: `briefing check`, and the first step of every build.
 
     `parse` reads each file's text (as parse.parse_yaml), `validate` checks each document against
-    the schema (as validate.validate_document): a rebuild passes its caches of them. By default
-    each text is parsed through the cache kept between runs (cache.ParseStore).
+    the schema (as validate.validate_document): a rebuild passes its caches of them, and its
+    `reuse` of each briefing folder's checks (validate.check_briefings). By default each text is
+    parsed through the cache kept between runs (cache.ParseStore).
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.
 
@@ -90,7 +92,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     store = ParseStore(content_dir) if parse is None else None
     with collector_paused():
         content, errors = load_content(content_dir, parse or store)
-        data, more = validate_content(content, validate)
+        data, more = validate_content(content, validate, reuse)
     if store is not None:
         store.save()
     errors += more
@@ -109,10 +111,10 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
 
 
 def check(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,
-          drafts: bool = False) -> Dataset:
+          drafts: bool = False, reuse: Reuse | None = None) -> Dataset:
     """The validated dataset of the content (see check_summary); raise ContentErrors with every
     problem found."""
-    summary = check_summary(content_dir, parse, validate, drafts=drafts)
+    summary = check_summary(content_dir, parse, validate, drafts=drafts, reuse=reuse)
     if summary.data is None:
         raise ContentErrors(summary.errors)
     return summary.data

@@ -148,6 +148,7 @@ class Rebuilder:
         self.validate = ValidateCache()
         self.exports = Reuse()
         self.index = Reuse()
+        self.checks = Reuse()
         self.search = (Reuse(), Reuse())
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
@@ -157,7 +158,7 @@ class Rebuilder:
     def build(self) -> Built:
         """What build.build returns for the folders as they are now; raises as it does."""
         try:
-            data = check(self.content_dir, self.parse, self.validate, drafts=self.drafts)
+            data = check(self.content_dir, self.parse, self.validate, drafts=self.drafts, reuse=self.checks)
         finally:
             self.parse.next_load()
             self.validate.next_load()

@@ -21,6 +21,7 @@ from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_reco
 from .fields import ID_PATTERN, WEEKDAYS, id_problem
 from .schema_errors import describe, schema_error
 from .schema import KINDS, AgendaItem, Briefing, Citation, Record
+from .track import Reuse
 
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -174,9 +175,15 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
     return shared, summary
 
 
-def check_briefings(records: Records, shared: Shared, errors: list[ContentError]) -> list[BriefingBundle]:
+def check_briefings(records: Records, shared: Shared, errors: list[ContentError],
+                    reuse: Reuse | None = None) -> list[BriefingBundle]:
     """Check the records of each briefing folder against each other and the shared files;
-    the briefings whose folder has a briefing.yml, by id."""
+    the briefings whose folder has a briefing.yml, by id.
+
+    With `reuse` (a rebuild's, whose unchanged files give the same documents), a folder whose
+    documents are the same objects as last time, checked against the same shared ids, gives the
+    last time's problems and bundle, without being checked again."""
+    reuse = reuse or Reuse()
     docs_of: dict[str, list[Document]] = {}
     for doc in records.content.documents:
         if doc.briefing:
@@ -186,7 +193,22 @@ def check_briefings(records: Records, shared: Shared, errors: list[ContentError]
                              "give the event another id: briefings list both by id")
                   for item in records.by_kind.get(("event", None), []) if item.record.id in docs_of)
     shared = shared._replace(names={**shared.names, "event": _merge(shared.names["event"], dict.fromkeys(docs_of))})
-    bundles = [_check_briefing(bid, docs_of[bid], records, shared, errors) for bid in sorted(docs_of)]
+    # Compared once, not once per folder: a token that stays the same object while the ids do
+    # (an unreadable file's namespace, which accepts any id, differs from a readable one's).
+    token = reuse.get(("shared",), (tuple((kind, type(names), tuple(names)) for kind, names in shared.names.items()),
+                                    tuple(shared.paragraphs.items())), object)
+    bundles = []
+    for bid in sorted(docs_of):
+        unreadable = frozenset(pair for pair in records.content.unreadable if pair[1] == bid)
+
+        def check(bid: str = bid) -> tuple[BriefingBundle | None, list[ContentError]]:
+            found: list[ContentError] = []
+            return _check_briefing(bid, docs_of[bid], records, shared, found), found
+
+        bundle, problems = reuse.get(("briefing", bid), (tuple(docs_of[bid]), unreadable, token), check)
+        errors.extend(problems)
+        bundles.append(bundle)
+    reuse.next_build()
     return [bundle for bundle in bundles if bundle is not None]
 
 
@@ -273,14 +295,15 @@ def _check_dates(briefing: Located, agenda: list[Located], errors: list[ContentE
                                                 f"{b.start or '…'} to {b.end or '…'}"))
 
 
-def validate_content(content: Content, validate: Validate = validate_document
+def validate_content(content: Content, validate: Validate = validate_document, reuse: Reuse | None = None
                      ) -> tuple[Dataset | None, list[ContentError]]:
     """Check every record and every reference (each document with `validate`, as
-    validate_document); the Dataset only when there is no error."""
+    validate_document; each briefing folder through `reuse`, see check_briefings); the Dataset
+    only when there is no error."""
     errors: list[ContentError] = []
     records = read_records(content, errors, validate)
     shared, summary = check_shared(records, errors)
-    bundles = check_briefings(records, summary, errors)
+    bundles = check_briefings(records, summary, errors, reuse)
     if errors:
         return None, errors
     bundles.sort(key=event_order, reverse=True)
