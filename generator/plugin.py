@@ -23,7 +23,7 @@ from .export import SiteInfo
 from .render import Page
 from .search import INDEX_PATH, index_script, search_entries
 from .rebuild import Rebuilder
-from .serve import DirtyBuilds, Preview, frame_of, template_problem
+from .serve import DirtyBuilds, Preview, SaveSignal, frame_of, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -72,6 +72,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.preview: Preview | None = None
         self.rebuilder: Rebuilder | None = None
         self.dirty: DirtyBuilds | None = None
+        self.saves: SaveSignal | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
@@ -87,7 +88,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
-        self.preview = self.rebuilder = self.dirty = None
+        if self.saves is not None:
+            self.saves.close()
+        self.preview = self.rebuilder = self.dirty = self.saves = None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -185,8 +188,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         gc.enable()
 
     def on_serve(self, server, /, *, config, builder):
-        server.watch(str(self._dir(config, "content_dir")))
-        server.watch(str(self._dir(config, "templates_dir")))
+        folders = [self._dir(config, "content_dir"), self._dir(config, "templates_dir")]
+        if self.saves is not None:
+            self.saves.close()
+        self.saves = SaveSignal(folders)
+        if self.saves.start():
+            server.watch(str(self.saves.folder))
+        else:
+            self.saves.close()
+            self.saves = None
+            for folder in folders:
+                server.watch(str(folder))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server

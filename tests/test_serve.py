@@ -18,12 +18,14 @@ from typing import Callable, Iterator
 
 import jinja2
 import pytest
+from watchdog import events
 from playwright.sync_api import Browser, sync_playwright
 from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 
 from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
-from generator.serve import ERROR_TITLE, Preview, error_html, error_pages, implied_paths, template_problem
+from generator.serve import (ERROR_TITLE, Preview, SaveSignal, error_html, error_pages, implied_paths,
+                             template_problem)
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
 
@@ -277,6 +279,49 @@ def test_an_open_browser_tab_follows_a_broken_save_and_the_fix_by_itself(tmp_pat
             assert ERROR_TITLE not in tab.inner_text("main")
 
         _in_chromium(follow)
+
+
+def test_the_save_signal_answers_writes_to_content_files_only(tmp_path):
+    content = tmp_path / "content"
+    (content / "briefings" / "visit").mkdir(parents=True)
+    signal = SaveSignal([content, tmp_path / "missing"])
+    try:
+        assert signal.folders == [content]
+        agenda = str(content / "briefings" / "visit" / "agenda.yml")
+        ignored = [
+            events.FileOpenedEvent(agenda),  # every build reads every file
+            events.FileClosedNoWriteEvent(agenda),
+            events.DirModifiedEvent(str(content / "briefings")),
+            events.FileModifiedEvent(str(content / "briefings" / "visit" / ".agenda.yml.swp")),
+            events.FileModifiedEvent(str(tmp_path / "elsewhere.yml")),
+        ]
+        for event in ignored:
+            signal.on_event(event)
+        assert signal.count == 0 and not signal.file.exists()
+        seen = [
+            events.FileModifiedEvent(agenda),
+            events.FileClosedEvent(agenda),
+            events.FileCreatedEvent(str(content / "people.yml")),
+            events.FileDeletedEvent(agenda),
+            events.FileMovedEvent(str(content / "briefings" / "visit" / ".agenda.yml.tmp"), agenda),
+        ]
+        for n, event in enumerate(seen, start=1):
+            signal.on_event(event)
+            assert signal.count == n and signal.file.read_text(encoding="utf-8") == str(n)
+    finally:
+        signal.close()
+    assert not signal.folder.exists()
+
+
+def test_without_file_events_the_save_signal_says_so(tmp_path, monkeypatch):
+    signal = SaveSignal([tmp_path])
+
+    def unavailable() -> None:
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(signal.observer, "start", unavailable)
+    assert signal.start() is False
+    signal.close()
 
 
 def test_serve_defaults_to_the_loopback_address():
