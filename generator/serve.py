@@ -11,6 +11,7 @@ at its template's line.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -244,7 +245,8 @@ class SaveSignal:
         if not any(self._read_by_builds(str(path)) for path in paths if path):
             return
         self.count += 1
-        self.file.write_text(str(self.count), encoding="utf-8")
+        with contextlib.suppress(OSError):  # the signal closed while the event came in
+            self.file.write_text(str(self.count), encoding="utf-8")
 
     def _read_by_builds(self, path: str) -> bool:
         """Whether `path` lies in a watched folder and in no hidden file or folder there (which
