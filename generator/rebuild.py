@@ -11,9 +11,9 @@
   and the keys it read of the page globals (track.py).
 
 A page is rendered again only if it is new, its job changed, one of its templates changed, or a
-key it read resolves to another value now. The rest of the pipeline (cross-reference checks, the
-index, the exports, which are made of the whole dataset) runs in full: it is a fraction of the
-pages' cost. The dependency scheme is deliberately plain: a page depends on whole records and
+key it read resolves to another value now. The rest of the pipeline runs over the whole dataset,
+reusing what each unchanged piece gave last time (track.Reuse): each briefing folder's
+cross-reference check, each record's part of the index, of the exports and of the search index. The dependency scheme is deliberately plain: a page depends on whole records and
 whole index entries, never on single fields, so it is re-rendered now and then without need,
 and never left stale.
 """
@@ -56,45 +56,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
-
-
-class ParseCache:
-    """parse_yaml, remembering the result for each (path, text) read in the last load."""
-
-    def __init__(self) -> None:
-        self.kept: dict[tuple[str, str, str | None, str], Document | ContentError] = {}
-        self.used: dict[tuple[str, str, str | None, str], Document | ContentError] = {}
-
-    def __call__(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
-        key = (path, kind, briefing, text)
-        found = self.kept.get(key) or self.used.get(key)
-        if found is None:
-            found = parse_yaml(text, path, kind, briefing)
-        self.used[key] = found
-        return found
-
-    def next_load(self) -> None:
-        """Forget the files that the last load did not read (deleted or changed since)."""
-        self.kept, self.used = self.used, {}
-
-
-class ValidateCache:
-    """validate_document, remembering the result for each document of the last load."""
-
-    def __init__(self) -> None:
-        self.kept: dict[Document, tuple[list[Located], list[ContentError], set[str]]] = {}
-        self.used: dict[Document, tuple[list[Located], list[ContentError], set[str]]] = {}
-
-    def __call__(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
-        found = self.kept.get(doc) or self.used.get(doc)
-        if found is None:
-            found = validate_document(doc)
-        self.used[doc] = found
-        return found
-
-    def next_load(self) -> None:
-        """Forget the documents that the last load did not have."""
-        self.kept, self.used = self.used, {}
 
 
 @dataclass
@@ -144,8 +105,8 @@ class Rebuilder:
         self.drafts = drafts
         self.templates_dir = templates_dir
         self.site = site or SiteInfo("Briefings")
-        self.parse = ParseCache()
-        self.validate = ValidateCache()
+        self.parses = Reuse()
+        self.schema_checks = Reuse()
         self.exports = Reuse()
         self.index = Reuse()
         self.checks = Reuse()
@@ -158,15 +119,24 @@ class Rebuilder:
     def build(self) -> Built:
         """What build.build returns for the folders as they are now; raises as it does."""
         try:
-            data = check(self.content_dir, self.parse, self.validate, drafts=self.drafts, reuse=self.checks)
+            data = check(self.content_dir, self._parse, self._validate, drafts=self.drafts, reuse=self.checks)
         finally:
-            self.parse.next_load()
-            self.validate.next_load()
+            # Forget the files the load did not read (deleted or changed since), and their documents.
+            self.parses.next_build()
+            self.schema_checks.next_build()
         index = index_dataset(data, self.index)
         exports = list_exports(data)
         history = read_history(self.content_dir)
         pages = self._render(page_globals(data, index, exports), list(_jobs(data, history)))
         return Built(data, index, pages, render_exports(data, self.site, self.exports, history))
+
+    def _parse(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
+        """parse_yaml, or the last load's parse of the same file if its text is the same."""
+        return self.parses.get((path, kind, briefing), text, lambda: parse_yaml(text, path, kind, briefing))
+
+    def _validate(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
+        """validate_document, or the last load's result for the same document (the same object)."""
+        return self.schema_checks.get(doc.path, doc, lambda: validate_document(doc))
 
     def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
         """search.index_script of search.search_entries, reusing the last build's pieces."""
