@@ -94,10 +94,13 @@ def test_an_entry_this_code_did_not_write_is_parsed_again(content, parses):
 
 def test_off_means_no_cache_file(content, monkeypatch, tmp_path):
     monkeypatch.setenv(CACHE_VARIABLE, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     root = content()
     assert ParseStore(root).file is None
-    check_summary(root)
-    assert not (tmp_path / "cache").exists()
+    first = check_summary(root)
+    _same(check_summary(root), first)
+    assert not (tmp_path / "user-cache").exists()
+    assert not any(p.name.endswith(".json") for p in tmp_path.rglob("*"))
 
 
 def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(content, monkeypatch, tmp_path):
