@@ -40,15 +40,15 @@ def key_of(item: Any) -> tuple[str, Any]:
 
 def resolve(values: Mapping[str, Any], key: Key) -> Any:
     """What a read resolves to in `values` (the raw globals): a mapping's item (MISSING if it
-    has none), a whole mapping as its items in order, or a whole value."""
+    has none), or a whole value (a whole mapping is the mapping itself, compared item by item
+    in order by `same`). A build never changes its globals once made: each build makes new
+    ones, so a value kept from the last build still holds what that build's pages read."""
     path, part = key
     value = values[path[0]]
     for name in path[1:]:
         value = getattr(value, name)
     if part[0] == "key":
         return value.get(part[1], MISSING)
-    if part == ALL:
-        return tuple(value.items())
     return value
 
 
@@ -72,7 +72,12 @@ def same(old: Any, new: Any) -> bool:
                 return False
         return True
     if isinstance(old, Mapping):
-        return same(tuple(old.items()), tuple(new.items()))
+        if len(old) != len(new):
+            return False
+        for (key, a), (other, b) in zip(old.items(), new.items()):
+            if type(key) is not type(other) or key != other or not (a is b or same(a, b)):
+                return False
+        return True
     return bool(old == new)
 
 
@@ -211,14 +216,19 @@ class Reuse:
     after build, so that is mostly a check of identity."""
 
     def __init__(self) -> None:
-        self._last: dict[Any, tuple[Any, Any]] = {}
-        self._now: dict[Any, tuple[Any, Any]] = {}
+        # By key: the key, the basis and the value. A piece kept is kept whole, key included,
+        # so a rebuild makes no new objects for what it reuses.
+        self._last: dict[Any, tuple[Any, Any, Any]] = {}
+        self._now: dict[Any, tuple[Any, Any, Any]] = {}
 
     def get(self, key: Any, basis: Any, make: Callable[[], T]) -> T:
         """make(), or what it made for `key` last build if `basis` is the same."""
         found = self._last.get(key)
-        value = found[1] if found is not None and same(found[0], basis) else make()
-        self._now[key] = (basis, value)
+        if found is not None and same(found[1], basis):
+            self._now[found[0]] = found
+            return found[2]
+        value = make()
+        self._now[key] = (key, basis, value)
         return value
 
     def next_build(self) -> None:
