@@ -73,12 +73,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.rebuilder: Rebuilder | None = None
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
+        self.collected = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
         # which reuses the work of the last build (see rebuild.py, and DirtyBuilds in serve.py).
         self.on_shutdown()
         self.preview = Preview() if command == "serve" else None
+        self.collected = False
         if command == "serve" and dirty:
             self.dirty = DirtyBuilds()
             logging.getLogger("mkdocs.commands.build").addFilter(self.dirty)
@@ -183,6 +185,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_post_build(self, *, config) -> None:
         gc.enable()
+        if self.preview is not None and not self.collected:
+            # The first build of `mkdocs serve` makes the whole archive at once. One full pass now,
+            # before any save, moves it to the oldest generation; otherwise the passes after the
+            # first saves walk it all, for seconds, while the editor waits for the page.
+            self.collected = True
+            gc.collect()
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.enable()

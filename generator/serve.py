@@ -209,6 +209,10 @@ class SaveSignal:
     # Writing, creating, deleting and moving a file; not opening or reading one, which every
     # build does.
     CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
+    # Where the system tells when a file written is closed (inotify), a save is known by that
+    # alone: one signal, and one build, per save, not one for each write of it that the server's
+    # polling happens to part. A deletion or a move has no close.
+    SETTLED = frozenset({"deleted", "moved", "closed"})
 
     def __init__(self, folders: Iterable[Path]) -> None:
         from watchdog import events
@@ -227,6 +231,7 @@ class SaveSignal:
         self.folders = [folder for folder in folders if folder.is_dir()]
         for folder in self.folders:
             self.observer.schedule(handler, str(folder), recursive=True, event_filter=wanted)
+        self.changes = self.SETTLED if _tells_closes(self.observer) else self.CHANGES
 
     def start(self) -> bool:
         """Start watching; False if the system's file events cannot be had."""
@@ -238,7 +243,7 @@ class SaveSignal:
 
     def on_event(self, event: object) -> None:
         """Rewrite the signal's file if `event` (watchdog's) changed a file that builds read."""
-        if getattr(event, "is_directory", False) or getattr(event, "event_type", None) not in self.CHANGES:
+        if getattr(event, "is_directory", False) or getattr(event, "event_type", None) not in self.changes:
             return
         # A move counts by either end: editors save by renaming a hidden temporary file.
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
@@ -265,6 +270,15 @@ class SaveSignal:
             self.observer.stop()
             self.observer.join(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _tells_closes(observer: object) -> bool:
+    """Whether watchdog's `observer` reports a written file's closing (inotify's does)."""
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:  # not Linux
+        return False
+    return isinstance(observer, InotifyObserver)
 
 
 def frame_of(nav: object, config_file: str | None, theme_dirs: Iterable[str]) -> bytes:
