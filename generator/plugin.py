@@ -21,7 +21,7 @@ from .build import Built, build
 from .errors import ContentErrors, format_plain
 from .export import SiteInfo
 from .render import Page
-from .search import INDEX_PATH, index_script, search_entries
+from .search import INDEX_PATH, search_script
 from .rebuild import Rebuilder
 from .serve import DirtyBuilds, Preview, SaveSignal, frame_of, template_problem
 
@@ -150,7 +150,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.built is not None:
             contents.update(self.built.exports)
             contents[INDEX_PATH] = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
-                                    else index_script(search_entries(self.built.data, self.pages)))
+                                    else search_script(self.built.data, self.pages))
         for path, content in contents.items():
             source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
             files.append(File.generated(config, path, **source))

@@ -35,7 +35,7 @@ from .history import read_history
 from .parse import Document, parse_yaml
 from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
-from .search import index_script, search_entries
+from .search import search_script
 from .track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
 from .validate import Located, validate_document
 
@@ -110,7 +110,7 @@ class Rebuilder:
         self.exports = Reuse()
         self.index = Reuse()
         self.checks = Reuse()
-        self.search = (Reuse(), Reuse())
+        self.search = Reuse()
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
         self.rendered: tuple[str, ...] = ()
@@ -139,9 +139,8 @@ class Rebuilder:
         return self.schema_checks.get(doc.path, doc, lambda: validate_document(doc))
 
     def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
-        """search.index_script of search.search_entries, reusing the last build's pieces."""
-        texts, items = self.search
-        return index_script(search_entries(data, pages, texts), items)
+        """search.search_script, reusing the last build's entries."""
+        return search_script(data, pages, self.search)
 
     def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
         """A new Jinja environment for the page templates, and their sources. Never the last

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .markup import plain_paragraph, render_markdown, script_json
-from .model import Dataset, ref_kinds
+from .model import BriefingBundle, Dataset, ref_kinds
 from . import urls
+from .urls import BRIEFING_PARTS, output_path, page_path
 from .render import Page
 from .schema import Record
 from .track import Reuse
@@ -32,46 +33,90 @@ def record_url(kind: str, record: Any, briefing: str | None, fragment: str = "")
     return urls.with_fragment(urls.output_path(path), fragment or anchor)
 
 
-def search_entries(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> list[dict[str, str]]:
+class Item(NamedTuple):
+    """One entry of the search index: its address, its fields, and their JSON for the script."""
+
+    url: str
+    entry: dict[str, str]
+    json: str
+
+
+def _item(title: str, page: str, text: str, url: str) -> Item:
+    entry = {"title": title, "page": page, "text": text, "url": url}
+    return Item(url, entry, script_json(entry))
+
+
+def search_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> list[Item]:
     """The entries of the search index, sorted by address: each with `title`, `page` (the title of
     the page it is on, or what the record is when it is that page), `text` (plain text of its
-    fields) and `url` (from the site's root, with the record's fragment). `reuse` keeps each
-    record's text for the next build."""
-    titles = {urls.output_path(page.path): page.title for page in pages.values()}
-    entries = {}
+    fields) and `url` (from the site's root, with the record's fragment).
+
+    They are made briefing by briefing and shared record by shared record: with `reuse` (a
+    rebuild's), the entries of each briefing and record whose basis is unchanged are the last
+    build's, JSON included."""
     reuse = reuse or Reuse()
-    for title, kind_name, text, url in _record_entries(data, reuse):
-        where = titles.get(url.partition("#")[0], "") if "#" in url else kind_name
-        entries[url] = {"title": title, "page": where, "text": text, "url": url}
-    # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
-    for page in pages.values():
-        url = urls.output_path(page.path)
-        entries.setdefault(url, {"title": page.title, "page": "", "text": page.description, "url": url})
-    reuse.next_build()
-    return [entries[url] for url in sorted(entries)]
-
-
-def _record_entries(data: Dataset, reuse: Reuse) -> Iterator[tuple[str, str, str, str]]:
-    """(title, what it is, text, url) of each record shown on a page; what it is names the record
-    when it has a page of its own."""
-
-    def text(kind: str, record: Record, briefing: str | None) -> str:
-        return reuse.get((kind, briefing, getattr(record, "id", None)), record, lambda: plain_text(record))
-
+    found: dict[str, Item] = {}
     for bundle in data.briefings:
-        for kind, record in bundle.records():
-            title = (f"Statement by {data.actor(record.speaker).name}" if kind == "statement"
-                     else record.title)
-            yield title, _KIND_NAMES[kind], text(kind, record, bundle.id), record_url(kind, record, bundle.id)
+        own = [page_path("briefing", briefing=bundle.id)] + [
+            page_path(part, briefing=bundle.id) for part in BRIEFING_PARTS]
+        # What a briefing's entries show besides its records: its speakers' names, its pages' titles.
+        basis = (bundle, tuple(data.actor(s.speaker).name for s in bundle.statements),
+                 tuple(pages.get(path) for path in own))
+        found.update(reuse.get(("briefing", bundle.id), basis, lambda: _briefing_items(data, bundle, pages, own)))
     for kind, collection in (("person", data.people), ("organization", data.organizations)):
         for record in collection.values():
-            title = f"{record.name} ({record.name_zh})" if record.name_zh else record.name
-            yield title, _KIND_NAMES[kind], text(kind, record, None), record_url(kind, record, None)
+            found.update(reuse.get((kind, record.id), record, lambda: _actor_items(kind, record)))
     for source in data.sources.values():
-        yield source.title, "Source", text("source", source, None), record_url("source", source, None)
-        for paragraph in source.paragraphs:
-            yield (f"{source.title}, paragraph {paragraph.n}", "Paragraph", paragraph.about,
-                   record_url("source", source, None, f"p{paragraph.n}"))
+        page = pages.get(page_path("source", source.id))
+        found.update(reuse.get(("source", source.id), (source, page), lambda: _source_items(source, page)))
+    # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
+    for page in pages.values():
+        url = output_path(page.path)
+        if url not in found:
+            found[url] = reuse.get(("page", url), page, lambda: _item(page.title, "", page.description, url))
+    reuse.next_build()
+    return [found[url] for url in sorted(found)]
+
+
+def search_entries(data: Dataset, pages: Mapping[str, Page]) -> list[dict[str, str]]:
+    """The fields of each entry of the search index (see search_items), sorted by address."""
+    return [item.entry for item in search_items(data, pages)]
+
+
+def search_script(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> str:
+    """The search index as a script (see index_script); `reuse` as in search_items."""
+    return _script(item.json for item in search_items(data, pages, reuse))
+
+
+def _briefing_items(data: Dataset, bundle: BriefingBundle, pages: Mapping[str, Page],
+                    own: list[str]) -> dict[str, Item]:
+    """The entries of a briefing's records, each on one of its pages (`own`)."""
+    titles = {output_path(path): pages[path].title for path in own if path in pages}
+    items: dict[str, Item] = {}
+    for kind, record in bundle.records():
+        title = (f"Statement by {data.actor(record.speaker).name}" if kind == "statement"
+                 else record.title)
+        url = record_url(kind, record, bundle.id)
+        where = titles.get(url.partition("#")[0], "") if "#" in url else _KIND_NAMES[kind]
+        items[url] = _item(title, where, plain_text(record), url)
+    return items
+
+
+def _actor_items(kind: str, record: Record) -> dict[str, Item]:
+    title = f"{record.name} ({record.name_zh})" if record.name_zh else record.name
+    url = record_url(kind, record, None)
+    return {url: _item(title, _KIND_NAMES[kind], plain_text(record), url)}
+
+
+def _source_items(source: Record, page: Page | None) -> dict[str, Item]:
+    """The entries of a source and of each of its paragraphs (shown on its page)."""
+    url = record_url("source", source, None)
+    items = {url: _item(source.title, "Source", plain_text(source), url)}
+    for paragraph in source.paragraphs:
+        at = record_url("source", source, None, f"p{paragraph.n}")
+        items[at] = _item(f"{source.title}, paragraph {paragraph.n}", page.title if page else "",
+                          paragraph.about, at)
+    return items
 
 
 _KIND_NAMES = {"briefing": "Briefing", "agenda": "Agenda item", "dispute": "Dispute", "agreement": "Agreement",
@@ -109,12 +154,11 @@ def _plain(text: str) -> str:
     return " ".join(unescape(_TAG.sub(" ", render_markdown(text))).split())
 
 
-def index_script(entries: list[dict[str, str]], reuse: Reuse | None = None) -> str:
-    """The search index as a script that sets `window.briefingSearch`, safe inside an HTML page;
-    `reuse` keeps each entry's JSON for the next build."""
-    reuse = reuse or Reuse()
-    # The JSON of a list is that of its items between brackets: each item is made (or kept) alone,
-    # found by its text.
-    items = [reuse.get(tuple(entry.items()), None, lambda: script_json(entry)) for entry in entries]
-    reuse.next_build()
+def index_script(entries: list[dict[str, str]]) -> str:
+    """The search index as a script that sets `window.briefingSearch`, safe inside an HTML page."""
+    return _script(map(script_json, entries))
+
+
+def _script(items: Iterable[str]) -> str:
+    # The JSON of a list is that of its items between brackets.
     return f"window.briefingSearch = [{','.join(items)}];\n"
