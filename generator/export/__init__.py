@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..model import Dataset
-from ..schema import schema_files
+from ..schema import Record, schema_files
 from ..track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
 from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
@@ -25,7 +25,7 @@ from ..history import NO_GIT, History
 from .feed import FEED, atom_feed, changes_feed, changes_feed_path
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
 from .popolo import POPOLO_JSON, popolo_json
-from .records import COLLECTIONS, Entry, iter_collection, record_entry
+from .records import COLLECTIONS, Collection, Entry, iter_collection, record_entry
 from .site import Linker, SiteInfo
 
 __all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "POPOLO_JSON", "Export", "SiteInfo", "calendar_path",
@@ -108,10 +108,10 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
         rows, found = [write_csv([csv_columns(collection)])], entries.setdefault(collection.name, [])
         for briefing, record in iter_collection(data, collection):
             key = (collection.name, briefing, None if collection.kind == "briefing" else record.id)
-            entry = reuse.get(key, record, lambda: record_entry(collection, briefing, record, link))
+            entry, row, cited = reuse.get(key, record, lambda: _record_parts(collection, briefing, record, link))
             found.append(entry)
-            rows.append(reuse.get(("csv",) + key, entry, lambda: write_csv(collection_rows(collection, [entry]))))
-            citations.append(reuse.get(("cited",) + key, entry, lambda: write_csv(citation_rows(collection, entry))))
+            rows.append(row)
+            citations.append(cited)
         files[f"data/{collection.name}.csv"] = b"".join(rows)
     files = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)), DATA_SCHEMA: schemas[DATA_SCHEMA],
              POPOLO_JSON: dump_json(popolo_json(data)), **files, "data/citations.csv": b"".join(citations)}
@@ -121,13 +121,22 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
         path = calendar_path(bundle.id)
         files[path] = reuse.get(("ics", bundle.id), (bundle, sources),
                                 lambda: agenda_calendar(bundle, data.sources, site, Linker(site, path)))
-    files[FEED] = atom_feed(data, site)
-    files[changes_feed_path()] = changes_feed(history, site)
+    files[FEED] = reuse.get((FEED,), data.briefings, lambda: atom_feed(data, site))
+    # Like the sources' token: the history is compared once, not once per briefing.
+    revisions = reuse.get(("history",), history, object)
+    files[changes_feed_path()] = reuse.get((changes_feed_path(),), revisions, lambda: changes_feed(history, site))
     for bundle in data.briefings:
-        files[changes_feed_path(bundle.id)] = changes_feed(history, site, bundle.id, bundle.briefing.title)
+        path, title = changes_feed_path(bundle.id), bundle.briefing.title
+        files[path] = reuse.get((path,), (revisions, title), lambda: changes_feed(history, site, bundle.id, title))
     files.update((path, text) for path, text in schemas.items() if path != DATA_SCHEMA)
     reuse.next_build()
     return MappingProxyType(files)
+
+
+def _record_parts(collection: Collection, briefing: str | None, record: Record, link: Linker) -> tuple[Entry, bytes, bytes]:
+    """A record's JSON data, its row of its collection's CSV file and its rows of citations.csv."""
+    entry = record_entry(collection, briefing, record, link)
+    return entry, write_csv(collection_rows(collection, [entry])), write_csv(citation_rows(collection, entry))
 
 
 @cache
