@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from .fields import Ref
 from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
@@ -289,78 +289,80 @@ def _collect_links(record: Record, roles: dict[str, str], cited: list[Citation])
             _collect_links(value, roles, cited)
 
 
-@dataclass(frozen=True)
-class _Links:
-    """What one record adds to the index: its appearances, each under the person or organisation
-    it is of, and the facts it cites, each under its source and marked True where the record is
-    listed under the paragraph (once per paragraph)."""
+class _Links(NamedTuple):
+    """What a group of records (a briefing's, or one shared record) adds to the index, grouped as
+    the index holds it: the appearances under each person or organisation, and the facts citing
+    each source, all of them and by paragraph (a record once per paragraph); in record order."""
 
-    appearances: tuple[tuple[str, Appearance], ...]
-    facts: tuple[tuple[CitedFact, bool], ...]
+    appearances: dict[str, tuple[Appearance, ...]]
+    citations: dict[str, tuple[CitedFact, ...]]
+    by_paragraph: dict[str, dict[int | None, tuple[CitedFact, ...]]]
 
 
-def _links_of(briefing: str | None, kind: str, record: Record) -> _Links:
-    roles: dict[str, str] = {}
-    cited: list[Citation] = []
-    _collect_links(record, roles, cited)
-    appearances = () if briefing is None else tuple(
-        (target, Appearance(briefing, kind, record, role)) for target, role in roles.items())
-    # A record citing a paragraph twice (its summary and a nested field) is listed under it once.
-    listed: set[tuple[str, int | None]] = set()
-    facts = []
-    for citation in cited:
-        passage = (citation.source, citation.para)
-        facts.append((CitedFact(briefing, kind, record, citation), passage not in listed))
-        listed.add(passage)
-    return _Links(appearances, tuple(facts))
+def _links_of(briefing: str | None, records: Iterable[tuple[str, Record]]) -> _Links:
+    appearances: dict[str, list[Appearance]] = {}
+    citations: dict[str, list[CitedFact]] = {}
+    by_paragraph: dict[str, dict[int | None, list[CitedFact]]] = {}
+    for kind, record in records:
+        roles: dict[str, str] = {}
+        cited: list[Citation] = []
+        _collect_links(record, roles, cited)
+        for target, role in roles.items() if briefing is not None else ():
+            appearances.setdefault(target, []).append(Appearance(briefing, kind, record, role))
+        listed: set[tuple[str, int | None]] = set()
+        for citation in cited:
+            fact = CitedFact(briefing, kind, record, citation)
+            citations.setdefault(citation.source, []).append(fact)
+            if (citation.source, citation.para) not in listed:  # cited twice (summary and a nested field)
+                listed.add((citation.source, citation.para))
+                by_paragraph.setdefault(citation.source, {}).setdefault(citation.para, []).append(fact)
+    return _Links({target: tuple(found) for target, found in appearances.items()},
+                  {source: tuple(facts) for source, facts in citations.items()},
+                  {source: {para: tuple(facts) for para, facts in paras.items()}
+                   for source, paras in by_paragraph.items()})
 
 
 def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
     """Who appears where, which facts cite each source, who holds roles in each organisation;
-    each list in dataset order. With `reuse` (a rebuild's), what each unchanged record adds is
-    the last build's, the same objects, so that pages that read the index compare quickly."""
+    each list in dataset order. With `reuse` (a rebuild's), what each unchanged briefing and
+    shared record adds is the last build's, the same objects, so that pages that read the index
+    compare quickly."""
     appearances: dict[str, list[Appearance]] = {}
-    by_briefing: dict[str, list[tuple[BriefingBundle, list[Appearance]]]] = {}
+    by_briefing: dict[str, list[tuple[BriefingBundle, tuple[Appearance, ...]]]] = {}
     citations: dict[str, list[CitedFact]] = {}
     by_paragraph: dict[str, dict[int | None, list[CitedFact]]] = {}
     reuse = reuse or Reuse()
 
-    def note(bundle: BriefingBundle | None, kind: str, record: Record) -> None:
-        briefing = bundle.id if bundle is not None else None
-        links = reuse.get((briefing, kind, getattr(record, "id", None)), record,
-                          lambda: _links_of(briefing, kind, record))
-        for target, appearance in links.appearances:
-            appearances.setdefault(target, []).append(appearance)
-            # Records are noted briefing by briefing, so each briefing's appearances come together.
-            groups = by_briefing.setdefault(target, [])
-            if not groups or groups[-1][0] is not bundle:
-                groups.append((bundle, []))
-            groups[-1][1].append(appearance)
-        for fact, first in links.facts:
-            citations.setdefault(fact.citation.source, []).append(fact)
-            if first:
-                by_paragraph.setdefault(fact.citation.source, {}).setdefault(fact.citation.para, []).append(fact)
+    def add(links: _Links, bundle: BriefingBundle | None = None) -> None:
+        # A group's records come together, so its part of each list is added whole.
+        for target, found in links.appearances.items():
+            appearances.setdefault(target, []).extend(found)
+            by_briefing.setdefault(target, []).append((bundle, found))  # type: ignore[arg-type]
+        for source, facts in links.citations.items():
+            citations.setdefault(source, []).extend(facts)
+        for source, paras in links.by_paragraph.items():
+            held = by_paragraph.setdefault(source, {})
+            for para, facts in paras.items():
+                held.setdefault(para, []).extend(facts)
 
-    events_of: dict[str, list[Event]] = {}
-    listed_by: dict[str, list[BriefingBundle]] = {}
     for kind, collection in (("source", data.sources), ("person", data.people),
                              ("organization", data.organizations), ("event", data.events)):
         for record in collection.values():
-            note(None, kind, record)
+            add(reuse.get((kind, record.id), record, lambda: _links_of(None, [(kind, record)])))
+    events_of: dict[str, list[Event]] = {}
+    listed_by: dict[str, list[BriefingBundle]] = {}
     for event in data.events.values():
         for actor in dict.fromkeys(event.actors):
             events_of.setdefault(actor, []).append(event)
     for bundle in data.briefings:
-        for kind, record in bundle.records():
-            note(bundle, kind, record)
+        add(reuse.get(bundle.id, bundle, lambda: _links_of(bundle.id, bundle.records())), bundle)
         for listed in dict.fromkeys(bundle.briefing.events):
             listed_by.setdefault(listed, []).append(bundle)
     index = Index(
         appearances=_frozen(appearances, tuple),
         citations=_frozen(citations, tuple),
         role_holders=_role_holders(data),
-        appearances_by_briefing=_frozen(
-            by_briefing, lambda groups: tuple((bundle, tuple(items)) for bundle, items in groups)),
+        appearances_by_briefing=_frozen(by_briefing, tuple),
         cited_by_paragraph=_frozen(
             by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
         events_of=_frozen(events_of, tuple),

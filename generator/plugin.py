@@ -146,11 +146,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             source = {"abs_src_path": dirty.source(page.path)} if dirty else {"content": ""}
             files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search index.
-        contents: dict[str, str | bytes] = {}
+        contents: dict[str, bytes] = {}
         if self.built is not None:
             contents.update(self.built.exports)
-            contents[INDEX_PATH] = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
-                                    else search_script(self.built.data, self.pages))
+            script = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
+                      else search_script(self.built.data, self.pages))
+            contents[INDEX_PATH] = script.encode("utf-8")
         for path, content in contents.items():
             source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
             files.append(File.generated(config, path, **source))

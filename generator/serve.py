@@ -149,26 +149,26 @@ class DirtyBuilds(logging.Filter):
         """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
         return not record.getMessage().startswith(_DIRTY_WARNING)
 
-    def source(self, path: str, content: str | bytes | None = None) -> str:
+    def source(self, path: str, content: bytes | None = None) -> str:
         """The source file for the generated file at `path`: the empty file for a page, else a
-        copy of `content`, written again only when it changed."""
+        copy of `content`, written again only when it changed (the folder is this object's own:
+        what it wrote last is there still)."""
         if content is None:
             return str(self.blank)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        source = self.folder / "files" / path
-        if self.files.get(path) != data or not source.exists():
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_bytes(data)
+        source = os.path.join(self.folder, "files", path)
+        if self.files.get(path) != content:
+            os.makedirs(os.path.dirname(source), exist_ok=True)
+            Path(source).write_bytes(content)
             os.utime(source, (0, 0))
-        return str(source)
+        return source
 
-    def settle(self, files: Iterable, pages: Mapping[str, Page], contents: Mapping[str, str | bytes],
+    def settle(self, files: Iterable, pages: Mapping[str, Page], contents: Mapping[str, bytes],
                frame: bytes) -> list[str]:
         """Remove the outputs MkDocs must write again (see the class), before it looks at them;
         `files` are MkDocs' File objects of this build, `pages` and `contents` the generated pages
         and other files by path, and `frame` what every page shows besides its own content.
         Returns the outputs removed."""
-        data = {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in contents.items()}
+        data = dict(contents)
         new_frame = frame != self.frame
         stale, outputs = [], set()
         for file in files:
