@@ -165,9 +165,7 @@ class Rebuilder:
             else:
                 new.pages[path] = last.pages[path]
                 new.reads[path] = last.reads[path]
-        for path, keys in new.reads.items():
-            for key in keys:
-                new.readers.setdefault(key, set()).add(path)
+        new.readers = _readers(last, new, rendered)
         # A key read before by a page kept resolves now as it did then (else the page was dirty).
         new.seen = {key: reads.seen[key] if key in reads.seen else now[key] for key in new.readers}
         self.last, self.rendered = new, tuple(rendered)
@@ -194,6 +192,28 @@ class Rebuilder:
             if before is None or not same(before, job) or not changed.isdisjoint(uses.get(template, changed)):
                 dirty.add(path)
         return dirty, now
+
+
+def _readers(last: Rendered | None, new: Rendered, rendered: list[str]) -> dict[Key, set[str]]:
+    """The pages that read each key, for the build `new` that rendered the pages `rendered` and
+    kept the rest from `last`: last's, changed where pages were rendered again or are gone (once
+    the build is whole, so a build that fails leaves `last` as it was)."""
+    readers = last.readers if last is not None else {}
+    gone = [path for path in last.pages if path not in new.pages] if last is not None else []
+    for path in gone + rendered:
+        for key in last.reads.get(path, ()) if last is not None else ():
+            found = readers[key]
+            found.discard(path)
+            if not found:
+                del readers[key]
+    for path in rendered:
+        for key in new.reads[path]:
+            found = readers.get(key)
+            if found is None:
+                readers[key] = {path}
+            else:
+                found.add(path)
+    return readers
 
 
 def _resolved(values: Mapping[str, Any], key: Key) -> Any:
