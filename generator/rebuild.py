@@ -135,8 +135,12 @@ class Rebuilder:
         return self.parses.get((path, kind, briefing), text, lambda: parse_yaml(text, path, kind, briefing))
 
     def _validate(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
-        """validate_document, or the last load's result for the same document (the same object)."""
-        return self.schema_checks.get(doc.path, doc, lambda: validate_document(doc))
+        """validate_document, or the last load's result for the same document (the same object).
+        In a file that changed, each record equal to the last check's record of the same id is
+        that record: the same object, so that the rest of the pipeline compares it quickly (a
+        save changes one record of a file of thousands)."""
+        return self.schema_checks.get(doc.path, doc, lambda: _keep_equal(
+            validate_document(doc), self.schema_checks.previous(doc.path)))
 
     def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
         """search.search_script, reusing the last build's entries."""
@@ -192,6 +196,21 @@ class Rebuilder:
             if before is None or not same(before, job) or not changed.isdisjoint(uses.get(template, changed)):
                 dirty.add(path)
         return dirty, now
+
+
+def _keep_equal(found: tuple[list[Located], list[ContentError], set[str]],
+                before: tuple[list[Located], list[ContentError], set[str]] | None
+                ) -> tuple[list[Located], list[ContentError], set[str]]:
+    """A schema check (`found`) with each record equal to the record of the same id in the last
+    check of its file (`before`) being that one; where each was written stays `found`'s."""
+    if before is None:
+        return found
+    last = {getattr(item.record, "id", None): item.record for item in before[0]}
+    located = []
+    for item in found[0]:
+        kept = last.get(getattr(item.record, "id", None))
+        located.append(item._replace(record=kept) if kept is not None and kept == item.record else item)
+    return located, found[1], found[2]
 
 
 def _readers(last: Rendered | None, new: Rendered, rendered: list[str]) -> dict[Key, set[str]]:

@@ -231,6 +231,11 @@ class Reuse:
         self._now[key] = (key, basis, value)
         return value
 
+    def previous(self, key: Any) -> Any:
+        """What the last build made for `key`, or None."""
+        found = self._last.get(key)
+        return None if found is None else found[2]
+
     def next_build(self) -> None:
         """Keep what this build made, for the next; forget the rest."""
         self._last, self._now = self._now, {}
