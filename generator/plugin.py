@@ -153,7 +153,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                       else search_script(self.built.data, self.pages))
             contents[INDEX_PATH] = script.encode("utf-8")
         for path, content in contents.items():
-            source = {"abs_src_path": dirty.source(path, content)} if dirty else {"content": content}
+            source = {"abs_src_path": dirty.source(path, content, config.site_dir)} if dirty else {"content": content}
             files.append(File.generated(config, path, **source))
         if not config.nav:
             config.nav = site_nav(self.pages.values())

@@ -122,12 +122,13 @@ class DirtyBuilds(logging.Filter):
     writes only the pages and files whose content changed.
 
     MkDocs' dirty build redoes a page or copies a file only if `File.is_modified()`: if its output
-    is missing or older than its source. So each generated file gets a source of its own making
-    whose time is the epoch: every page the same empty file (its HTML comes in on_page_content),
-    every other file a copy of its bytes. The output of a page or file whose content changed since
-    the last build is removed, which makes it modified, and so is that of a file gone from the site;
-    the rest stays as MkDocs wrote it. A theme page also shows the navigation, the theme and the
-    configuration (the frame): when one of them changes, every page is redone.
+    is missing or older than its source. So every page gets the same empty source file, whose time
+    is the epoch (its HTML comes in on_page_content), and the output of a page whose content
+    changed since the last build is removed, which makes it modified. Every other file is written
+    straight into the site folder, if its bytes changed, and is its own source, which MkDocs leaves
+    alone (it lets plugins write into the site folder so). The output of a file gone from the site
+    is removed; the rest stays as it was written. A theme page also shows the navigation, the
+    theme and the configuration (the frame): when one of them changes, every page is redone.
 
     Why MkDocs' dirty mode rather than a server of our own: MkDocs keeps doing the theme, live
     reload, the sitemap and its link checks as in any build; only the choice of what to redo is
@@ -149,18 +150,17 @@ class DirtyBuilds(logging.Filter):
         """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
         return not record.getMessage().startswith(_DIRTY_WARNING)
 
-    def source(self, path: str, content: bytes | None = None) -> str:
-        """The source file for the generated file at `path`: the empty file for a page, else a
-        copy of `content`, written again only when it changed (the folder is this object's own:
-        what it wrote last is there still)."""
+    def source(self, path: str, content: bytes | None = None, site_dir: str = "") -> str:
+        """The source file for the generated file at `path`: the empty file for a page, else its
+        output in `site_dir`, written there with `content` if that changed since the last build
+        or the output is missing."""
         if content is None:
             return str(self.blank)
-        source = os.path.join(self.folder, "files", path)
-        if self.files.get(path) != content:
-            os.makedirs(os.path.dirname(source), exist_ok=True)
-            Path(source).write_bytes(content)
-            os.utime(source, (0, 0))
-        return source
+        output = os.path.normpath(os.path.join(site_dir, path))
+        if self.files.get(path) != content or not os.path.isfile(output):
+            os.makedirs(os.path.dirname(output), exist_ok=True)
+            Path(output).write_bytes(content)
+        return output
 
     def settle(self, files: Iterable, pages: Mapping[str, Page], contents: Mapping[str, bytes],
                frame: bytes) -> list[str]:
@@ -177,8 +177,8 @@ class DirtyBuilds(logging.Filter):
             if path in pages:
                 before = self.pages.get(path)
                 changed = new_frame or before is None or before != pages[path]
-            elif path in data:
-                changed = self.files.get(path) != data[path]
+            elif path in data:  # written already (see source)
+                continue
             else:  # a page of docs/ or a file of the theme: MkDocs' own file times tell
                 changed = new_frame and file.is_documentation_page()
             if changed:
