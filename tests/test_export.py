@@ -28,6 +28,7 @@ from generator.build import Built, build
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
 from generator.export.calendar import derived_date, ics_text, item_date
 from generator.export.csv import write_csv
+from generator.export.json import dump_json
 from generator.model import BriefingBundle, Dataset, iter_citations
 from generator import urls
 from generator.schema import AgendaItem, Briefing, Source, schema_files
@@ -107,6 +108,13 @@ def test_json_keeps_order_ids_and_content_strings(built):
                                      "page_url": "../sources/article.html#p1"}
     assert [p["name"] for p in data["people"]] == [p["name"] for p in SAMPLE_PEOPLE]
     assert data["people"][1]["name_zh"] == "王文涛"
+
+
+def test_json_is_written_as_one_dump_of_its_whole_value(built, built_with_url):
+    # The file is joined from a piece per record and per briefing (export.json.dataset_json).
+    for found in (built, built_with_url):
+        text = found.exports["data/briefings.json"]
+        assert text == dump_json(json.loads(text))
 
 
 def test_json_addresses_lead_to_pages_of_the_site(built):
@@ -421,6 +429,7 @@ def test_any_valid_text_survives_every_format(text):
         assume(False)
     exports = render_exports(data, SITE)
     record = json.loads(exports["data/briefings.json"])["briefings"][0]
+    assert exports["data/briefings.json"] == dump_json(json.loads(exports["data/briefings.json"]))
     assert (record["title"], record["agenda"][0]["venue"], record["agenda"][0]["outcomes"]) == (text, text, [text])
     row = next(csv.DictReader(io.StringIO(exports["data/agenda.csv"].decode("utf-8"), newline="")))
     # A cell that a spreadsheet would run as a formula starts with an apostrophe (see export.csv).

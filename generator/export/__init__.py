@@ -113,7 +113,7 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
             rows.append(row)
             citations.append(cited)
         files[f"data/{collection.name}.csv"] = b"".join(rows)
-    files = {DATA_JSON: dump_json(dataset_json(data, site, entries, link)), DATA_SCHEMA: schemas[DATA_SCHEMA],
+    files = {DATA_JSON: dataset_json(data, site, entries, link, reuse), DATA_SCHEMA: schemas[DATA_SCHEMA],
              POPOLO_JSON: dump_json(popolo_json(data)), **files, "data/citations.csv": b"".join(citations)}
     # A token that stays the same while the sources do: compared once, not once per calendar.
     sources = reuse.get(("sources",), tuple(data.sources.items()), object)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import orjson
 from pydantic.json_schema import models_json_schema
@@ -13,6 +13,7 @@ from ..schema import SCHEMA_BASE_URI, Citation, Organization, Person, Record, So
 from .calendar import calendar_path, has_calendar
 from .records import COLLECTIONS, Entry
 from .site import Linker, SiteInfo
+from ..track import Reuse
 
 SCHEMA_VERSION = 1
 """Version of the layout of briefings.json; raised whenever a field changes meaning or goes away."""
@@ -26,26 +27,45 @@ def dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def dataset_json(data: Dataset, site: SiteInfo, entries: Mapping[str, list[Entry]],
-                 link: Linker) -> dict[str, Any]:
-    """The whole dataset as one JSON value, from each collection's entries (see records.record_entry)."""
-    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "site_url": site.url}
-    for name in ("sources", "people", "organizations"):
-        out[name] = [entry.value for entry in entries[name]]
+def dataset_json(data: Dataset, site: SiteInfo, entries: Mapping[str, list[Entry]], link: Linker,
+                 reuse: Reuse | None = None) -> bytes:
+    """The whole dataset as dump_json writes it, from each collection's entries (see
+    records.record_entry): an object of the site's fields and an array for each shared collection
+    and for the briefings, each briefing with the records of its folder.
+
+    Each shared record and each briefing is written alone, as it is indented in the whole, and
+    the pieces are joined: with `reuse` (a rebuild's), a piece is written again only when its
+    entries changed, so that a save does not write the whole dataset again."""
+    reuse = reuse or Reuse()
+    arrays = {name: [reuse.get(("json", name, entry.record.id), entry, lambda: _element(entry.value))
+                     for entry in entries[name]] for name in ("sources", "people", "organizations")}
     # A briefing's records are the next ones of each collection: entries come briefing by briefing.
     parts = {c.name: iter(entries[c.name]) for c in COLLECTIONS if c.in_briefing}
-    out["briefings"] = [_briefing_json(bundle, entry, parts, link)
-                        for bundle, entry in zip(data.briefings, entries["briefings"], strict=True)]
-    return out
+    arrays["briefings"] = []
+    for bundle, entry in zip(data.briefings, entries["briefings"], strict=True):
+        own = {name: tuple(islice(found, len(getattr(bundle, name)))) for name, found in parts.items()}
+        arrays["briefings"].append(reuse.get(("json", "briefings", bundle.id), (bundle, entry, own),
+                                             lambda: _element(_briefing_json(bundle, entry, own, link))))
+    fields = {"schema_version": orjson.dumps(SCHEMA_VERSION), "site_url": orjson.dumps(site.url),
+              **{name: b"[\n    " + b",\n    ".join(items) + b"\n  ]" if items else b"[]"
+                 for name, items in arrays.items()}}
+    return b"{\n" + b",\n".join(b"  " + orjson.dumps(name) + b": " + value
+                                  for name, value in sorted(fields.items())) + b"\n}\n"
 
 
-def _briefing_json(bundle: BriefingBundle, entry: Entry, parts: Mapping[str, Iterator[Entry]],
+def _element(value: Any) -> bytes:
+    """`value` as dump_json writes it as an item of an array in an object: JSON text holds no raw
+    line ends but those between its lines, so each line after the first is indented further."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).replace(b"\n", b"\n    ")
+
+
+def _briefing_json(bundle: BriefingBundle, entry: Entry, parts: Mapping[str, tuple[Entry, ...]],
                    link: Linker) -> dict[str, Any]:
     out = dict(entry.value)  # a copy: briefings.csv writes entry.value too
     out["id"] = bundle.id
     out["calendar_url"] = link.file(calendar_path(bundle.id)) if has_calendar(bundle) else None
-    for name, entries in parts.items():
-        out[name] = [found.value for found in islice(entries, len(getattr(bundle, name)))]
+    for name, found in parts.items():
+        out[name] = [item.value for item in found]
     return out
 
 
