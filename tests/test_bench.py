@@ -97,6 +97,11 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     assert [check_s, check_warm_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:4]]  # the medians
     assert all(ratio_of_rounded(*shown) for shown in zip(each[4], each[2], each[3], strict=True))
     rebuilds = [re.match(r"^serve (example|briefings=10): agenda_edit_s=([\d.]+) person_edit_s=([\d.]+) "
-                         r"person=([a-z0-9-]+) person_briefings=(\d+)$", line) for line in lines]
+                         r"person=([a-z0-9-]+) person_briefings=(\d+) agenda_saves=(\S+) person_saves=(\S+)$", line)
+                for line in lines]
     assert sorted(m.group(1) for m in rebuilds if m) == ["briefings=10", "example"]
     assert all(float(m.group(2)) >= 0 and float(m.group(3)) >= 0 and int(m.group(5)) >= 1 for m in rebuilds if m)
+    for m in filter(None, rebuilds):  # the median of three saves of each kind
+        agenda, person = ([float(t) for t in m.group(i).split(",")] for i in (6, 7))
+        assert len(agenda) == len(person) == 3
+        assert (m.group(2), m.group(3)) == (f"{sorted(agenda)[1]:.2f}", f"{sorted(person)[1]:.2f}")
