@@ -25,7 +25,7 @@ from ..history import NO_GIT, History
 from .feed import FEED, atom_feed, changes_feed, changes_feed_path
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
 from .popolo import POPOLO_JSON, popolo_json
-from .records import COLLECTIONS, Collection, Entry, iter_collection, record_entry
+from .records import COLLECTIONS, Collection, Entry, record_entry, record_groups
 from .site import Linker, SiteInfo
 
 __all__ = ["COLLECTIONS", "DATA_JSON", "DATA_SCHEMA", "FEED", "FORMATS", "POPOLO_JSON", "Export", "SiteInfo", "calendar_path",
@@ -106,10 +106,11 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
     citations = [write_csv([CITATION_COLUMNS])]
     for collection in COLLECTIONS:
         rows, found = [write_csv([csv_columns(collection)])], entries.setdefault(collection.name, [])
-        for briefing, record in iter_collection(data, collection):
-            key = (collection.name, briefing, None if collection.kind == "briefing" else record.id)
-            entry, row, cited = reuse.get(key, record, lambda: _record_parts(collection, briefing, record, link))
-            found.append(entry)
+        # A briefing's records of the collection are kept together while they are the same.
+        for briefing, records in record_groups(data, collection):
+            key = (collection.name, briefing, None if briefing else records[0].id)
+            made, row, cited = reuse.get(key, records, lambda: _group_parts(collection, briefing, records, link))
+            found.extend(made)
             rows.append(row)
             citations.append(cited)
         files[f"data/{collection.name}.csv"] = b"".join(rows)
@@ -133,10 +134,12 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
     return MappingProxyType(files)
 
 
-def _record_parts(collection: Collection, briefing: str | None, record: Record, link: Linker) -> tuple[Entry, bytes, bytes]:
-    """A record's JSON data, its row of its collection's CSV file and its rows of citations.csv."""
-    entry = record_entry(collection, briefing, record, link)
-    return entry, write_csv(collection_rows(collection, [entry])), write_csv(citation_rows(collection, entry))
+def _group_parts(collection: Collection, briefing: str | None, records: tuple[Record, ...],
+                 link: Linker) -> tuple[tuple[Entry, ...], bytes, bytes]:
+    """Records' JSON data, their rows of their collection's CSV file and their rows of citations.csv."""
+    entries = tuple(record_entry(collection, briefing, record, link) for record in records)
+    cited = [row for entry in entries for row in citation_rows(collection, entry)]
+    return entries, write_csv(collection_rows(collection, entries)), write_csv(cited)
 
 
 @cache

@@ -37,18 +37,18 @@ COLLECTIONS: tuple[Collection, ...] = (
 )
 
 
-def iter_collection(data: Dataset, collection: Collection) -> Iterator[tuple[str | None, Record]]:
-    """(briefing id, record) for each record of a collection, in dataset order."""
+def record_groups(data: Dataset, collection: Collection) -> Iterator[tuple[str | None, tuple[Record, ...]]]:
+    """The records of a collection in dataset order, as (briefing id, records): those of a
+    briefing's folder together, each shared record alone (its briefing None)."""
     if collection.name == "briefings":
         for bundle in data.briefings:
-            yield bundle.id, bundle.briefing
+            yield bundle.id, (bundle.briefing,)
     elif collection.in_briefing:
         for bundle in data.briefings:
-            for record in getattr(bundle, collection.name):
-                yield bundle.id, record
+            yield bundle.id, getattr(bundle, collection.name)
     else:
         for record in getattr(data, collection.name).values():
-            yield None, record
+            yield None, (record,)
 
 
 @dataclass(frozen=True)
