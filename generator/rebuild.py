@@ -208,7 +208,7 @@ def _keep_equal(found: tuple[list[Located], list[ContentError], set[str]],
     last = {getattr(item.record, "id", None): item.record for item in before[0]}
     located = []
     for item in found[0]:
-        kept = last.get(getattr(item.record, "id", None))
+        kept = last.pop(getattr(item.record, "id", None), None)  # once: ids may repeat (a problem)
         located.append(item._replace(record=kept) if kept is not None and kept == item.record else item)
     return located, found[1], found[2]
 
