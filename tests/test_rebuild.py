@@ -188,6 +188,17 @@ def test_tracked_globals_note_each_key_read_and_whole_mappings():
     assert reads.page() == {(("people",), ("all",)), (("order",), ("value",))}
 
 
+def test_a_save_to_one_record_leaves_the_others_of_its_file_the_same_objects(project):
+    content, _, step = project
+    before = step().last.values["data"]
+    edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+    after = step().last.values["data"]
+    assert after.people["wang-wentao"] is not before.people["wang-wentao"]
+    assert after.people["wang-wentao"].name == "Wang Wen-tao"
+    others = [pid for pid in before.people if pid != "wang-wentao"]
+    assert others and all(after.people[pid] is before.people[pid] for pid in others)
+
+
 def test_same_tells_a_reordered_mapping_from_the_original():
     assert same({"a": 1, "b": 2}, {"a": 1, "b": 2})
     assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
