@@ -209,10 +209,11 @@ class SaveSignal:
     # Writing, creating, deleting and moving a file; not opening or reading one, which every
     # build does.
     CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-    # Where the system tells when a file written is closed (inotify), a save is known by that
-    # alone: one signal, and one build, per save, not one for each write of it that the server's
-    # polling happens to part. A deletion or a move has no close.
-    SETTLED = frozenset({"deleted", "moved", "closed"})
+    # Where the system tells when a file written is closed (inotify), the save of a file is known
+    # by that alone: one signal, and one build, per save, not one for each write of it that the
+    # server's polling happens to part. A deletion or a move has no close, and a folder moved in
+    # tells only of the files it brings, as created.
+    SETTLED = frozenset({"created", "deleted", "moved", "closed"})
 
     def __init__(self, folders: Iterable[Path]) -> None:
         from watchdog import events

@@ -296,10 +296,11 @@ def test_the_save_signal_answers_writes_to_content_files_only(tmp_path):
             events.FileModifiedEvent(str(tmp_path / "elsewhere.yml")),
         ]
         # Where the system tells of closes, a save is its close; the writes before it are not.
-        written = [events.FileModifiedEvent(agenda), events.FileCreatedEvent(str(content / "people.yml"))]
+        written = [events.FileModifiedEvent(agenda)]
         if signal.changes == SaveSignal.SETTLED:
             ignored += written
             written = []
+        written.append(events.FileCreatedEvent(str(content / "people.yml")))
         for event in ignored:
             signal.on_event(event)
         assert signal.count == 0 and not signal.file.exists()
@@ -316,12 +317,24 @@ def test_the_save_signal_answers_writes_to_content_files_only(tmp_path):
     assert not signal.folder.exists()
 
 
+class RecordedSignal(SaveSignal):
+    """A save signal that also keeps every event that reached it, in order."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.events: list[object] = []
+        super().__init__(folders)
+
+    def on_event(self, event: object) -> None:
+        super().on_event(event)
+        self.events.append(event)
+
+
 def test_one_save_signals_once_where_closes_are_told(tmp_path):
     if sys.platform != "linux":
         pytest.skip("inotify, which tells of closes, is Linux's")
-    last = tmp_path / "sources.yml"
-    last.write_text("[]\n", encoding="utf-8")
-    signal = SaveSignal([tmp_path])
+    for name in ("agenda.yml", "people.yml", "sources.yml"):
+        (tmp_path / name).write_text("[]\n", encoding="utf-8")
+    signal = RecordedSignal([tmp_path])
     assert signal.changes == SaveSignal.SETTLED
     assert signal.start()
     try:
@@ -331,9 +344,10 @@ def test_one_save_signals_once_where_closes_are_told(tmp_path):
                 saved.write(f"- id: p{n}\n")
                 saved.flush()
         (tmp_path / "agenda.yml").unlink()
-        last.unlink()  # events come in order: once this one is in, so are all the others
+        last = str(tmp_path / "sources.yml")
+        Path(last).unlink()  # events come in order: once this one is in, so are all the others
         deadline = time.monotonic() + 60
-        while signal.count < 4 and time.monotonic() < deadline:
+        while not any(getattr(e, "src_path", "") == last for e in signal.events) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert signal.count == 4  # two saves and two deletions, each once
     finally:
