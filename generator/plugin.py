@@ -143,7 +143,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         dirty = self.dirty
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            source = {"abs_src_path": dirty.source(page.path)} if dirty else {"content": ""}
+            source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
             files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search index.
         contents: dict[str, bytes] = {}
@@ -153,7 +153,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                       else search_script(self.built.data, self.pages))
             contents[INDEX_PATH] = script.encode("utf-8")
         for path, content in contents.items():
-            source = {"abs_src_path": dirty.source(path, content, config.site_dir)} if dirty else {"content": content}
+            source = ({"abs_src_path": dirty.file_source(path, content, config.site_dir)} if dirty
+                      else {"content": content})
             files.append(File.generated(config, path, **source))
         if not config.nav:
             config.nav = site_nav(self.pages.values())

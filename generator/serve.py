@@ -150,12 +150,14 @@ class DirtyBuilds(logging.Filter):
         """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
         return not record.getMessage().startswith(_DIRTY_WARNING)
 
-    def source(self, path: str, content: bytes | None = None, site_dir: str = "") -> str:
-        """The source file for the generated file at `path`: the empty file for a page, else its
-        output in `site_dir`, written there with `content` if that changed since the last build
-        or the output is missing."""
-        if content is None:
-            return str(self.blank)
+    def page_source(self) -> str:
+        """The source file of every generated page: the empty one."""
+        return str(self.blank)
+
+    def file_source(self, path: str, content: bytes, site_dir: str) -> str:
+        """The source file of the generated file at `path`, other than a page: its output in
+        `site_dir`, written there with `content` if that changed since the last build or the
+        output is missing."""
         output = os.path.normpath(os.path.join(site_dir, path))
         if self.files.get(path) != content or not os.path.isfile(output):
             os.makedirs(os.path.dirname(output), exist_ok=True)
@@ -177,7 +179,7 @@ class DirtyBuilds(logging.Filter):
             if path in pages:
                 before = self.pages.get(path)
                 changed = new_frame or before is None or before != pages[path]
-            elif path in data:  # written already (see source)
+            elif path in data:  # written already (see file_source)
                 continue
             else:  # a page of docs/ or a file of the theme: MkDocs' own file times tell
                 changed = new_frame and file.is_documentation_page()
