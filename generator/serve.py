@@ -246,7 +246,10 @@ class SaveSignal:
 
     def on_event(self, event: object) -> None:
         """Rewrite the signal's file if `event` (watchdog's) changed a file that builds read."""
-        if getattr(event, "is_directory", False) or getattr(event, "event_type", None) not in self.changes:
+        kind = getattr(event, "event_type", None)
+        # A folder counts when it goes (deleted, or moved out: its files tell nothing then); a
+        # folder made or changed tells nothing its files do not.
+        if kind not in self.changes or (getattr(event, "is_directory", False) and kind not in ("deleted", "moved")):
             return
         # A move counts by either end: editors save by renaming a hidden temporary file.
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]

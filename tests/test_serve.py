@@ -292,6 +292,7 @@ def test_the_save_signal_answers_writes_to_content_files_only(tmp_path):
             events.FileOpenedEvent(agenda),  # every build reads every file
             events.FileClosedNoWriteEvent(agenda),
             events.DirModifiedEvent(str(content / "briefings")),
+            events.DirCreatedEvent(str(content / "briefings" / "new")),
             events.FileModifiedEvent(str(content / "briefings" / "visit" / ".agenda.yml.swp")),
             events.FileModifiedEvent(str(tmp_path / "elsewhere.yml")),
         ]
@@ -308,6 +309,7 @@ def test_the_save_signal_answers_writes_to_content_files_only(tmp_path):
             events.FileClosedEvent(agenda),
             events.FileDeletedEvent(agenda),
             events.FileMovedEvent(str(content / "briefings" / "visit" / ".agenda.yml.tmp"), agenda),
+            events.DirDeletedEvent(str(content / "briefings" / "visit")),  # also how a folder moved out is told
         ]
         for n, event in enumerate(seen, start=1):
             signal.on_event(event)
@@ -328,12 +330,21 @@ class RecordedSignal(SaveSignal):
         super().on_event(event)
         self.events.append(event)
 
+    def wait_for(self, path: str) -> None:
+        """Wait until an event of `path` has come in (a minute at most)."""
+        deadline = time.monotonic() + 60
+        while not any(getattr(e, "src_path", "") == path for e in self.events) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
 
 def test_one_save_signals_once_where_closes_are_told(tmp_path):
     if sys.platform != "linux":
         pytest.skip("inotify, which tells of closes, is Linux's")
     for name in ("agenda.yml", "people.yml", "sources.yml"):
         (tmp_path / name).write_text("[]\n", encoding="utf-8")
+    folder = tmp_path / "briefings" / "visit"
+    folder.mkdir(parents=True)
+    (folder / "agenda.yml").write_text("[]\n", encoding="utf-8")
     signal = RecordedSignal([tmp_path])
     assert signal.changes == SaveSignal.SETTLED
     assert signal.start()
@@ -346,10 +357,11 @@ def test_one_save_signals_once_where_closes_are_told(tmp_path):
         (tmp_path / "agenda.yml").unlink()
         last = str(tmp_path / "sources.yml")
         Path(last).unlink()  # events come in order: once this one is in, so are all the others
-        deadline = time.monotonic() + 60
-        while not any(getattr(e, "src_path", "") == last for e in signal.events) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        signal.wait_for(last)
         assert signal.count == 4  # two saves and two deletions, each once
+        folder.rename(tmp_path.parent / (tmp_path.name + "-moved-out"))  # told late, as its folder deleted
+        signal.wait_for(str(folder))
+        assert signal.count == 5
     finally:
         signal.close()
 
