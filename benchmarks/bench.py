@@ -273,18 +273,18 @@ class Rebuild:
     """Save-to-page times under `briefing serve`, one per save: of edits to a briefing's agenda,
     and of edits to the person appearing in the most briefings (in `briefings` of them)."""
 
-    agenda: tuple[float, ...]
-    person_times: tuple[float, ...]
+    agenda_saves: tuple[float, ...]
+    person_saves: tuple[float, ...]
     person: str
     briefings: int
 
     @property
     def agenda_s(self) -> float:
-        return sorted(self.agenda)[len(self.agenda) // 2]
+        return sorted(self.agenda_saves)[len(self.agenda_saves) // 2]
 
     @property
     def person_s(self) -> float:
-        return sorted(self.person_times)[len(self.person_times) // 2]
+        return sorted(self.person_saves)[len(self.person_saves) // 2]
 
     def line(self, label: str) -> str:
         def each(times: tuple[float, ...]) -> str:
@@ -292,7 +292,7 @@ class Rebuild:
 
         return (f"serve {label}: agenda_edit_s={self.agenda_s:.2f} person_edit_s={self.person_s:.2f} "
                 f"person={self.person} person_briefings={self.briefings} "
-                f"agenda_saves={each(self.agenda)} person_saves={each(self.person_times)}")
+                f"agenda_saves={each(self.agenda_saves)} person_saves={each(self.person_saves)}")
 
 
 def _most_shared_person(content: Path) -> tuple[str, int]:

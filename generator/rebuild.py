@@ -217,10 +217,14 @@ def _readers(last: Rendered | None, new: Rendered, rendered: list[str]) -> dict[
     """The pages that read each key, for the build `new` that rendered the pages `rendered` and
     kept the rest from `last`: last's, changed where pages were rendered again or are gone (once
     the build is whole, so a build that fails leaves `last` as it was)."""
-    readers = last.readers if last is not None else {}
-    gone = [path for path in last.pages if path not in new.pages] if last is not None else []
+    if last is None:
+        readers: dict[Key, set[str]] = {}
+        before: dict[str, frozenset[Key]] = {}
+    else:
+        readers, before = last.readers, last.reads
+    gone = [path for path in before if path not in new.pages]
     for path in gone + rendered:
-        for key in last.reads.get(path, ()) if last is not None else ():
+        for key in before.get(path, ()):
             found = readers[key]
             found.discard(path)
             if not found:
