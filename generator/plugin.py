@@ -6,9 +6,10 @@ import gc
 import logging
 import os
 import re
+import threading
 from html import unescape
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from jinja2 import TemplateError
 from mkdocs.config import config_options
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import Built, build
 from .errors import ContentErrors, format_plain
-from .export import SiteInfo
+from .export import SiteInfo, list_exports
 from .render import Page
 from .search import INDEX_PATH, search_script
 from .rebuild import Rebuilder
@@ -74,6 +75,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
         self.collected = False
+        # While serving: whether this build's export files are written after it, and the thread
+        # writing them (see on_post_build).
+        self.files_later = False
+        self.writing: threading.Thread | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
@@ -87,6 +92,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_shutdown(self) -> None:
         # MkDocs hands the next command of the same process this same object.
+        self.written()
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
@@ -99,6 +105,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return root / getattr(self.config, name)
 
     def on_pre_build(self, *, config) -> None:
+        self.written()
         if self.preview is not None:
             # While serving, the process holds the whole archive for the next build: the cyclic
             # collector's full passes over it would cost more than a rebuild, which makes next to
@@ -112,7 +119,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
             # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
             drafts = os.environ.get("BRIEFING_DRAFTS") == "1"
-            built = self._rebuilder(content_dir, templates_dir, site, drafts).build() if self.preview else \
+            built = self._rebuilder(content_dir, templates_dir, site, drafts).build(files=False) if self.preview else \
                 build(content_dir, templates_dir, site, drafts=drafts)
         except ContentErrors as exc:
             if self.preview is None:
@@ -141,29 +148,46 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_files(self, files: Files, /, *, config) -> Files:
         dirty = self.dirty
+        if not config.nav:
+            config.nav = site_nav(self.pages.values())
+        # While serving, MkDocs is given only what it must redo (DirtyBuilds.plan); None: everything.
+        given = dirty.plan(files, self.pages, frame_of(config.nav, config.config_file_path, config.theme.dirs),
+                           config.nav) if dirty else None
         for page in self.pages.values():
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
-            files.append(File.generated(config, page.path, inclusion=inclusion, **source))
+            if given is None or page.path in given:
+                inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+                source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
+                files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search index.
-        contents: dict[str, bytes] = {}
-        if self.built is not None:
-            contents.update(self.built.exports)
-            script = (self.rebuilder.search_index(self.built.data, self.pages) if self.rebuilder
-                      else search_script(self.built.data, self.pages))
-            contents[INDEX_PATH] = script.encode("utf-8")
+        contents: Mapping[str, bytes] = self._files() if self.built is not None and given is None else {}
         for path, content in contents.items():
             source = ({"abs_src_path": dirty.file_source(path, content, config.site_dir)} if dirty
                       else {"content": content})
             files.append(File.generated(config, path, **source))
-        if not config.nav:
-            config.nav = site_nav(self.pages.values())
         if dirty is not None:
-            dirty.settle(files, self.pages, contents, frame_of(config.nav, config.config_file_path, config.theme.dirs))
+            # After a save MkDocs is given none of the other files: they are written once its
+            # build is done (on_post_build).
+            self.files_later = self.built is not None and given is not None
+            others = ([export.path for export in list_exports(self.built.data)] + [INDEX_PATH]
+                      if self.built is not None and self.files_later else list(contents))
+            dirty.settle(files, self.pages, others)
         if self.preview is None:
             # MkDocs holds the export files now; a one-off build needs the dataset no more.
             self.built = None
         return files
+
+    def _files(self) -> dict[str, bytes]:
+        """The export files and the search index of the build, by path."""
+        built = self.built
+        assert built is not None
+        if self.rebuilder is None:
+            contents = dict(built.exports)
+            script = search_script(built.data, self.pages)
+        else:
+            contents = dict(self.rebuilder.files(built.data))
+            script = self.rebuilder.search_index(built.data, self.pages)
+        contents[INDEX_PATH] = script.encode("utf-8")
+        return contents
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -186,6 +210,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return html
 
     def on_post_build(self, *, config) -> None:
+        if self.files_later:
+            # After a save the page shows as soon as MkDocs is done: the export files and the
+            # search index follow, a moment later, written by a thread while the browser reloads.
+            # The next build waits for it (see `written`). The collector runs again once it is done.
+            self.files_later = False
+            self.writing = threading.Thread(target=self._write_later, args=(config.site_dir,),
+                                            name="briefing-files", daemon=True)
+            self.writing.start()
+            return
         gc.enable()
         if self.preview is not None and not self.collected:
             # The first build of `mkdocs serve` makes the whole archive at once. One full pass now,
@@ -193,6 +226,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             # first saves walk it all, for seconds, while the editor waits for the page.
             self.collected = True
             gc.collect()
+
+    def _write_later(self, site_dir: str) -> None:
+        try:
+            assert self.dirty is not None
+            for path, content in self._files().items():
+                self.dirty.file_source(path, content, site_dir)
+        except Exception:  # a thread's error reaches no one else: tell it
+            logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
+        finally:
+            gc.enable()
+
+    def written(self) -> None:
+        """Wait until the export files of the last build are written (see on_post_build)."""
+        if self.writing is not None:
+            self.writing.join()
+            self.writing = None
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.enable()

@@ -31,7 +31,7 @@ from jinja2 import meta
 from .build import Built, check
 from .errors import ContentError
 from .export import SiteInfo, list_exports, render_exports
-from .history import read_history
+from .history import NO_GIT, History, read_history
 from .parse import Document, parse_yaml
 from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
@@ -113,11 +113,14 @@ class Rebuilder:
         self.search = Reuse()
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
+        self.history = History(note=NO_GIT)  # the last build's (read_history)
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
 
-    def build(self) -> Built:
-        """What build.build returns for the folders as they are now; raises as it does."""
+    def build(self, *, files: bool = True) -> Built:
+        """What build.build returns for the folders as they are now; raises as it does. Without
+        `files`, its export files are left for `files` to make (`Built.exports` is empty): a save
+        under `briefing serve` shows its pages first."""
         try:
             data = check(self.content_dir, self._parse, self._validate, drafts=self.drafts, reuse=self.checks)
         finally:
@@ -125,10 +128,14 @@ class Rebuilder:
             self.parses.next_build()
             self.schema_checks.next_build()
         index = index_dataset(data, self.index)
-        exports = list_exports(data)
-        history = read_history(self.content_dir)
-        pages = self._render(page_globals(data, index, exports), list(_jobs(data, history)))
-        return Built(data, index, pages, render_exports(data, self.site, self.exports, history))
+        self.history = read_history(self.content_dir)
+        pages = self._render(page_globals(data, index, list_exports(data)), list(_jobs(data, self.history)))
+        return Built(data, index, pages, self.files(data) if files else MappingProxyType({}))
+
+    def files(self, data: Dataset) -> Mapping[str, bytes]:
+        """The export files of `data`, the last build's dataset (export.render_exports), reusing
+        the pieces of the builds before that still hold."""
+        return render_exports(data, self.site, self.exports, self.history)
 
     def _parse(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
         """parse_yaml, or the last load's parse of the same file if its text is the same."""

@@ -21,7 +21,7 @@ import tempfile
 import traceback
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping, TextIO
+from typing import Collection, Iterable, Mapping, TextIO
 
 import jinja2
 from markupsafe import Markup
@@ -119,7 +119,7 @@ _DIRTY_WARNING = "A 'dirty' build is being performed"
 
 class DirtyBuilds(logging.Filter):
     """`briefing serve` (`mkdocs serve --dirty`): after a save MkDocs renders through the theme and
-    writes only the pages and files whose content changed.
+    writes only the pages and files whose content changed, and sees only those.
 
     MkDocs' dirty build redoes a page or copies a file only if `File.is_modified()`: if its output
     is missing or older than its source. So every page gets the same empty source file, whose time
@@ -130,9 +130,20 @@ class DirtyBuilds(logging.Filter):
     is removed; the rest stays as it was written. A theme page also shows the navigation, the
     theme and the configuration (the frame): when one of them changes, every page is redone.
 
+    MkDocs makes a page object for every file it is given and looks at each one's times, whether
+    it is redone or not: for an archive of a thousand briefings that is most of its build. So after
+    a save it is given only the pages to redo and those the navigation names (`plan`); the other
+    files stay in the site folder as they are. It is given every file when the frame changed or a
+    Markdown page of docs/ is new or changed, since MkDocs then checks that page's links against
+    all of them. One file shows the difference: the preview's sitemap.xml lists the pages MkDocs
+    was given by the last build; `briefing build` writes the whole sitemap. After a save the other
+    files (the exports, the search index) are made and written once MkDocs' build is done, while
+    the browser reloads the page (the plugin's on_post_build): a request for one of them in that
+    moment gets the last build's.
+
     Why MkDocs' dirty mode rather than a server of our own: MkDocs keeps doing the theme, live
-    reload, the sitemap and its link checks as in any build; only the choice of what to redo is
-    ours, made from content rather than from file times.
+    reload and its link checks as in any build; only the choice of what to redo is ours, made from
+    content rather than from file times.
     """
 
     def __init__(self) -> None:
@@ -143,8 +154,12 @@ class DirtyBuilds(logging.Filter):
         os.utime(self.blank, (0, 0))
         self.pages: Mapping[str, Page] = {}
         self.files: dict[str, bytes] = {}
-        self.outputs: set[str] = set()
+        # The output in the site folder of every file of the site, by source path.
+        self.outputs: dict[str, str] = {}
         self.frame: bytes | None = None
+        # This build's plan (see `plan`): the pages to redo, and whether the frame changed.
+        self.redo: set[str] = set()
+        self.new_frame = True
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
@@ -157,38 +172,59 @@ class DirtyBuilds(logging.Filter):
     def file_source(self, path: str, content: bytes, site_dir: str) -> str:
         """The source file of the generated file at `path`, other than a page: its output in
         `site_dir`, written there with `content` if that changed since the last build or the
-        output is missing."""
+        output is missing. After a save this runs once MkDocs' build is done (see the plugin's
+        on_post_build)."""
         output = os.path.normpath(os.path.join(site_dir, path))
         if self.files.get(path) != content or not os.path.isfile(output):
             os.makedirs(os.path.dirname(output), exist_ok=True)
-            Path(output).write_bytes(content)
+            # Whole or not at all, for the server may be sending the file meanwhile.
+            part = f"{output}.part"
+            Path(part).write_bytes(content)
+            os.replace(part, output)
+        self.files[path] = content
+        self.outputs[path] = output
         return output
 
-    def settle(self, files: Iterable, pages: Mapping[str, Page], contents: Mapping[str, bytes],
-               frame: bytes) -> list[str]:
-        """Remove the outputs MkDocs must write again (see the class), before it looks at them;
-        `files` are MkDocs' File objects of this build, `pages` and `contents` the generated pages
-        and other files by path, and `frame` what every page shows besides its own content.
-        Returns the outputs removed."""
-        data = dict(contents)
-        new_frame = frame != self.frame
-        stale, outputs = [], set()
+    def plan(self, files: Iterable, pages: Mapping[str, Page], frame: bytes, nav: object) -> set[str] | None:
+        """The generated pages MkDocs is to be given in this build, by path: those whose content
+        changed since the last build and those that `nav` (MkDocs' `nav` setting) names; None
+        for every page and file (see the class). `files` are MkDocs' File objects of the build so
+        far, of docs/ and the theme; `pages` the generated pages by path, `frame` what every page
+        shows besides its own content (frame_of)."""
+        self.new_frame = frame != self.frame
+        self.frame = frame
+        before = self.pages
+        self.redo = set(pages) if self.new_frame else {path for path, page in pages.items() if before.get(path) != page}
+        if self.new_frame or any(file.is_documentation_page() and file.is_modified() for file in files):
+            return None
+        return self.redo | (nav_paths(nav) & pages.keys())
+
+    def settle(self, files: Iterable, pages: Mapping[str, Page], others: Collection[str]) -> list[str]:
+        """Remove the outputs MkDocs must write again, as `plan` found, and those of files gone
+        from the site, before MkDocs looks at them; `files` are MkDocs' File objects of this build,
+        `pages` the generated pages by path, `others` the paths of the other generated files
+        (see file_source). Returns the outputs removed."""
+        stale, given, others = [], set(), set(others)
         for file in files:
-            outputs.add(file.abs_dest_path)
             path = file.src_uri
+            given.add(path)
+            self.outputs[path] = file.abs_dest_path
             if path in pages:
-                before = self.pages.get(path)
-                changed = new_frame or before is None or before != pages[path]
-            elif path in data:  # written already (see file_source)
+                changed = path in self.redo
+            elif path in others:  # written by file_source
                 continue
             else:  # a page of docs/ or a file of the theme: MkDocs' own file times tell
-                changed = new_frame and file.is_documentation_page()
+                changed = self.new_frame and file.is_documentation_page()
             if changed:
                 stale.append(file.abs_dest_path)
-        stale += sorted(self.outputs - outputs)
+        present = given | pages.keys() | others
+        gone = [self.outputs.pop(path) for path in [path for path in self.outputs if path not in present]]
+        kept = set(self.outputs.values())
+        stale += sorted(output for output in gone if output not in kept)
         for output in stale:
             Path(output).unlink(missing_ok=True)
-        self.pages, self.files, self.outputs, self.frame = dict(pages), data, outputs, frame
+        self.pages = dict(pages)
+        self.files = {path: content for path, content in self.files.items() if path in present}
         return stale
 
     def close(self) -> None:
@@ -285,6 +321,15 @@ def _tells_closes(observer: object) -> bool:
     except ImportError:  # not Linux
         return False
     return isinstance(observer, InotifyObserver)
+
+
+def nav_paths(nav: object) -> set[str]:
+    """The file paths that MkDocs' `nav` setting names (a list of paths, and of titles mapped to
+    paths or to lists like it)."""
+    if isinstance(nav, str):
+        return {nav}
+    values = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else ()
+    return set().union(*map(nav_paths, values))
 
 
 def frame_of(nav: object, config_file: str | None, theme_dirs: Iterable[str]) -> bytes:

@@ -5,6 +5,8 @@ are rendered again."""
 from __future__ import annotations
 
 import copy
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -210,50 +212,72 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
+
+
+def sitemap_pages(sitemap: bytes) -> set[str]:
+    return set(re.findall(r"<loc>([^<]*)</loc>", sitemap.decode("utf-8")))
+
+
 def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed(tmp_path, monkeypatch):
     """MkDocs' builds as `briefing serve` runs them (dirty, the plugin kept across builds) leave
-    the same site folder as a fresh `mkdocs build` after each edit, and rewrite only changed files."""
+    the same site folder as a fresh `mkdocs build` after each edit, and rewrite only changed files.
+    After a save MkDocs is given only the pages to redo and those of the navigation, so the
+    preview's sitemap lists those only; a build that changes the navigation gives it all."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     import support
 
-    project = support.make_project(tmp_path / "project", ROOT / "content")
+    project = support.make_project(tmp_path / "project", ROOT / "content", site_url="https://briefings.example.org/")
     monkeypatch.chdir(project)
-    content, served = project / "content", tmp_path / "served"
+    content, served, extra = project / "content", tmp_path / "served", project / "docs" / "extra.md"
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("not_in_nav: extra.md\n")
+    extra.write_text("# Extra\n", encoding="utf-8")
     first = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
     first.plugins.on_startup(command="serve", dirty=True)
     times: dict[str, int] = {}
 
-    def step() -> set[str]:
+    def step(*, whole: bool) -> set[str]:
         """A dirty build and a fresh full build; the files the dirty build wrote."""
         mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(served)), dirty=True)
+        first.plugins["briefing"].written()  # the export files follow a save's pages
         # In another process: this one's MkDocs hands every build the same plugin object.
         fresh = tmp_path / "fresh"
         subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--quiet", "--site-dir", str(fresh)],
                        cwd=project, check=True)
-        assert snapshot(served) == snapshot(fresh)
+        got, want = snapshot(served), snapshot(fresh)
+        assert sitemap_pages(got["sitemap.xml"]) <= sitemap_pages(want["sitemap.xml"])
+        assert (got["sitemap.xml"] == want["sitemap.xml"]) == whole
+        for name in SITEMAPS:
+            got.pop(name), want.pop(name)
+        assert got == want
         now = {path.relative_to(served).as_posix(): path.stat().st_mtime_ns
                for path in served.rglob("*") if path.is_file()}
-        written = {path for path, mtime in now.items() if times.get(path) != mtime}
+        written = {path for path, mtime in now.items() if times.get(path) != mtime} - set(SITEMAPS)
         times.clear()
         times.update(now)
         return written
 
     try:
-        step()
+        step(whole=True)
         edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
-        written = step()
+        written = step(whole=False)
         assert "people/wang-wentao.html" in written and "people/gina-raimondo.html" not in written
         assert "data/people.csv" in written and "data/sources.csv" not in written
         shutil.copytree(content / "briefings" / BRIEFING, content / "briefings" / COPY)
         edit(content / "briefings" / COPY / "briefing.yml",
              lambda briefing: briefing.update(title="A later visit", updated="2024-01-15"))
-        assert "people/gina-raimondo.html" in step()  # the navigation changed: every page again
+        assert "people/gina-raimondo.html" in step(whole=True)  # the navigation changed: every page again
         edit(content / "briefings" / COPY / "agenda.yml", lambda agenda: agenda.pop())
-        step()
+        step(whole=False)
         shutil.rmtree(content / "briefings" / COPY)
-        step()
+        step(whole=True)
         assert not (served / "briefings" / COPY).exists() or not any((served / "briefings" / COPY).rglob("*.html"))
+        edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wentao"))
+        extra.write_text("# Extra\n\nSee [Wang Wentao](people/wang-wentao.md).\n", encoding="utf-8")
+        os.utime(extra, (extra.stat().st_atime, extra.stat().st_mtime + 5))
+        assert "extra.html" in step(whole=True)  # a page of docs/ changed: its links are checked against all
     finally:
         first.plugins.on_shutdown()
