@@ -17,7 +17,8 @@ percent within minutes (the same baseline has taken 12 s and 22 s), and one run 
 land on a fast moment for one and a slow one for the other. `--serve` adds the
 time from saving a YAML file to the rebuilt page under `briefing serve`, for the seed content
 itself and for each size: for an edit to a briefing's agenda and for an edit to the person who
-appears in the most briefings, three saves of each in turn (the median, then every save).
+appears in the most briefings, three saves of each in turn, two seconds apart, as an editor
+reads the page before saving again (the median, then every save).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ SERVE_TIMEOUT_S = 900.0
 # Saves of each kind under `briefing serve`; the median is shown (the first save after the
 # server's start is slower than the rest, and a shared machine is noisy).
 SAVES = 3
+# Seconds between a save's page showing and the next save, as an editor reads the page: the
+# server finishes the save's work that follows the page (its exports) and is idle again.
+READ_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,11 @@ def _count_pages(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.html"))
 
 
-def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
+def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = None,
              repeat: int = 1) -> tuple[Result, list[Result], Rebuild | None]:
     """Measure one size in `workdir`, `repeat` times: check, build and baseline one after the
     other in each round. Returns the median run of each command, every round's runs, and with
-    `serve` the save-to-page time under `mkdocs serve`."""
+    `serve` (seconds between saves, see serve_rebuild) the save-to-page times under `mkdocs serve`."""
     site = workdir / f"site-{briefings}"
     baseline = workdir / f"baseline-{briefings}"
     site.mkdir()
@@ -213,7 +217,7 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: bool = False,
     typical = Result(archive.briefings, archive.records, rounds[0].pages,
                      *(_median([getattr(r, name) for r in rounds])
                        for name in ("check", "check_warm", "build", "baseline")))
-    rebuild = serve_rebuild(site, _a_briefing(site / "content")) if serve else None
+    rebuild = serve_rebuild(site, _a_briefing(site / "content"), serve) if serve is not None else None
     return typical, rounds, rebuild
 
 
@@ -314,10 +318,10 @@ def _edit(path: Path, pattern: str, marker: str) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
-def serve_rebuild(site: Path, briefing: str) -> Rebuild:
+def serve_rebuild(site: Path, briefing: str, read_s: float = READ_S) -> Rebuild:
     """Seconds from saving a YAML file under `briefing serve` to the page showing the change:
     for an item of a briefing's agenda, then for the most shared person's name, `SAVES` times
-    in turn; the first save comes right after the server's first build."""
+    in turn, `read_s` apart; the first save comes right after the server's first build."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen([_tool("briefing"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -336,6 +340,7 @@ def serve_rebuild(site: Path, briefing: str) -> Rebuild:
             _edit(site / "content" / path, pattern, marker)
             _wait_for(f"{base}/{page}", marker, saved + SERVE_TIMEOUT_S, server)
             times[n % len(edits)].append(time.perf_counter() - saved)
+            time.sleep(read_s)
         return Rebuild(tuple(times[0]), tuple(times[1]), person, shared)
     finally:
         # SIGINT, not SIGTERM: mkdocs serve then removes its temporary site folder.
@@ -348,13 +353,13 @@ def serve_rebuild(site: Path, briefing: str) -> Rebuild:
         log.close()
 
 
-def serve_seed(seed: Path, workdir: Path) -> Rebuild:
+def serve_seed(seed: Path, workdir: Path, read_s: float = READ_S) -> Rebuild:
     """The save-to-page time for an unmodified copy of the seed content."""
     site = workdir / "seed"
     site.mkdir()
     shutil.copytree(seed, site / "content")
     prepare_site(site)
-    return serve_rebuild(site, _a_briefing(site / "content"))
+    return serve_rebuild(site, _a_briefing(site / "content"), read_s)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -362,6 +367,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10 100 1000", help="numbers of briefings, space-separated")
     parser.add_argument("--seed", type=Path, default=ROOT / "content", help="the content to derive from")
     parser.add_argument("--serve", action="store_true", help="also time a rebuild under mkdocs serve")
+    parser.add_argument("--read", type=float, default=READ_S,
+                        help="with --serve, seconds from a save's page showing to the next save")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
     parser.add_argument("--repeat", type=int, default=5,
                         help="rounds of check, build and baseline per size; the median of each is shown")
@@ -374,9 +381,10 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     try:
         if args.serve:
-            print(serve_seed(args.seed.resolve(), workdir).line("example"), flush=True)
+            print(serve_seed(args.seed.resolve(), workdir, args.read).line("example"), flush=True)
         for size in sizes:
-            result, rounds, rebuild = run_size(args.seed.resolve(), size, workdir, args.serve, args.repeat)
+            result, rounds, rebuild = run_size(args.seed.resolve(), size, workdir,
+                                              args.read if args.serve else None, args.repeat)
             results.append(result)
             print(result.line(), flush=True)
             if len(rounds) > 1:
