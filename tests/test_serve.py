@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, sync_playwright
 from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 
 from generator.build import build, check
+from generator.search import INDEX_PATH
 from generator.errors import ContentError, ContentErrors
 from generator.serve import (ERROR_TITLE, Preview, SaveSignal, error_html, error_pages, implied_paths,
                              template_problem)
@@ -187,6 +188,14 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
                                                                          "title: Geneva round"), encoding="utf-8")
         body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
         assert "Paris talks" not in body
+
+        # A save that leaves the navigation alone: the page first, then the exports and search index.
+        disputes.write_text(disputes.read_text(encoding="utf-8").replace("Tariffs on cheese", "Tariffs on wine"),
+                            encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on wine" in b, server, "the edited dispute")
+        for path in ("data/briefings.json", "data/disputes.csv", INDEX_PATH):
+            _wait_for(f"{base}/{path}", lambda s, b: s == 200 and "Tariffs on wine" in b and "cheese" not in b,
+                      server, f"the edited dispute in {path}")
 
         good = disputes.read_text(encoding="utf-8")
         disputes.write_text(good.replace("  title: Tariffs", "  <script>x</script>: 1\n  title: Tariffs"),
