@@ -245,6 +245,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.enable()
+        if self.dirty is not None:
+            self.dirty.failed = True
 
     def on_serve(self, server, /, *, config, builder):
         folders = [self._dir(config, "content_dir"), self._dir(config, "templates_dir")]

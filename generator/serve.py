@@ -160,6 +160,9 @@ class DirtyBuilds(logging.Filter):
         # This build's plan (see `plan`): the pages to redo, and whether the frame changed.
         self.redo: set[str] = set()
         self.new_frame = True
+        # Whether the last build failed after `settle`: MkDocs may have left outputs unwritten,
+        # which it finds by their times only among the files it is given.
+        self.failed = False
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
@@ -187,15 +190,16 @@ class DirtyBuilds(logging.Filter):
 
     def plan(self, files: Iterable, pages: Mapping[str, Page], frame: bytes, nav: object) -> set[str] | None:
         """The generated pages MkDocs is to be given in this build, by path: those whose content
-        changed since the last build and those that `nav` (MkDocs' `nav` setting) names; None
-        for every page and file (see the class). `files` are MkDocs' File objects of the build so
-        far, of docs/ and the theme; `pages` the generated pages by path, `frame` what every page
-        shows besides its own content (frame_of)."""
+        changed since the last build and those that `nav` (MkDocs' `nav` setting) names; None for
+        every page and file (see the class, and `failed`). `files` are MkDocs' File objects of the
+        build so far, of docs/ and the theme; `pages` the generated pages by path, `frame` what
+        every page shows besides its own content (frame_of)."""
         self.new_frame = frame != self.frame
         self.frame = frame
         before = self.pages
         self.redo = set(pages) if self.new_frame else {path for path, page in pages.items() if before.get(path) != page}
-        if self.new_frame or any(file.is_documentation_page() and file.is_modified() for file in files):
+        docs_changed = any(file.is_documentation_page() and file.is_modified() for file in files)
+        if self.new_frame or self.failed or docs_changed:
             return None
         return self.redo | (nav_paths(nav) & pages.keys())
 
@@ -223,7 +227,7 @@ class DirtyBuilds(logging.Filter):
         stale += sorted(output for output in gone if output not in kept)
         for output in stale:
             Path(output).unlink(missing_ok=True)
-        self.pages = dict(pages)
+        self.pages, self.failed = dict(pages), False
         self.files = {path: content for path, content in self.files.items() if path in present}
         return stale
 

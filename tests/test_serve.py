@@ -23,10 +23,11 @@ from playwright.sync_api import Browser, sync_playwright
 from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 
 from generator.build import build, check
-from generator.search import INDEX_PATH
 from generator.errors import ContentError, ContentErrors
-from generator.serve import (ERROR_TITLE, Preview, SaveSignal, error_html, error_pages, implied_paths,
-                             template_problem)
+from generator.render import Page
+from generator.search import INDEX_PATH
+from generator.serve import (ERROR_TITLE, DirtyBuilds, Preview, SaveSignal, error_html, error_pages, implied_paths,
+                             nav_paths, template_problem)
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
 
@@ -391,3 +392,27 @@ def test_serve_defaults_to_the_loopback_address():
 
     option = next(p for p in serve.params if p.name == "dev_addr")
     assert option.default == "127.0.0.1:8000"
+
+
+def test_dirty_builds_give_mkdocs_the_changed_pages_and_every_file_after_a_failed_build(tmp_path):
+    dirty = DirtyBuilds()
+    try:
+        first = {path: Page.of(path, path, "", f"<p>{path}</p>") for path in ("a.md", "b.md", "home.md")}
+        assert dirty.plan([], first, b"frame", ["home.md"]) is None  # the first build: everything
+        dirty.settle([], first, [])
+        second = {**first, "a.md": Page.of("a.md", "a.md", "", "<p>changed</p>")}
+        assert dirty.plan([], second, b"frame", ["home.md"]) == {"a.md", "home.md"}
+        assert dirty.redo == {"a.md"}
+        dirty.settle([], second, [])
+        dirty.failed = True  # as the plugin marks it when MkDocs' build stops with an error
+        assert dirty.plan([], second, b"frame", ["home.md"]) is None and dirty.redo == set()
+        dirty.settle([], second, [])
+        assert dirty.plan([], second, b"frame", ["home.md"]) == {"home.md"}
+        assert dirty.plan([], second, b"another frame", ["home.md"]) is None and dirty.redo == set(second)
+    finally:
+        dirty.close()
+
+
+def test_nav_paths_are_the_paths_a_nav_setting_names():
+    assert nav_paths([{"Home": "index.md"}, {"Briefings": [{"A": "a/index.md"}, "b.md"]}, "c.md"]) == {
+        "index.md", "a/index.md", "b.md", "c.md"}
