@@ -54,6 +54,10 @@ SAVES = 3
 # Seconds between a save's page showing and the next save, as an editor reads the page: the
 # server finishes the save's work that follows the page (its exports) and is idle again.
 READ_S = 2.0
+# MkDocs' server looks for changes every half second. Each pause is longer than the last by a
+# share of that, so that the saves fall at different moments of it, as an editor's do, and not
+# all at the same one.
+POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -321,7 +325,8 @@ def _edit(path: Path, pattern: str, marker: str) -> None:
 def serve_rebuild(site: Path, briefing: str, read_s: float = READ_S) -> Rebuild:
     """Seconds from saving a YAML file under `briefing serve` to the page showing the change:
     for an item of a briefing's agenda, then for the most shared person's name, `SAVES` times
-    in turn, `read_s` apart; the first save comes right after the server's first build."""
+    in turn, `read_s` apart and a little more (see POLL_S); the first save comes right after the
+    server's first build."""
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen([_tool("briefing"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -340,7 +345,7 @@ def serve_rebuild(site: Path, briefing: str, read_s: float = READ_S) -> Rebuild:
             _edit(site / "content" / path, pattern, marker)
             _wait_for(f"{base}/{page}", marker, saved + SERVE_TIMEOUT_S, server)
             times[n % len(edits)].append(time.perf_counter() - saved)
-            time.sleep(read_s)
+            time.sleep(read_s + POLL_S * n / (SAVES * len(edits)))
         return Rebuild(tuple(times[0]), tuple(times[1]), person, shared)
     finally:
         # SIGINT, not SIGTERM: mkdocs serve then removes its temporary site folder.
