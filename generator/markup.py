@@ -97,12 +97,17 @@ def render_inline(text: str) -> Markup:
     return Markup(html)
 
 
-# What a JSON string may hold that ends a <script> element or a JavaScript string early.
-_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# What a JSON string may hold that ends a <script> element or a JavaScript string early, and its
+# escape (which holds none of them).
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def script_json(value: object) -> str:
     """`value` as compact JSON with sorted keys, safe inside an HTML <script> element: the
     characters that could end the element or a JavaScript string early are \\u escapes."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).translate(_SCRIPT_UNSAFE)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # One replace per character present: str.translate looks up every character of the text.
+    for unsafe, escaped in _SCRIPT_UNSAFE.items():
+        if unsafe in text:
+            text = text.replace(unsafe, escaped)
+    return text
