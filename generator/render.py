@@ -25,8 +25,8 @@ from .history import NO_GIT, History
 from .export.calendar import item_date
 from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
-from .model import Dataset, Index
-from .schema import Citation
+from .model import BriefingBundle, Dataset, Index
+from .schema import Briefing, Citation
 from .timeline import actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline, site_entries
 from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
                    relative_to_folder, source_anchor, with_fragment)
@@ -273,7 +273,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
-                       item_date=item_date, **LINKED_DATA)
+                       item_date=item_date, agenda_days=agenda_days, **LINKED_DATA)
     return env
 
 
@@ -307,11 +307,27 @@ def _jobs(data: Dataset, history: History) -> Iterator[tuple[str, str, dict[str,
     yield page_path("data"), "data_index.html", {}, True
 
 
+class Listed(NamedTuple):
+    """What a list of briefings shows of one: its id, its briefing record and `agenda_days`. Not
+    the rest of its folder: a page that lists every briefing (the home page) is made again after
+    an edit to a briefing's records only when this changes."""
+
+    id: str
+    briefing: Briefing
+    days: tuple[str, str] | None
+
+
+def agenda_days(bundle: BriefingBundle) -> tuple[str, str] | None:
+    """The weekdays of a briefing's first and last agenda item; None without an agenda."""
+    return (bundle.agenda[0].day, bundle.agenda[-1].day) if bundle.agenda else None
+
+
 def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> dict[str, Any]:
-    """What every page template sees besides its own page: the dataset, its index and the exports
-    (export.Export) that pages link to."""
+    """What every page template sees besides its own page: the dataset, its index, the exports
+    (export.Export) that pages link to, and each briefing as a list shows it (Listed)."""
     return {"data": data, "index": index, "actor": data.actor, "exports": exports,
-            "exports_by_briefing": _by_briefing(data, exports)}
+            "exports_by_briefing": _by_briefing(data, exports),
+            "listing": tuple(Listed(b.id, b.briefing, agenda_days(b)) for b in data.briefings)}
 
 
 def render_pages(data: Dataset, index: Index, templates: Path, exports: Sequence[Any] = (),

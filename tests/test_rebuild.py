@@ -116,6 +116,13 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     assert f"briefings/{COPY}/agenda.md" in rendered
     assert f"briefings/{BRIEFING}/agenda.md" not in rendered
     assert f"briefings/{BRIEFING}/disputes.md" not in rendered
+    assert "index.md" not in rendered  # the home page lists briefings, not their agendas (render.Listed)
+    # Without its dates, the home page shows a briefing's first and last agenda weekday.
+    edit(content / "briefings" / COPY / "briefing.yml", lambda briefing: [briefing.pop(k) for k in ("start", "end")])
+    assert "index.md" in step().rendered
+    edit(content / "briefings" / COPY / "agenda.yml",
+         lambda agenda: (agenda[0].pop("date"), agenda[0].update(day="Sunday")))
+    assert "index.md" in step().rendered
 
     # A source's paragraph described differently: every page citing it shows the new tooltip.
     edit(content / "sources.yml", lambda sources: sources[0]["paragraphs"][0].update(about="Another topic"))
