@@ -324,10 +324,13 @@ def agenda_days(bundle: BriefingBundle) -> tuple[str, str] | None:
 
 def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> dict[str, Any]:
     """What every page template sees besides its own page: the dataset, its index, the exports
-    (export.Export) that pages link to, and each briefing as a list shows it (Listed)."""
+    (export.Export) that pages link to, each briefing as a list shows it (Listed) and how often
+    each source is cited."""
     return {"data": data, "index": index, "actor": data.actor, "exports": exports,
             "exports_by_briefing": _by_briefing(data, exports),
-            "listing": tuple(Listed(b.id, b.briefing, agenda_days(b)) for b in data.briefings)}
+            "listing": tuple(Listed(b.id, b.briefing, agenda_days(b)) for b in data.briefings),
+            # How often each source is cited: the list of sources shows the count, not the facts.
+            "citation_counts": {sid: len(facts) for sid, facts in index.citations.items()}}
 
 
 def render_pages(data: Dataset, index: Index, templates: Path, exports: Sequence[Any] = (),

@@ -117,6 +117,7 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     assert f"briefings/{BRIEFING}/agenda.md" not in rendered
     assert f"briefings/{BRIEFING}/disputes.md" not in rendered
     assert "index.md" not in rendered  # the home page lists briefings, not their agendas (render.Listed)
+    assert "sources/index.md" not in rendered  # the list of sources counts citations, it does not show them
     # Without its dates, the home page shows a briefing's first and last agenda weekday.
     edit(content / "briefings" / COPY / "briefing.yml", lambda briefing: [briefing.pop(k) for k in ("start", "end")])
     assert "index.md" in step().rendered
