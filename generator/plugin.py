@@ -9,7 +9,7 @@ import re
 import threading
 from html import unescape
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from jinja2 import TemplateError
 from mkdocs.config import config_options
@@ -158,19 +158,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
                 files.append(File.generated(config, page.path, inclusion=inclusion, **source))
-        # While serving with problems there is no dataset: no exports, no search index.
-        contents: Mapping[str, bytes] = self._files() if self.built is not None and given is None else {}
+        # While serving with problems there is no dataset: no exports, no search index. After a
+        # save MkDocs is given none of them: they are written once its build is done (on_post_build).
+        self.files_later = self.built is not None and given is not None
+        contents = self._files() if self.built is not None and not self.files_later else {}
         for path, content in contents.items():
             source = ({"abs_src_path": dirty.file_source(path, content, config.site_dir)} if dirty
                       else {"content": content})
             files.append(File.generated(config, path, **source))
         if dirty is not None:
-            # After a save MkDocs is given none of the other files: they are written once its
-            # build is done (on_post_build).
-            self.files_later = self.built is not None and given is not None
-            others = ([export.path for export in list_exports(self.built.data)] + [INDEX_PATH]
-                      if self.built is not None and self.files_later else list(contents))
-            dirty.settle(files, self.pages, others)
+            dirty.settle(files, self.pages, self._file_paths() if self.files_later else list(contents))
         if self.preview is None:
             # MkDocs holds the export files now; a one-off build needs the dataset no more.
             self.built = None
@@ -188,6 +185,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             script = self.rebuilder.search_index(built.data, self.pages)
         contents[INDEX_PATH] = script.encode("utf-8")
         return contents
+
+    def _file_paths(self) -> list[str]:
+        """The paths of what `_files` makes, without making it."""
+        assert self.built is not None
+        return [export.path for export in list_exports(self.built.data)] + [INDEX_PATH]
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
