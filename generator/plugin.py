@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -24,7 +25,8 @@ from .export import SiteInfo, list_exports
 from .render import Page
 from .search import INDEX_PATH, search_script
 from .rebuild import Rebuilder
-from .serve import DirtyBuilds, Preview, SaveSignal, frame_of, template_problem
+from .saves import Ahead, SaveSignal
+from .serve import DirtyBuilds, Preview, frame_of, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -74,6 +76,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.rebuilder: Rebuilder | None = None
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
+        self.ahead: Ahead | None = None
         self.collected = False
         # While serving: whether this build's export files are written after it, and the thread
         # writing them (see on_post_build).
@@ -96,9 +99,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
-        if self.saves is not None:
-            self.saves.close()
-        self.preview = self.rebuilder = self.dirty = self.saves = None
+        self._stop_saves()
+        self.preview = self.rebuilder = self.dirty = None
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -119,8 +121,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
             # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
             drafts = os.environ.get("BRIEFING_DRAFTS") == "1"
-            built = self._rebuilder(content_dir, templates_dir, site, drafts).build(files=False) if self.preview else \
-                build(content_dir, templates_dir, site, drafts=drafts)
+            if self.preview is None:
+                built = build(content_dir, templates_dir, site, drafts=drafts)
+            else:
+                rebuilder = self._rebuilder(content_dir, templates_dir, site, drafts)
+                # A save's build may have been done already, while MkDocs was noticing the save.
+                ahead = self.ahead.take(rebuilder) if self.ahead else None
+                built = ahead if isinstance(ahead, Built) else rebuilder.build(files=False)
         except ContentErrors as exc:
             if self.preview is None:
                 raise ContentProblems(exc.errors) from None
@@ -228,6 +235,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             # first saves walk it all, for seconds, while the editor waits for the page.
             self.collected = True
             gc.collect()
+        self._ready()
 
     def _write_later(self, site_dir: str) -> None:
         try:
@@ -238,6 +246,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
         finally:
             gc.enable()
+            self._ready()
 
     def written(self) -> None:
         """Wait until the export files of the last build are written (see on_post_build)."""
@@ -249,19 +258,39 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         gc.enable()
         if self.dirty is not None:
             self.dirty.failed = True
+        self._ready()
+
+    def _ready(self) -> None:
+        """A build is done, export files and all: the next save's may start (saves.Ahead)."""
+        if self.ahead is not None and self.rebuilder is not None:
+            self.ahead.ready(self.rebuilder, functools.partial(_build_ahead, self.rebuilder))
 
     def on_serve(self, server, /, *, config, builder):
         folders = [self._dir(config, "content_dir"), self._dir(config, "templates_dir")]
-        if self.saves is not None:
-            self.saves.close()
-        self.saves = SaveSignal(folders)
+        self._stop_saves()
+        self.ahead = Ahead()
+        self.saves = SaveSignal(folders, self.ahead.saved)
         if self.saves.start():
             server.watch(str(self.saves.folder))
+            self.written()
+            self._ready()
         else:
-            self.saves.close()
-            self.saves = None
+            self._stop_saves()
             for folder in folders:
                 server.watch(str(folder))
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
+
+    def _stop_saves(self) -> None:
+        if self.saves is not None:
+            self.saves.close()
+        if self.ahead is not None:
+            self.ahead.close()
+        self.saves = self.ahead = None
+
+
+def _build_ahead(rebuilder: Rebuilder) -> Built:
+    """A save's build, as on_pre_build makes it, done ahead of MkDocs' (saves.Ahead)."""
+    gc.disable()  # as on_pre_build does while serving; the build's end enables it again
+    return rebuilder.build(files=False)

@@ -11,7 +11,6 @@ at its template's line.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -234,97 +233,6 @@ class DirtyBuilds(logging.Filter):
     def close(self) -> None:
         """Remove the folder of source files."""
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class SaveSignal:
-    """Tells MkDocs' server of each save under the content and template folders, without its
-    polling them.
-
-    MkDocs' server polls the folders it is asked to watch every half second, walking every file:
-    for an archive of a thousand briefings, a third of a processor all the time, and a save seen
-    late. So the folders are watched through the system's own file events (watchdog's Observer:
-    inotify, FSEvents or their like), and each change rewrites one file in a folder of this
-    signal's own, the only folder MkDocs is asked to poll for them. `start` says whether the
-    events could be had; if not, MkDocs polls the folders themselves as before.
-    """
-
-    # Writing, creating, deleting and moving a file; not opening or reading one, which every
-    # build does.
-    CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-    # Where the system tells when a file written is closed (inotify), the save of a file is known
-    # by that alone: one signal, and one build, per save, not one for each write of it that the
-    # server's polling happens to part. A deletion or a move has no close, and a folder moved in
-    # tells only of the files it brings, as created.
-    SETTLED = frozenset({"created", "deleted", "moved", "closed"})
-
-    def __init__(self, folders: Iterable[Path]) -> None:
-        from watchdog import events
-        from watchdog.observers import Observer
-
-        self.folder = Path(tempfile.mkdtemp(prefix="briefing-saves-"))
-        self.file = self.folder / "saved"
-        self.count = 0
-        self.observer = Observer()
-        self.observer.daemon = True
-        handler = events.FileSystemEventHandler()
-        handler.on_any_event = self.on_event  # type: ignore[method-assign]
-        # Asked of the system too, where it can (inotify), so that reads make no events at all.
-        wanted = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent,
-                  events.FileMovedEvent, events.FileClosedEvent, events.DirDeletedEvent, events.DirMovedEvent]
-        self.folders = [folder for folder in folders if folder.is_dir()]
-        for folder in self.folders:
-            self.observer.schedule(handler, str(folder), recursive=True, event_filter=wanted)
-        self.changes = self.SETTLED if _tells_closes(self.observer) else self.CHANGES
-
-    def start(self) -> bool:
-        """Start watching; False if the system's file events cannot be had."""
-        try:
-            self.observer.start()
-        except OSError:  # too many watches, or a file system without events
-            return False
-        return True
-
-    def on_event(self, event: object) -> None:
-        """Rewrite the signal's file if `event` (watchdog's) changed a file that builds read."""
-        kind = getattr(event, "event_type", None)
-        # A folder counts when it goes (deleted, or moved out: its files tell nothing then); a
-        # folder made or changed tells nothing its files do not.
-        if kind not in self.changes or (getattr(event, "is_directory", False) and kind not in ("deleted", "moved")):
-            return
-        # A move counts by either end: editors save by renaming a hidden temporary file.
-        paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
-        if not any(self._read_by_builds(str(path)) for path in paths if path):
-            return
-        self.count += 1
-        with contextlib.suppress(OSError):  # the signal closed while the event came in
-            self.file.write_text(str(self.count), encoding="utf-8")
-
-    def _read_by_builds(self, path: str) -> bool:
-        """Whether `path` lies in a watched folder and in no hidden file or folder there (which
-        builds pass over, as an editor's swap files)."""
-        for folder in self.folders:
-            try:
-                parts = Path(path).relative_to(folder).parts
-            except ValueError:
-                continue
-            return not any(part.startswith(".") for part in parts)
-        return False
-
-    def close(self) -> None:
-        """Stop watching and remove the signal's folder."""
-        if self.observer.is_alive():
-            self.observer.stop()
-            self.observer.join(timeout=5)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _tells_closes(observer: object) -> bool:
-    """Whether watchdog's `observer` reports a written file's closing (inotify's does)."""
-    try:
-        from watchdog.observers.inotify import InotifyObserver
-    except ImportError:  # not Linux
-        return False
-    return isinstance(observer, InotifyObserver)
 
 
 def nav_paths(nav: object) -> set[str]:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from generator.build import Built, build
 from generator.errors import ContentErrors
 from generator.parse import parse_yaml
 from generator.rebuild import Rebuilder
+from generator.saves import Ahead
 from generator.search import index_script, search_entries
 from generator.track import Reads, TrackedMapping, same, track_globals
 
@@ -245,12 +247,28 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
     extra.write_text("# Extra\n", encoding="utf-8")
     first = load_config(str(project / "mkdocs.yml"), site_dir=str(served))
     first.plugins.on_startup(command="serve", dirty=True)
+    plugin = first.plugins["briefing"]
+    # As `briefing serve` does, a save's build is begun as soon as the save is seen (saves.Ahead).
+    plugin.ahead = Ahead()
+    builders: list[str] = []
+    rebuild = Rebuilder.build
+
+    def counted(self: Rebuilder, **kwargs) -> Built:
+        builders.append(threading.current_thread().name)
+        return rebuild(self, **kwargs)
+
+    monkeypatch.setattr(Rebuilder, "build", counted)
     times: dict[str, int] = {}
 
-    def step(*, whole: bool) -> set[str]:
-        """A dirty build and a fresh full build; the files the dirty build wrote."""
+    def step(*, whole: bool, ahead: bool = True) -> set[str]:
+        """A dirty build and a fresh full build; the files the dirty build wrote. With `ahead`,
+        the save is told first, and the dirty build must take the work done for it."""
+        builders.clear()
+        if ahead:
+            plugin.ahead.saved()  # as the save signal does
         mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(served)), dirty=True)
-        first.plugins["briefing"].written()  # the export files follow a save's pages
+        assert builders == (["briefing-ahead"] if ahead else [threading.current_thread().name])
+        plugin.written()  # the export files follow a save's pages
         # In another process: this one's MkDocs hands every build the same plugin object.
         fresh = tmp_path / "fresh"
         subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--quiet", "--site-dir", str(fresh)],
@@ -269,7 +287,7 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
         return written
 
     try:
-        step(whole=True)
+        step(whole=True, ahead=False)
         edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
         written = step(whole=False)
         assert "people/wang-wentao.html" in written and "people/gina-raimondo.html" not in written
@@ -281,7 +299,7 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
         edit(content / "briefings" / COPY / "agenda.yml", lambda agenda: agenda.pop())
         step(whole=False)
         shutil.rmtree(content / "briefings" / COPY)
-        step(whole=True)
+        step(whole=True, ahead=False)
         assert not (served / "briefings" / COPY).exists() or not any((served / "briefings" / COPY).rglob("*.html"))
         edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wentao"))
         extra.write_text("# Extra\n\nSee [Wang Wentao](people/wang-wentao.md).\n", encoding="utf-8")

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,8 +26,9 @@ from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
 from generator.render import Page
+from generator.saves import Ahead, SaveSignal
 from generator.search import INDEX_PATH
-from generator.serve import (ERROR_TITLE, DirtyBuilds, Preview, SaveSignal, error_html, error_pages, implied_paths,
+from generator.serve import (ERROR_TITLE, DirtyBuilds, Preview, error_html, error_pages, implied_paths,
                              nav_paths, template_problem)
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
@@ -385,6 +387,78 @@ def test_without_file_events_the_save_signal_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(signal.observer, "start", unavailable)
     assert signal.start() is False
     signal.close()
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + STEP_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_a_saves_work_runs_ahead_once_between_builds_and_the_next_build_takes_it():
+    ahead, runs = Ahead(), []
+
+    def work() -> str:
+        runs.append(ahead.saves)
+        return f"built {len(runs)}"
+
+    ahead.saved()  # while a build runs: no work yet
+    assert ahead.thread is None and runs == []
+    ahead.ready("rebuilder", work)  # the build done: the save it may not have seen starts the work
+    assert ahead.take("rebuilder") == "built 1" and runs == [1]
+    assert ahead.take("rebuilder") is None  # no save since: the build does its own work
+    ahead.ready("rebuilder", work)
+    assert runs == [1]
+    ahead.saved()
+    assert ahead.take("another rebuilder") is None  # the folders or the settings changed meanwhile
+    ahead.close()
+
+
+def test_work_ahead_that_a_later_save_outdates_is_not_taken_and_runs_again_if_there_is_time():
+    ahead, started, go, runs = Ahead(), threading.Event(), threading.Event(), []
+
+    def slow() -> str:
+        runs.append(ahead.saves)
+        started.set()
+        assert go.wait(STEP_SECONDS)
+        return f"built {len(runs)}"
+
+    ahead.ready("r", slow)
+    ahead.saved()
+    assert started.wait(STEP_SECONDS)
+    ahead.saved()  # a second save while the work for the first runs
+    go.set()
+    _until(lambda: ahead.thread is None)
+    assert runs == [1, 2] and ahead.take("r") == "built 2"
+
+    started.clear()
+    go.clear()
+    ahead.ready("r", slow)
+    ahead.saved()
+    assert started.wait(STEP_SECONDS)
+    ahead.saved()
+    taken: list[object] = []
+    builder = threading.Thread(target=lambda: taken.append(ahead.take("r")))
+    builder.start()  # MkDocs' build begins before the work is done: it waits, and does its own
+    _until(lambda: not ahead.idle)
+    go.set()
+    builder.join()
+    assert taken == [None] and runs == [1, 2, 3]
+    ahead.close()
+
+
+def test_what_the_work_ahead_raises_the_build_that_takes_it_raises():
+    ahead = Ahead()
+
+    def broken() -> None:
+        raise ContentErrors([ContentError("content/people.yml", 3, 1, "unknown field 'x'")])
+
+    ahead.ready("r", broken)
+    ahead.saved()
+    with pytest.raises(ContentErrors):
+        ahead.take("r")
+    ahead.close()
 
 
 def test_serve_defaults_to_the_loopback_address():
