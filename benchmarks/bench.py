@@ -30,6 +30,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -288,11 +289,11 @@ class Rebuild:
 
     @property
     def agenda_s(self) -> float:
-        return sorted(self.agenda_saves)[len(self.agenda_saves) // 2]
+        return statistics.median_high(self.agenda_saves)
 
     @property
     def person_s(self) -> float:
-        return sorted(self.person_saves)[len(self.person_saves) // 2]
+        return statistics.median_high(self.person_saves)
 
     def line(self, label: str) -> str:
         def each(times: tuple[float, ...]) -> str:

@@ -185,7 +185,7 @@ class Ahead:
                 done = exc
             with self.guard:
                 self.outcome = (saves, key, done)
-                if not self.idle or self.work is None or self.saves == self.began:
+                if not self.idle or self.saves == self.began:
                     self.thread = None
                     return
                 saves, key, work = self.saves, self.key, self.work
