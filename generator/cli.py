@@ -15,6 +15,7 @@ from typing import Iterator
 import click
 
 from .build import check_summary
+from .cache import STATE_VARIABLE
 from .errors import counted, format_grouped, format_json
 from .schema import schema_files
 
@@ -54,19 +55,25 @@ DRAFTS = click.option("--drafts", is_flag=True,
 DRAFTS_VARIABLE = "BRIEFING_DRAFTS"
 
 
+REUSE = click.option("--reuse", is_flag=True,
+                     help="Start from the last build's work, kept in the cache folder, and keep this one's: "
+                          "a build after a few edits redoes only what they touch. Takes more memory and disk.")
+
+
 @contextmanager
-def _drafts(include: bool) -> Iterator[None]:
-    """Tell the briefing plugin, for the length of a build or a preview, whether to show drafts."""
-    before = os.environ.get(DRAFTS_VARIABLE)
-    if include:
-        os.environ[DRAFTS_VARIABLE] = "1"
+def _asked(variable: str, asked: bool) -> Iterator[None]:
+    """Tell the briefing plugin, for the length of a build or a preview, what was asked for on the
+    command line (drafts, reuse), through its variable."""
+    before = os.environ.get(variable)
+    if asked:
+        os.environ[variable] = "1"
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop(DRAFTS_VARIABLE, None)
+            os.environ.pop(variable, None)
         else:
-            os.environ[DRAFTS_VARIABLE] = before
+            os.environ[variable] = before
 
 
 @main.command()
@@ -98,7 +105,8 @@ def schema(out: Path, only_check: bool) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: site_dir of mkdocs.yml).")
 @DRAFTS
-def build(config_file: Path, site_dir: Path | None, drafts: bool) -> None:
+@REUSE
+def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -> None:
     """Check the content and build the site atomically: the old site stays until the new one is whole."""
     from mkdocs.exceptions import MkDocsException
 
@@ -111,7 +119,7 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool) -> None:
     quiet, mkdocs_log = _ReportedHere(CONTENT_PROBLEMS), logging.getLogger("mkdocs.commands.build")
     mkdocs_log.addFilter(quiet)
     try:
-        with _drafts(drafts):
+        with _asked(DRAFTS_VARIABLE, drafts), _asked(STATE_VARIABLE, reuse):
             site = publish(config_file, site_dir)
     except ContentErrors as exc:
         click.echo(format_grouped(exc.errors), err=True)
@@ -236,7 +244,7 @@ def serve(config_file: Path, dev_addr: str, drafts: bool) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with _drafts(drafts):
+        with _asked(DRAFTS_VARIABLE, drafts):
             # Dirty builds: after a save MkDocs redoes only what changed (serve.DirtyBuilds).
             mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as exc:

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .build import Built, build
+from .cache import BuildStore
 from .errors import ContentErrors, format_plain
 from .export import SiteInfo, list_exports
 from .render import Page
@@ -74,10 +75,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.pages: dict[str, Page] = {}
         self.preview: Preview | None = None
         self.rebuilder: Rebuilder | None = None
+        self.store: BuildStore | None = None
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
         self.ahead: Ahead | None = None
         self.collected = False
+        self.shown: set[str] = set()
+        """The generated pages MkDocs has read in this build (see on_env)."""
         # While serving: whether this build's export files are written after it, and the thread
         # writing them (see on_post_build).
         self.files_later = False
@@ -122,7 +126,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
             drafts = os.environ.get("BRIEFING_DRAFTS") == "1"
             if self.preview is None:
-                built = build(content_dir, templates_dir, site, drafts=drafts)
+                built = self._build_once(content_dir, templates_dir, site, drafts)
             else:
                 rebuilder = self._rebuilder(content_dir, templates_dir, site, drafts)
                 # A save's build may have been done already, while MkDocs was noticing the save.
@@ -144,6 +148,20 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # Pin MkDocs' build date (sitemap, gzip header) to the content, so builds are byte-identical.
         if _USER_EPOCH is None:
             os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
+
+    def _build_once(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Built:
+        """A one-off build (`briefing build`, `mkdocs build`); from the state the last one kept, if
+        that is asked for (cache.BuildStore; on_files keeps this one's)."""
+        self.store = BuildStore(content_dir, (content_dir, templates_dir, site, drafts))
+        if self.store.file is None:
+            self.store = None
+            return build(content_dir, templates_dir, site, drafts=drafts)
+        # The state is millions of objects, alive until on_files lets go of them: the collector's
+        # passes would walk them all, again and again, for nothing. It runs again after that
+        # (on_files, or on_build_error).
+        gc.disable()
+        self.rebuilder = self.store.load() or Rebuilder(content_dir, templates_dir, site, drafts=drafts)
+        return self.rebuilder.build()
 
     def _rebuilder(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Rebuilder:
         """The Rebuilder of these folders, kept across the builds of one `mkdocs serve`."""
@@ -176,20 +194,25 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if dirty is not None:
             dirty.settle(files, self.pages, self._file_paths() if self.files_later else list(contents))
         if self.preview is None:
-            # MkDocs holds the export files now; a one-off build needs the dataset no more.
-            self.built = None
+            # MkDocs holds the export files now; a one-off build needs the dataset no more, nor
+            # its state once kept for the next.
+            if self.store is not None and self.rebuilder is not None:
+                # A state that read every file as the one kept did, and rendered nothing, is kept
+                # already. (Any state kept is a sound start: keeping one is only for speed.)
+                if self.rebuilder.parsed or self.rebuilder.rendered:
+                    self.store.save(self.rebuilder)
+                gc.enable()
+            self.built = self.rebuilder = self.store = None
         return files
 
     def _files(self) -> dict[str, bytes]:
         """The export files and the search index of the build, by path."""
         built = self.built
         assert built is not None
-        if self.rebuilder is None:
-            contents = dict(built.exports)
-            script = search_script(built.data, self.pages)
-        else:
-            contents = dict(self.rebuilder.files(built.data))
-            script = self.rebuilder.search_index(built.data, self.pages)
+        rebuilder = self.rebuilder
+        contents = dict(built.exports if self.preview is None or rebuilder is None else rebuilder.files(built.data))
+        script = (search_script(built.data, self.pages) if rebuilder is None
+                  else rebuilder.search_index(built.data, self.pages))
         contents[INDEX_PATH] = script.encode("utf-8")
         return contents
 
@@ -213,10 +236,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         generated = pages.get(page.file.src_uri) if self.preview else pages.pop(page.file.src_uri, None)
         if generated is None:
             return html
-        # MkDocs checks links from Markdown pages of docs/ to fragments of this page against these.
-        html = generated.html
-        page.present_anchor_ids = {unescape(value) for value in _ID.findall(html)}
-        return html
+        self.shown.add(page.file.src_uri)
+        return generated.html
+
+    def on_env(self, env, /, *, config, files):
+        # MkDocs checks each link from a Markdown page of docs/ to a fragment of another page
+        # against the ids of that page, once every page is read: the generated pages' ids are
+        # found here, only for the pages such links lead to.
+        for file in files.documentation_pages():
+            for target in (file.page.links_to_anchors or {}) if file.page is not None else ():
+                if target.src_uri in self.shown and target.page is not None and target.page.content:
+                    target.page.present_anchor_ids = {unescape(value) for value in _ID.findall(target.page.content)}
+        self.shown = set()
+        return env
 
     def on_post_build(self, *, config) -> None:
         if self.files_later:
@@ -256,6 +288,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.enable()
+        if self.preview is None:
+            self.rebuilder = self.store = None
         if self.dirty is not None:
             self.dirty.failed = True
         self._ready()

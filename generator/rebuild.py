@@ -117,11 +117,14 @@ class Rebuilder:
         self.history = History(note=NO_GIT)  # the last build's (read_history)
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
+        self.parsed = 0
+        """How many files the last build parsed (the others' parses it kept from the build before)."""
 
     def build(self, *, files: bool = True) -> Built:
         """What build.build returns for the folders as they are now; raises as it does. Without
         `files`, its export files are left for `files` to make (`Built.exports` is empty): a save
         under `briefing serve` shows its pages first."""
+        self.parsed = 0
         try:
             data = check(self.content_dir, self._parse, self._validate, drafts=self.drafts, reuse=self.checks)
         finally:
@@ -140,7 +143,11 @@ class Rebuilder:
 
     def _parse(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
         """parse_yaml, or the last load's parse of the same file if its text is the same."""
-        return self.parses.get((path, kind, briefing), text, lambda: parse_yaml(text, path, kind, briefing))
+        def parse() -> Document | ContentError:
+            self.parsed += 1
+            return parse_yaml(text, path, kind, briefing)
+
+        return self.parses.get((path, kind, briefing), text, parse)
 
     def _validate(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
         """validate_document, or the last load's result for the same document (the same object).

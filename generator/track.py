@@ -20,7 +20,20 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, Callable, Iterator, TypeVar
 
-MISSING = object()
+class _Missing:
+    """The type of MISSING: one object, which pickling keeps the one (the build state kept
+    between runs, cache.BuildStore, compares what it read with it)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "MISSING"
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
 """What a key of a mapping resolves to when the mapping does not hold it."""
 
 ALL = ("all",)

@@ -1,13 +1,25 @@
-"""The cache of parsed files kept between runs (generator/cache.py): same results, less parsing."""
+"""The caches kept between runs (generator/cache.py): parsed files, and a build's state; same results, less work."""
 
 from __future__ import annotations
 
+import os
+import pickle
+import stat
+
 import orjson
 import pytest
+from click.testing import CliRunner
 
-from generator import cache
+from generator import cache, rebuild
 from generator.build import check_summary
-from generator.cache import CACHE_VARIABLE, ParseStore
+from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore, ParseStore
+from generator.cli import main
+from generator.rebuild import Rebuilder
+from generator.track import MISSING
+
+from support import EXAMPLE_CONTENT, ROOT, make_project, snapshot
+
+TEMPLATES = ROOT / "templates" / "pages"
 
 
 @pytest.fixture
@@ -110,3 +122,113 @@ def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(conte
     check_summary(root)
     assert len(list((tmp_path / "user-cache" / "briefing-sites").glob("*.json"))) == 1
     assert not any(p.name.endswith(".json") for p in root.rglob("*"))
+
+
+# The state of a build kept for the next (`briefing build --reuse`, cache.BuildStore). That a
+# stored state rebuilds to what a full build makes, through a series of edits, is checked in
+# tests/test_rebuild.py (its "stored" runs).
+
+@pytest.fixture
+def stored(content, monkeypatch, tmp_path):
+    """A BuildStore asked for, in a fresh cache folder, holding the state of a build of the
+    minimal content; and that state."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(STATE_VARIABLE, "1")
+    root = content()
+    state = Rebuilder(root, TEMPLATES)
+    state.build()
+    store = BuildStore(root, (root, TEMPLATES))
+    store.save(state)
+    assert store.file is not None and store.file.exists()
+    return store, state
+
+
+def test_a_stored_state_is_read_back_whole(stored):
+    store, state = stored
+    loaded = store.load()
+    assert isinstance(loaded, Rebuilder) and loaded is not state
+    assert loaded.last is not None and state.last is not None
+    assert loaded.last.pages == state.last.pages
+    assert loaded.build().pages == state.build().pages
+    assert loaded.rendered == ()  # what it read is what it reads now: nothing is rendered again
+    assert pickle.loads(pickle.dumps(MISSING)) is MISSING
+
+
+def test_a_state_is_not_used_for_other_folders_or_settings(stored):
+    store, _ = stored
+    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"))
+    assert other.file == store.file and other.load() is None
+
+
+def test_a_state_written_by_other_code_is_not_used(stored, monkeypatch):
+    store, _ = stored
+    monkeypatch.setattr(cache, "_build_version", lambda: b"briefing build state 1\nother\n")
+    assert store.load() is None
+
+
+def test_a_damaged_state_is_not_used(stored):
+    store, _ = stored
+    assert store.file is not None
+    whole = store.file.read_bytes()
+    store.file.write_bytes(whole[: len(whole) // 2])
+    assert store.load() is None
+    store.file.write_bytes(whole[:-40] + b"\x00" * 40)
+    assert store.load() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="files have no owner here")
+def test_a_state_that_someone_else_could_have_written_is_not_used(stored):
+    store, _ = stored
+    assert store.file is not None
+    assert stat.S_IMODE(store.file.stat().st_mode) == 0o600
+    assert store.load() is not None
+    store.file.chmod(0o620)
+    assert store.load() is None
+
+
+def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path):
+    root = content()
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.delenv(STATE_VARIABLE, raising=False)
+    assert BuildStore(root, root).file is None
+    monkeypatch.setenv(STATE_VARIABLE, "1")
+    monkeypatch.setenv(CACHE_VARIABLE, "off")
+    assert BuildStore(root, root).file is None
+
+
+def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_full_build_writes(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    rendered: list[str] = []
+    real = rebuild.render_jobs
+
+    def counting(env, jobs, **kwargs):
+        rendered.extend(job[0] for job in jobs)
+        return real(env, jobs, **kwargs)
+
+    monkeypatch.setattr(rebuild, "render_jobs", counting)
+    reused, plain = make_project(tmp_path / "reused", EXAMPLE_CONTENT), make_project(tmp_path / "plain", EXAMPLE_CONTENT)
+
+    def built(project, *options):
+        result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), *options])
+        assert result.exit_code == 0, result.output
+        return snapshot(project / "site")
+
+    built(reused, "--reuse")
+    pages = len(rendered)
+    assert pages > 30
+    assert list((tmp_path / "cache").glob("*.build"))
+    for project in (reused, plain):
+        people = project / "content" / "people.yml"
+        people.write_text(people.read_text(encoding="utf-8").replace("name: Wang Wentao", "name: Wang Wen-tao"),
+                          encoding="utf-8")
+    rendered.clear()
+    assert built(reused, "--reuse") == built(plain)
+    assert "people/wang-wentao.md" in rendered and len(rendered) < pages / 2
+    assert os.environ.get(STATE_VARIABLE) is None  # asked for one build only
+    # Nothing changed: nothing is rendered, and the state kept is kept as it is (not written again).
+    (state,) = (tmp_path / "cache").glob("*.build")
+    written = state.stat().st_ino
+    rendered.clear()
+    assert built(reused, "--reuse") == built(plain)
+    assert rendered == [] and state.stat().st_ino == written

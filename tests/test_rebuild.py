@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from generator.build import Built, build
+from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore
 from generator.errors import ContentErrors
 from generator.parse import parse_yaml
 from generator.rebuild import Rebuilder
@@ -62,17 +63,27 @@ def assert_equal(rebuilt: Built, full: Built) -> None:
             == index_script(search_entries(full.data, full.pages)))
 
 
-@pytest.fixture
-def project(tmp_path):
-    """Copies of the example content and the page templates, and a Rebuilder of them."""
+@pytest.fixture(params=["kept", "stored"])
+def project(request, tmp_path, monkeypatch):
+    """Copies of the example content and the page templates, and a Rebuilder of them: the same
+    one throughout (`briefing serve`), or ("stored") each build's read back from the file that
+    the build before kept it in (`briefing build --reuse`, cache.BuildStore)."""
     content, templates = tmp_path / "content", tmp_path / "templates"
     shutil.copytree(ROOT / "content", content)
     shutil.copytree(ROOT / "templates" / "pages", templates)
-    rebuilder = Rebuilder(content, templates)
+    state = Rebuilder(content, templates)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(STATE_VARIABLE, "1")
+    store = BuildStore(content, (content, templates))
 
     def step(problems: bool = False):
         """Rebuild, and compare with a fresh full build (and the search index as serve makes it);
         returns the Rebuilder. With `problems`, both must stop with the same problems, returned."""
+        nonlocal state
+        if request.param == "stored" and store.file is not None and store.file.exists():
+            state = store.load()
+            assert state is not None
+        rebuilder = state
         if problems:
             with pytest.raises(ContentErrors) as stopped:
                 rebuilder.build()
@@ -84,6 +95,8 @@ def project(tmp_path):
         assert_equal(rebuilt, full)
         assert (rebuilder.search_index(rebuilt.data, rebuilt.pages)
                 == index_script(search_entries(full.data, full.pages)))
+        if request.param == "stored":
+            store.save(rebuilder)
         return rebuilder
 
     return content, templates, step
@@ -200,6 +213,7 @@ def test_tracked_globals_note_each_key_read_and_whole_mappings():
     assert reads.page() == {(("people",), ("all",)), (("order",), ("value",))}
 
 
+@pytest.mark.parametrize("project", ["kept"], indirect=True)  # the objects of one process
 def test_a_save_to_one_record_leaves_the_others_of_its_file_the_same_objects(project):
     content, _, step = project
     before = step().last.values["data"]
