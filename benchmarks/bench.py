@@ -14,7 +14,10 @@ disturbs less than wall times, and a scaling line for each pair of sizes. `--rep
 default) runs the three commands R times in turn and shows the run of median time of each, then
 the wall times and ratios of every round: the speed of a shared machine drifts by tens of
 percent within minutes (the same baseline has taken 12 s and 22 s), and one run of each can
-land on a fast moment for one and a slow one for the other. `--serve` adds the
+land on a fast moment for one and a slow one for the other. A `reuse` line follows: `mkdocs build`
+keeping its state for the next (`briefing build --reuse`), first with no state kept (first_s),
+then once per round after an edit to a briefing's agenda, from the state the build before kept
+(edit_s, the median, and its ratio to the median baseline; every round's after). `--serve` adds the
 time from saving a YAML file to the rebuilt page under `briefing serve`, for the seed content
 itself and for each size: for an edit to a briefing's agenda and for an edit to the person who
 appears in the most briefings, three saves of each in turn, two seconds apart, as an editor
@@ -26,39 +29,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from benchmarks.serve import READ_S, Rebuild, a_briefing, edit, serve_rebuild, tool
 from benchmarks.synth import Archive, write_archive
-from generator.cache import CACHE_VARIABLE
+from generator.cache import CACHE_VARIABLE, STATE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project folders a build reads besides content/: linked, so the benchmark builds the real ones.
 LINKED = ("templates", "docs")
-SERVE_TIMEOUT_S = 900.0
-# Saves of each kind under `briefing serve`; the median is shown (the first save after the
-# server's start is slower than the rest, and a shared machine is noisy).
-SAVES = 3
-# Seconds between a save's page showing and the next save, as an editor reads the page: the
-# server finishes the save's work that follows the page (its exports) and is idle again.
-READ_S = 2.0
-# MkDocs' server looks for changes every half second. Each pause is longer than the last by a
-# share of that, so that the saves fall at different moments of it, as an editor's do, and not
-# all at the same one.
-POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -115,15 +101,19 @@ print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, 
 """
 
 
-def measure(command: list[str], cwd: Path, cache: Path | None = None) -> Run:
+def measure(command: list[str], cwd: Path, cache: Path | None = None, state: bool = False) -> Run:
     """Run `command` to the end: its wall time, CPU time and peak RSS, its exit status and output.
-    It keeps parsed files in the cache folder `cache` (generator/cache.py), or in none.
+    It keeps parsed files in the cache folder `cache` (generator/cache.py), or in none; with
+    `state`, a build keeps its state there too, and starts from the one kept (`--reuse`).
 
     The files written before (an archive, the baseline's pages) are flushed to disk first, so that
     their write-back does not land in the measured command's time.
     """
     os.sync()
     env = {**os.environ, CACHE_VARIABLE: str(cache) if cache is not None else "off"}
+    env.pop(STATE_VARIABLE, None)
+    if state:
+        env[STATE_VARIABLE] = "1"
     with tempfile.TemporaryFile() as out:
         report = subprocess.run([sys.executable, "-S", "-c", _TRAMPOLINE, *command], cwd=cwd, stdout=out,
                                 stderr=subprocess.PIPE, env=env, check=True).stderr.decode("utf-8", errors="replace")
@@ -138,10 +128,6 @@ def _checked(run: Run, what: str) -> Run:
     if run.returncode != 0:
         raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.output[-4000:]}")
     return run
-
-
-def _tool(name: str) -> str:
-    return str(Path(sys.executable).with_name(name))
 
 
 def prepare_site(folder: Path) -> None:
@@ -191,15 +177,38 @@ def prepare_baseline(site: Path, folder: Path) -> int:
     return len(paths)
 
 
+@dataclass(frozen=True)
+class Kept:
+    """Builds that keep their state for the next (`briefing build --reuse`): the first, which
+    fills it, and one per round after an edit to a briefing's agenda, with that round's baseline."""
+
+    briefings: int
+    first: Run
+    state_mb: float
+    edits: tuple[Run, ...]
+    baselines: tuple[Run, ...]
+
+    def line(self) -> str:
+        edit, base = _median(list(self.edits)), _median(list(self.baselines))
+        builds = ",".join(f"{run.seconds:.2f}" for run in self.edits)
+        ratios = ",".join(f"{run.seconds / b.seconds:.2f}" for run, b in zip(self.edits, self.baselines))
+        return (f"reuse briefings={self.briefings}: first_s={self.first.seconds:.2f} "
+                f"first_peak_mb={self.first.peak_mb:.0f} state_mb={self.state_mb:.0f} "
+                f"edit_s={edit.seconds:.2f} ratio={edit.seconds / base.seconds:.2f} peak_mb={edit.peak_mb:.0f} "
+                f"edit_builds={builds} ratios={ratios}")
+
+
 def _count_pages(site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.html"))
 
 
 def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = None,
-             repeat: int = 1) -> tuple[Result, list[Result], Rebuild | None]:
-    """Measure one size in `workdir`, `repeat` times: check, build and baseline one after the
-    other in each round. Returns the median run of each command, every round's runs, and with
-    `serve` (seconds between saves, see serve_rebuild) the save-to-page times under `mkdocs serve`."""
+             repeat: int = 1) -> tuple[Result, list[Result], Kept, Rebuild | None]:
+    """Measure one size in `workdir`, `repeat` times: check, build, baseline, and a build from
+    the state the build before kept, after an edit, one after the other in each round. Returns
+    the median run of each command, every round's runs, the builds that keep their state, and
+    with `serve` (seconds between saves, see serve_rebuild) the save-to-page times under
+    `mkdocs serve`."""
     site = workdir / f"site-{briefings}"
     baseline = workdir / f"baseline-{briefings}"
     site.mkdir()
@@ -207,10 +216,14 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = No
     archive: Archive = write_archive(seed, site / "content", briefings)
     prepare_site(site)
     prepare_baseline(site, baseline)
-    rounds = []
+    kept = workdir / f"state-{briefings}"
+    first = _checked(_measure_build(site, "out-first", kept), "mkdocs build keeping its state")
+    state_mb = sum(f.stat().st_size for f in kept.glob("*.build")) / 1e6
+    agenda = site / "content" / "briefings" / a_briefing(site / "content") / "agenda.yml"
+    rounds, edits = [], []
     for n in range(repeat):
         # The first check fills a new cache of parsed files; the second finds every file in it.
-        command, cache = [_tool("briefing"), "check", "--content", "content"], workdir / f"cache-{briefings}-{n}"
+        command, cache = [tool("briefing"), "check", "--content", "content"], workdir / f"cache-{briefings}-{n}"
         check = _checked(measure(command, site, cache), "briefing check")
         check_warm = _checked(measure(command, site, cache), "briefing check (cached)")
         build = _checked(_measure_build(site, f"out-{n}"), "mkdocs build")
@@ -219,11 +232,18 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = No
         if base_pages != pages:
             raise SystemExit(f"the baseline wrote {base_pages} pages, the site {pages}")
         rounds.append(Result(archive.briefings, archive.records, pages, check, check_warm, build, base))
+        marker = f"Edited{os.getpid()}x{n}"
+        edit(agenda, r"^(  title: ).*$", marker)
+        edits.append(_checked(_measure_build(site, f"out-edit-{n}", kept), "mkdocs build from its kept state"))
+        shown = site / f"out-edit-{n}" / "briefings" / agenda.parent.name / "agenda.html"
+        if marker not in shown.read_text(encoding="utf-8") or _count_pages(site / f"out-edit-{n}") != pages:
+            raise SystemExit(f"the build from the kept state did not build the edit, or all {pages} pages")
     typical = Result(archive.briefings, archive.records, rounds[0].pages,
                      *(_median([getattr(r, name) for r in rounds])
                        for name in ("check", "check_warm", "build", "baseline")))
-    rebuild = serve_rebuild(site, _a_briefing(site / "content"), serve) if serve is not None else None
-    return typical, rounds, rebuild
+    reuse = Kept(archive.briefings, first, state_mb, tuple(edits), tuple(r.baseline for r in rounds))
+    rebuild = serve_rebuild(site, a_briefing(site / "content"), serve) if serve is not None else None
+    return typical, rounds, reuse, rebuild
 
 
 def _median(runs: list[Run]) -> Run:
@@ -231,11 +251,12 @@ def _median(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
-def _measure_build(folder: Path, out: str) -> Run:
+def _measure_build(folder: Path, out: str, kept: Path | None = None) -> Run:
     """`mkdocs build` in `folder` into a new folder `out`: every round alike, none removing the
     last round's files (whose deletion the file system finishes in the background, during the
-    measured command)."""
-    return measure([_tool("mkdocs"), "build", "--quiet", "--site-dir", out], folder)
+    measured command). With `kept`, a cache folder, it keeps its state there and starts from
+    the state kept (generator/cache.py)."""
+    return measure([tool("mkdocs"), "build", "--quiet", "--site-dir", out], folder, kept, state=kept is not None)
 
 
 def _rounds_line(rounds: list[Result]) -> str:
@@ -248,124 +269,13 @@ def _rounds_line(rounds: list[Result]) -> str:
             f"baseline_s={times('baseline')} ratios={ratios}")
 
 
-def _a_briefing(content: Path) -> str:
-    return sorted(p.name for p in (content / "briefings").iterdir() if p.is_dir())[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT_S) as response:
-            return response.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-def _wait_for(url: str, text: str, deadline: float, server: subprocess.Popen) -> None:
-    while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"mkdocs serve stopped (exit {server.returncode})")
-        body = _fetch(url)
-        if body is not None and text in body:
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"{url} did not show {text!r} within {SERVE_TIMEOUT_S:.0f} s")
-
-
-@dataclass(frozen=True)
-class Rebuild:
-    """Save-to-page times under `briefing serve`, one per save: of edits to a briefing's agenda,
-    and of edits to the person appearing in the most briefings (in `briefings` of them)."""
-
-    agenda_saves: tuple[float, ...]
-    person_saves: tuple[float, ...]
-    person: str
-    briefings: int
-
-    @property
-    def agenda_s(self) -> float:
-        return statistics.median_high(self.agenda_saves)
-
-    @property
-    def person_s(self) -> float:
-        return statistics.median_high(self.person_saves)
-
-    def line(self, label: str) -> str:
-        def each(times: tuple[float, ...]) -> str:
-            return ",".join(f"{t:.2f}" for t in times)
-
-        return (f"serve {label}: agenda_edit_s={self.agenda_s:.2f} person_edit_s={self.person_s:.2f} "
-                f"person={self.person} person_briefings={self.briefings} "
-                f"agenda_saves={each(self.agenda_saves)} person_saves={each(self.person_saves)}")
-
-
-def _most_shared_person(content: Path) -> tuple[str, int]:
-    """The person who appears in the most briefings, and in how many."""
-    from generator.build import check
-    from generator.model import index_dataset
-
-    data = check(content)
-    groups = index_dataset(data).appearances_by_briefing
-    return max(((len(groups.get(pid, ())), pid) for pid in data.people), key=lambda found: (found[0], found[1]))[::-1]
-
-
-def _edit(path: Path, pattern: str, marker: str) -> None:
-    """Replace the rest of the first match of `pattern` after its group 1 with `marker`: a save."""
-    text = path.read_text(encoding="utf-8")
-    edited, count = re.subn(pattern, lambda m: m.group(1) + marker, text, count=1, flags=re.MULTILINE)
-    if count != 1:
-        raise SystemExit(f"{path} has no line matching {pattern!r} to edit")
-    path.write_text(edited, encoding="utf-8")
-
-
-def serve_rebuild(site: Path, briefing: str, read_s: float = READ_S) -> Rebuild:
-    """Seconds from saving a YAML file under `briefing serve` to the page showing the change:
-    for an item of a briefing's agenda, then for the most shared person's name, `SAVES` times
-    in turn, `read_s` apart and a little more (see POLL_S); the first save comes right after the
-    server's first build."""
-    port = _free_port()
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen([_tool("briefing"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=site, stdout=log, stderr=subprocess.STDOUT)
-    person, shared = _most_shared_person(site / "content")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/briefings/{briefing}/agenda.html", "<h1", time.perf_counter() + SERVE_TIMEOUT_S, server)
-        edits = ((f"briefings/{briefing}/agenda.html", f"briefings/{briefing}/agenda.yml", r"^(  title: ).*$"),
-                 (f"people/{person}.html", "people.yml", rf"^(- id: {re.escape(person)}\n(?:  .*\n)*?  name: ).*$"))
-        times: list[list[float]] = [[], []]
-        for n in range(SAVES * len(edits)):
-            page, path, pattern = edits[n % len(edits)]
-            marker = f"Edited{os.getpid()}x{port}x{n}"
-            saved = time.perf_counter()
-            _edit(site / "content" / path, pattern, marker)
-            _wait_for(f"{base}/{page}", marker, saved + SERVE_TIMEOUT_S, server)
-            times[n % len(edits)].append(time.perf_counter() - saved)
-            time.sleep(read_s + POLL_S * n / (SAVES * len(edits)))
-        return Rebuild(tuple(times[0]), tuple(times[1]), person, shared)
-    finally:
-        # SIGINT, not SIGTERM: mkdocs serve then removes its temporary site folder.
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
 def serve_seed(seed: Path, workdir: Path, read_s: float = READ_S) -> Rebuild:
     """The save-to-page time for an unmodified copy of the seed content."""
     site = workdir / "seed"
     site.mkdir()
     shutil.copytree(seed, site / "content")
     prepare_site(site)
-    return serve_rebuild(site, _a_briefing(site / "content"), read_s)
+    return serve_rebuild(site, a_briefing(site / "content"), read_s)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -389,12 +299,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.serve:
             print(serve_seed(args.seed.resolve(), workdir, args.read).line("example"), flush=True)
         for size in sizes:
-            result, rounds, rebuild = run_size(args.seed.resolve(), size, workdir,
-                                              args.read if args.serve else None, args.repeat)
+            result, rounds, reuse, rebuild = run_size(args.seed.resolve(), size, workdir,
+                                                     args.read if args.serve else None, args.repeat)
             results.append(result)
             print(result.line(), flush=True)
             if len(rounds) > 1:
                 print(_rounds_line(rounds), flush=True)
+            print(reuse.line(), flush=True)
             if rebuild is not None:
                 print(rebuild.line(f"briefings={size}"), flush=True)
         for small, large in zip(results, results[1:]):

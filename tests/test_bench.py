@@ -97,6 +97,16 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     assert all(len(times) == 3 for times in each)
     assert [check_s, check_warm_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:4]]  # the medians
     assert all(ratio_of_rounded(*shown) for shown in zip(each[4], each[2], each[3], strict=True))
+    (reuse,) = [m for m in (re.match(r"^reuse briefings=10: first_s=([\d.]+) first_peak_mb=(\d+) state_mb=(\d+) "
+                                     r"edit_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) edit_builds=(\S+) ratios=(\S+)$",
+                                     line) for line in lines) if m]
+    first_s, edit_s, edit_ratio = (float(reuse.group(i)) for i in (1, 4, 5))
+    assert first_s > 0 and 20 < int(reuse.group(2)) < 4000 and 20 < int(reuse.group(6)) < 4000
+    assert int(reuse.group(3)) >= 0
+    edits, edit_ratios = ([float(x) for x in reuse.group(i).split(",")] for i in (7, 8))
+    assert len(edits) == 3 and edit_s == sorted(edits)[1]
+    assert ratio_of_rounded(edit_ratio, edit_s, baseline_s)
+    assert all(ratio_of_rounded(*shown) for shown in zip(edit_ratios, edits, each[3], strict=True))
     rebuilds = [re.match(r"^serve (example|briefings=10): agenda_edit_s=([\d.]+) person_edit_s=([\d.]+) "
                          r"person=([a-z0-9-]+) person_briefings=(\d+) agenda_saves=(\S+) person_saves=(\S+)$", line)
                 for line in lines]
