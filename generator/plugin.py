@@ -112,6 +112,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.written()
+        self.shown = set()
         if self.preview is not None:
             # While serving, the process holds the whole archive for the next build: the cyclic
             # collector's full passes over it would cost more than a rebuild, which makes next to
@@ -247,7 +248,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             for target in (file.page.links_to_anchors or {}) if file.page is not None else ():
                 if target.src_uri in self.shown and target.page is not None and target.page.content:
                     target.page.present_anchor_ids = {unescape(value) for value in _ID.findall(target.page.content)}
-        self.shown = set()
         return env
 
     def on_post_build(self, *, config) -> None:
