@@ -189,12 +189,13 @@ class Kept:
     baselines: tuple[Run, ...]
 
     def line(self) -> str:
-        edit, base = _median(list(self.edits)), _median(list(self.baselines))
+        typical, base = _median(list(self.edits)), _median(list(self.baselines))
         builds = ",".join(f"{run.seconds:.2f}" for run in self.edits)
         ratios = ",".join(f"{run.seconds / b.seconds:.2f}" for run, b in zip(self.edits, self.baselines))
         return (f"reuse briefings={self.briefings}: first_s={self.first.seconds:.2f} "
                 f"first_peak_mb={self.first.peak_mb:.0f} state_mb={self.state_mb:.0f} "
-                f"edit_s={edit.seconds:.2f} ratio={edit.seconds / base.seconds:.2f} peak_mb={edit.peak_mb:.0f} "
+                f"edit_s={typical.seconds:.2f} ratio={typical.seconds / base.seconds:.2f} "
+                f"peak_mb={typical.peak_mb:.0f} "
                 f"edit_builds={builds} ratios={ratios}")
 
 

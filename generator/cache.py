@@ -14,9 +14,9 @@ touch, as a save under `briefing serve` does, and ends where a full build would
 (tests/test_rebuild.py, tests/test_cache.py). It is asked for, not kept by default, because it is
 large: about as large as the site's pages and exports together on disk, and more in memory than a
 build without it. A state is used only by code of the same version (this package's modules, every
-installed distribution, Python), for the same folders, site settings and drafts, and only from a
-file of the user's own that no one else may write: loading a state runs no code but this
-package's only if no one else could have written it.
+installed distribution, Python), for the same folders, site settings and drafts. It is a pickle,
+and loading a pickle can run code, so it is read only from a file of the user's own that no one
+else may write.
 
 The caches live outside the project, in the user's cache folder (`$XDG_CACHE_HOME/briefing-sites`,
 else `~/.cache/briefing-sites`): a file that a contributor could commit is never read as parsed

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, Callable, Iterator, TypeVar
 
+
 class _Missing:
     """The type of MISSING: one object, which pickling keeps the one (the build state kept
     between runs, cache.BuildStore, compares what it read with it)."""

@@ -207,7 +207,8 @@ def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_f
         return real(env, jobs, **kwargs)
 
     monkeypatch.setattr(rebuild, "render_jobs", counting)
-    reused, plain = make_project(tmp_path / "reused", EXAMPLE_CONTENT), make_project(tmp_path / "plain", EXAMPLE_CONTENT)
+    reused = make_project(tmp_path / "reused", EXAMPLE_CONTENT)
+    plain = make_project(tmp_path / "plain", EXAMPLE_CONTENT)
 
     def built(project, *options):
         result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), *options])
