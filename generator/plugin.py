@@ -211,6 +211,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         built = self.built
         assert built is not None
         rebuilder = self.rebuilder
+        # A one-off build made its export files; a build while serving leaves them to the Rebuilder.
         contents = dict(built.exports if self.preview is None or rebuilder is None else rebuilder.files(built.data))
         script = (search_script(built.data, self.pages) if rebuilder is None
                   else rebuilder.search_index(built.data, self.pages))

@@ -98,7 +98,8 @@ def template_uses(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[s
 
 
 class Rebuilder:
-    """Builds one content folder with one template folder again and again (`briefing serve`)."""
+    """Builds one content folder with one template folder again and again: `briefing serve`, and
+    `briefing build --reuse` across runs (cache.BuildStore keeps it)."""
 
     def __init__(self, content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *,
                  drafts: bool = False) -> None:
