@@ -1,4 +1,4 @@
-"""A synthetic archive of N briefings, derived from a seed content folder (the example briefing).
+"""A synthetic archive of N briefings, derived from a seed content folder (by default content/).
 
 Each synthetic briefing is a copy of a seed briefing with a fresh folder id and its own text.
 People, organisations, shared events (events.yml) and the sources they cite form a shared pool

@@ -15,8 +15,6 @@ from click.testing import CliRunner, Result
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-# The repository's example briefing: only its own fidelity checks read it (test_example.py).
-EXAMPLE_CONTENT = ROOT / "content"
 # The browser of the browser tests (conftest.py's `browser`), installed by scripts/install-test-tools.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
