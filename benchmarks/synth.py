@@ -1,11 +1,14 @@
-"""A synthetic archive of N briefings, derived from a seed content folder (the example briefing).
+"""A synthetic archive of N briefings, derived from a seed content folder (by default content/).
 
 Each synthetic briefing is a copy of a seed briefing with a fresh folder id and its own text.
-People, organisations and the sources they cite form a shared pool that grows with N: pool
-copy k serves briefings k, k + copies, k + 2 copies, ..., so every person, organisation and
-source page has a bounded number of appearances and the archive grows linearly. Sources cited
-only by briefing records are copied per briefing. Every copy of a Markdown field gets a distinct
-suffix, so caches keyed on the text cannot make the benchmark faster than real content.
+People, organisations, shared events (events.yml) and the sources they cite form a shared pool
+that grows with N: pool copy k serves briefings k, k + copies, k + 2 copies, ..., so every
+person, organisation, event and source page has a bounded number of appearances and the archive
+grows linearly. Sources cited only by briefing records are copied per briefing. A briefing's
+`events` list names its pool copy's events, and for each seed briefing it lists, the copy of that
+briefing made in the same pass over the seed (else in the first pass; left out when the archive
+holds no copy of it). Every copy of a Markdown field gets a distinct suffix, so caches keyed on the
+text cannot make the benchmark faster than real content.
 """
 
 from __future__ import annotations
@@ -64,9 +67,9 @@ def _copy(record: Record, rename: dict[str, Any], suffix: str) -> dict[str, Any]
 
 
 def _pool_sources(seed: Dataset) -> set[str]:
-    """Sources cited by people or organisations: they travel with the shared pool."""
+    """Sources cited by people, organisations or shared events: they travel with the shared pool."""
     cited = set()
-    for record in [*seed.people.values(), *seed.organizations.values()]:
+    for record in [*seed.people.values(), *seed.organizations.values(), *seed.events.values()]:
         cited.update(target for _, kind, target in iter_refs(record) if kind == "source")
     return cited
 
@@ -85,25 +88,39 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
     sources: list[dict] = []
     people: list[dict] = []
     organizations: list[dict] = []
+    events: list[dict] = []
 
     def pool_rename(k: int) -> dict[str, dict[str, str]]:
         actors = {**{p: f"{p}-{k}" for p in seed.people}, **{o: f"{o}-{k}" for o in seed.organizations}}
         return {"person": actors, "organization": actors, "actor": actors,
-                "source": {s: f"{s}-{k}" for s in pool_sources}}
+                "source": {s: f"{s}-{k}" for s in pool_sources}, "event": {e: f"{e}-{k}" for e in seed.events}}
 
     for k in range(copies):
         rename = pool_rename(k)
-        for collection, target in ((seed.people, people), (seed.organizations, organizations)):
+        for collection, target in ((seed.people, people), (seed.organizations, organizations),
+                                   (seed.events, events)):
             for rid, record in collection.items():
-                target.append(_copy(record, rename, f"(pool {k})") | {"id": rename["actor"][rid]})
+                new_id = (rename["event"] if collection is seed.events else rename["actor"])[rid]
+                target.append(_copy(record, rename, f"(pool {k})") | {"id": new_id})
         for sid in sorted(pool_sources):
             sources.append(_copy(seed.sources[sid], rename, f"(pool {k})") | {"id": rename["source"][sid]})
 
+    seeds = len(seed.briefings)
+
+    def briefing_copy(j: int, i: int) -> str | None:
+        """The id of the copy of seed briefing j that synthetic briefing i lists: the one of the
+        same pass over the seed if written, else the first, else None."""
+        same = i - i % seeds + j
+        found = same if same < briefings else j if j < briefings else None
+        return None if found is None else f"{seed.briefings[j].id}-{found}"
+
     briefing_dir = out / "briefings"
     for i in range(briefings):
-        bundle = seed.briefings[i % len(seed.briefings)]
+        bundle = seed.briefings[i % seeds]
         bid = f"{bundle.id}-{i}"
         rename = pool_rename(i % copies)
+        listed = {b.id: briefing_copy(j, i) for j, b in enumerate(seed.briefings)}
+        rename["event"] = {**rename["event"], **{old: new for old, new in listed.items() if new}}
         own = {s: f"{s}-b{i}" for s in seed.sources if s not in pool_sources}
         rename["source"] = {**rename["source"], **own}
         for sid, new in own.items():
@@ -112,6 +129,9 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
         folder.mkdir(parents=True)
         header = _copy(bundle.briefing, rename, f"(briefing {i})")
         header["title"] = f"{header['title']} ({i})"
+        unwritten = {old for old, new in listed.items() if new is None}
+        if "events" in header:
+            header["events"] = [e for e in header["events"] if e not in unwritten]
         (folder / KINDS["briefing"].filename).write_text(_dump(header), encoding="utf-8")
         for kind, records in (("agenda", bundle.agenda), ("dispute", bundle.disputes),
                               ("agreement", bundle.agreements), ("statement", bundle.statements),
@@ -120,9 +140,11 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
                 text = _dump([_copy(r, rename, f"(briefing {i})") for r in records])
                 (folder / KINDS[kind].filename).write_text(text, encoding="utf-8")
 
-    for kind, records in (("source", sources), ("person", people), ("organization", organizations)):
-        (out / KINDS[kind].filename).write_text(_dump(records), encoding="utf-8")
+    for kind, records in (("source", sources), ("person", people), ("organization", organizations),
+                          ("event", events)):
+        if records or kind != "event":
+            (out / KINDS[kind].filename).write_text(_dump(records), encoding="utf-8")
     per_briefing = [sum(1 for _ in b.records()) for b in seed.briefings]
-    records = len(sources) + len(people) + len(organizations) + sum(
+    records = len(sources) + len(people) + len(organizations) + len(events) + sum(
         per_briefing[i % len(per_briefing)] for i in range(briefings))
     return Archive(out, briefings, records)

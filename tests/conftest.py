@@ -1,4 +1,4 @@
-"""Shared fixtures: content trees written inside each test, and the example site built once."""
+"""Shared fixtures: content trees written inside each test, and the fixture archive's site built once."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from generator.cache import CACHE_VARIABLE
 
-from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_TOOLS, build_site, write_content
+from support import ARCHIVE_CONTENT, CHROMIUM, CHROMIUM_ARGS, MINIMAL, MISSING_TOOLS, build_site, write_content
 
 # CI runs the property tests on the same examples every time: a failure there is a defect of the
 # code, never the luck of the draw. Locally they explore new examples on each run.
@@ -56,8 +56,8 @@ def content(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The example site with a site_url, built once for the session."""
-    return build_site(tmp_path_factory.mktemp("site") / "project", EXAMPLE_CONTENT,
+    """The fixture archive's site (tests/fixtures/archive) with a site_url, built once for the session."""
+    return build_site(tmp_path_factory.mktemp("site") / "project", ARCHIVE_CONTENT,
                       site_url="https://briefings.example.org/")
 
 

@@ -15,8 +15,6 @@ from click.testing import CliRunner, Result
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-# The repository's example briefing.
-EXAMPLE_CONTENT = ROOT / "content"
 # The browser of the browser tests (conftest.py's `browser`), installed by scripts/install-test-tools.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,6 +22,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Chromium and the npm test tools"
 # A small fictional briefing that uses every field of every record kind.
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "briefing-site" / "content"
+# The same briefing in a fictional archive of three that share people, sources and events: a
+# briefing listed as another's event, a person in all three, statuses that change over time.
+ARCHIVE_CONTENT = ROOT / "tests" / "fixtures" / "archive" / "content"
+# The archive's briefing that uses every field: the one whose pages the browser tests open.
+ARCHIVE_RICHEST = "visit"
 
 # The smallest content that passes every check: one source, one person, one organisation,
 # one briefing with one agenda item.

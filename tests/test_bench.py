@@ -12,7 +12,7 @@ import pytest
 
 from generator.build import check
 
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
 LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) check_warm_s=([\d.]+) build_s=([\d.]+) "
                   r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) check_cpu_s=([\d.]+) "
@@ -48,8 +48,10 @@ def synth(monkeypatch):
 
 
 def test_the_synthetic_archive_passes_check_with_fresh_ids_and_a_growing_pool(tmp_path, synth):
-    seed = check(ROOT / "content")
-    archive = synth.write_archive(ROOT / "content", tmp_path / "content", 9)
+    # The seed lists shared events and other briefings under `events`: the copies list their own.
+    seed = check(ARCHIVE_CONTENT)
+    assert seed.events and any(set(b.briefing.events) & {s.id for s in seed.briefings} for b in seed.briefings)
+    archive = synth.write_archive(ARCHIVE_CONTENT, tmp_path / "content", 9)
     data = check(tmp_path / "content")
 
     copies = math.ceil(9 / synth.BRIEFINGS_PER_POOL_COPY)
@@ -58,16 +60,33 @@ def test_the_synthetic_archive_passes_check_with_fresh_ids_and_a_growing_pool(tm
     assert len({b.briefing.title for b in data.briefings}) == 9
     assert len(data.people) == copies * len(seed.people)
     assert len(data.organizations) == copies * len(seed.organizations)
-    per_briefing = Counter(kind for kind, _ in seed.briefings[0].records())
+    assert len(data.events) == copies * len(seed.events)
+    by_seed = {b.id: Counter(kind for kind, _ in b.records()) for b in seed.briefings}
     for bundle in data.briefings:
-        assert Counter(kind for kind, _ in bundle.records()) == per_briefing
-    records = len(data.sources) + len(data.people) + len(data.organizations) + sum(
+        original = bundle.id.rsplit("-", 1)[0]
+        assert Counter(kind for kind, _ in bundle.records()) == by_seed[original]
+        listed = [e.rsplit("-", 1)[0] for e in bundle.briefing.events]
+        assert listed == list(seed.briefings[[b.id for b in seed.briefings].index(original)].briefing.events)
+    records = len(data.sources) + len(data.people) + len(data.organizations) + len(data.events) + sum(
         sum(1 for _ in b.records()) for b in data.briefings)
     assert archive.records == records
 
 
+def test_a_briefing_lists_the_copies_of_the_same_pass_and_none_that_is_not_written(tmp_path, synth):
+    synth.write_archive(ARCHIVE_CONTENT, tmp_path / "content", 4)
+    events = {b.id: list(b.briefing.events) for b in check(tmp_path / "content").briefings}
+    # The seed's briefings, newest first: follow-up, visit, earlier-call; the fourth is a second
+    # follow-up, which lists the first pass's visit, as the archive holds no second one.
+    assert events == {"follow-up-0": ["visit-1", "chip-rules-0", "trade-forum-0"],
+                      "visit-1": ["spring-summit-0", "earlier-call-2"], "earlier-call-2": ["spring-summit-0"],
+                      "follow-up-3": ["visit-1", "chip-rules-0", "trade-forum-0"]}
+    synth.write_archive(ARCHIVE_CONTENT, tmp_path / "two", 2)
+    (visit,) = [b for b in check(tmp_path / "two").briefings if b.id == "visit-1"]
+    assert visit.briefing.events == ["spring-summit-0"]
+
+
 def test_each_copy_of_a_markdown_field_is_distinct(tmp_path, synth):
-    synth.write_archive(ROOT / "content", tmp_path / "content", 3)
+    synth.write_archive(ARCHIVE_CONTENT, tmp_path / "content", 3)
     summaries = [b.briefing.summary for b in check(tmp_path / "content").briefings]
     assert len(set(summaries)) == 3
 
@@ -75,7 +94,8 @@ def test_each_copy_of_a_markdown_field_is_distinct(tmp_path, synth):
 def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_the_rebuild_times():
     # No pause between saves (--read 0): this checks the output, not the times.
     run = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--sizes", "10", "--serve", "--read", "0",
-                          "--repeat", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                          "--repeat", "3", "--seed", str(ARCHIVE_CONTENT)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     sizes = [m for m in map(LINE.match, lines) if m]
@@ -84,7 +104,7 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     check_s, check_warm_s, build_s, baseline_s, ratio = (float(sizes[0].group(i)) for i in (4, 5, 6, 7, 8))
     peak_mb = int(sizes[0].group(9))
     assert briefings == 10
-    assert records > 10 * 10 and pages > 10 * 7
+    assert records > 10 * 5 and pages > 10 * 7  # ten small briefings and their shared records
     assert 0 <= check_s and 0 <= check_warm_s and 0 <= baseline_s and 0 <= build_s
     assert ratio_of_rounded(ratio, build_s, baseline_s)
     assert 20 < peak_mb < 4000

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from support import FIXTURE_CONTENT, MISSING_TOOLS, ROOT, build_site
+from support import ARCHIVE_RICHEST, FIXTURE_CONTENT, MISSING_TOOLS, ROOT, build_site
 
 AXE = ROOT / "tests" / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -25,8 +25,9 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def page_kinds(site: Path) -> dict[str, str]:
-    """One page of each kind in the built site, by kind, as paths relative to the site."""
-    briefing = sorted(site.glob("briefings/*/index.html"))[0].parent.relative_to(site).as_posix()
+    """One page of each kind in the fixture archive's site, by kind, as paths relative to the site:
+    the pages of its briefing that uses every field."""
+    briefing = f"briefings/{ARCHIVE_RICHEST}"
     first = {folder: next(p for p in sorted((site / folder).glob("*.html")) if p.name != "index.html")
              for folder in ("people", "organizations", "sources")}
     # A person with a Chinese name shows the bilingual heading: prefer the one with most to show.
@@ -35,18 +36,19 @@ def page_kinds(site: Path) -> dict[str, str]:
     kinds = {"home": "index.html", "briefing": f"{briefing}/index.html", "search": "search.html",
              "not-found": "404.html", "people": "people/index.html",
              "organizations": "organizations/index.html", "sources": "sources/index.html",
-             "data": "data/index.html",
+             "data": "data/index.html", "timeline": "timeline.html",
+             "event": sorted(site.glob("events/*.html"))[0].relative_to(site).as_posix(),
              "person": (bilingual[0] if bilingual else first["people"]).relative_to(site).as_posix(),
              "organization": first["organizations"].relative_to(site).as_posix(),
              "source": first["sources"].relative_to(site).as_posix()}
-    for part in ("agenda", "disputes", "agreements", "statements", "context", "memo"):
+    for part in ("agenda", "disputes", "agreements", "statements", "context", "memo", "changes"):
         kinds[part] = f"{briefing}/{part}.html"
     return kinds
 
 
 KINDS = ["home", "briefing", "agenda", "disputes", "agreements", "statements", "context", "memo",
-         "person", "organization", "source", "people", "organizations", "sources", "data", "search",
-         "not-found"]
+         "changes", "person", "organization", "source", "event", "people", "organizations", "sources",
+         "timeline", "data", "search", "not-found"]
 
 
 def _open(browser: Browser, url: str, *, scheme: str = "light", viewport=DESKTOP, js: bool = True) -> Page:
@@ -122,14 +124,14 @@ def _follow_result(page: Page, site_url: str, words: str, address: str, title: s
     page.wait_for_load_state("load")
 
 
-def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_url):
+def test_search_for_controls_finds_the_export_controls_dispute(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "semiconductor", r"disputes\.html#dispute-[a-z0-9-]+$", "semiconductor")
+        _follow_result(page, site_url, "controls", r"disputes\.html#dispute-[a-z0-9-]+$", "controls")
         anchor = page.evaluate("location.hash").lstrip("#")
         section = page.locator(f"section#{anchor}")
         assert section.count() == 1
-        assert "semiconductor" in section.inner_text().lower()
+        assert "controls" in section.inner_text().lower()
         assert section.locator("a.cite").count() >= 1
     finally:
         page.context.close()
@@ -138,8 +140,8 @@ def test_search_for_semiconductor_finds_the_semiconductor_dispute(browser, site_
 def test_search_for_a_surname_finds_the_person(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "Wentao", r"people/wang-wentao\.html$")
-        assert "Wang Wentao" in page.locator("h1").inner_text()
+        _follow_result(page, site_url, "Envoy", r"people/bo-envoy\.html$")
+        assert "Bo Envoy" in page.locator("h1").inner_text()
     finally:
         page.context.close()
 
@@ -147,13 +149,13 @@ def test_search_for_a_surname_finds_the_person(browser, site_url):
 def test_search_for_a_chinese_name_finds_the_person_first_with_the_name_marked(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        hits = _search(page, site_url, "王文涛")
-        assert hits[0][1] == "people/wang-wentao.html", hits
+        hits = _search(page, site_url, "李部长")
+        assert hits[0][1] == "people/li-minister.html", hits
         first = page.locator("#search-results article").first
-        assert first.locator("h3 mark").all_inner_texts() == ["王文涛"]
+        assert first.locator("h3 mark").all_inner_texts() == ["李部长"]
         assert first.locator(".search-result__page").inner_text() == "Person"
-        _follow_result(page, site_url, "王文涛", r"people/wang-wentao\.html$")
-        assert "王文涛" in page.locator("h1").inner_text()
+        _follow_result(page, site_url, "李部长", r"people/li-minister\.html$")
+        assert "李部长" in page.locator("h1").inner_text()
     finally:
         page.context.close()
 
@@ -161,9 +163,9 @@ def test_search_for_a_chinese_name_finds_the_person_first_with_the_name_marked(b
 def test_search_for_a_word_of_a_source_finds_its_paragraph(browser, site_url):
     page = _open(browser, site_url + "index.html")
     try:
-        _follow_result(page, site_url, "rival", r"sources/[a-z0-9-]+\.html#p\d+$")
+        _follow_result(page, site_url, "capital", r"sources/[a-z0-9-]+\.html#p\d+$")
         anchor = page.evaluate("location.hash").lstrip("#")
-        assert "rival" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
+        assert "capital" in page.locator(f"ol.paragraphs li#{anchor}").inner_text().lower()
     finally:
         page.context.close()
 

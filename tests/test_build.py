@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from generator.cli import main
-from support import ROOT, copy_site_files
+from support import ARCHIVE_CONTENT, ROOT, copy_site_files
 
 
 def _project(tmp_path, content):
@@ -98,7 +98,7 @@ def _archive(tmp_path, briefings: int):
     sys.path.insert(0, str(ROOT))
     from benchmarks.synth import write_archive
 
-    return write_archive(ROOT / "content", tmp_path / "content", briefings)
+    return write_archive(ARCHIVE_CONTENT, tmp_path / "content", briefings)
 
 
 def _mistakes(root):
@@ -109,18 +109,18 @@ def _mistakes(root):
         assert old in text, (name, old)
         path.write_text(text.replace(old, new, count), encoding="utf-8")
 
-    edit("people.yml", "  name: Gina Raimondo\n", "  name: Gina Raimondo\n  nmae: typo\n")  # fails the schema
-    edit("people.yml", "- id: wang-wentao-0\n", "- id: gina-raimondo-1\n")  # a duplicate id
+    edit("people.yml", "  name: Ada Secretary\n", "  name: Ada Secretary\n  nmae: typo\n")  # fails the schema
+    edit("people.yml", "- id: li-minister-0\n", "- id: ada-secretary-1\n")  # a duplicate id
     edit("organizations.yml", "  country: US\n", "  country: US\n  country: CN\n")  # unreadable: any id may be right
     edit("sources.yml", "  - n: 2\n", "  - n: 5\n")  # out of order
     edit("people.yml", "para: 1\n", "para: 99\n")  # a paragraph its source lacks
-    edit("briefings/raimondo-china-2023-0/agenda.yml", "- wang-wentao-0\n", "- wang-wentau-0\n")  # unknown
-    edit("briefings/raimondo-china-2023-1/agenda.yml", "  day: Monday\n", "  day: Moonday\n")  # fails the schema
-    edit("briefings/raimondo-china-2023-1/statements.yml", "\n", "\n  - [unclosed\n")  # unreadable
-    edit("briefings/raimondo-china-2023-3/agenda.yml", "para: 2\n", "para: 77\n", 3)
-    edit("briefings/raimondo-china-2023-4/briefing.yml", "status: ", "status: ongoing\nstatus: ")  # duplicate key
-    (root / "briefings" / "raimondo-china-2023-5" / "notes.txt").write_text("x", encoding="utf-8")
-    (root / "briefings" / "raimondo-china-2023-6" / "briefing.yml").unlink()
+    edit("briefings/follow-up-0/agenda.yml", "- li-minister-0\n", "- li-ministr-0\n")  # unknown
+    edit("briefings/visit-1/agenda.yml", "  day: Monday\n", "  day: Moonday\n")  # fails the schema
+    edit("briefings/visit-1/statements.yml", "\n", "\n  - [unclosed\n")  # unreadable
+    edit("briefings/follow-up-3/agenda.yml", "para: 1\n", "para: 77\n", 3)
+    edit("briefings/visit-4/briefing.yml", "status: ", "status: ongoing\nstatus: ")  # duplicate key
+    (root / "briefings" / "earlier-call-5" / "notes.txt").write_text("x", encoding="utf-8")
+    (root / "briefings" / "follow-up-6" / "briefing.yml").unlink()
 
 
 def _raised(root):
@@ -141,8 +141,8 @@ def test_check_summary_counts_the_briefings_and_records_of_the_dataset(tmp_path)
     data = check(tmp_path / "content")
     summary = check_summary(tmp_path / "content")
     assert (summary.errors, summary.briefings, summary.records) == ([], 6, archive.records)
-    example = check_summary(ROOT / "content")
-    assert (example.briefings, example.records) == (1, 55) and len(data.briefings) == 6
+    seed = check_summary(ARCHIVE_CONTENT)
+    assert (seed.briefings, seed.records) == (3, 28) and len(data.briefings) == 6
 
 
 def test_check_summary_reports_every_problem_check_raises_and_no_dataset(tmp_path):

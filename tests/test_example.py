@@ -1,7 +1,11 @@
 """The example briefing in content/: its shape, its citations, and how its records render.
 
-Scoped to the example: other briefings, people and sources may sit beside it (test_archive.py
-adds some), so shared collections are checked as supersets of what the example needs.
+The only tests that read content/: the example's own fidelity checks, scoped to the example
+briefing by its folder id. Every check is written as "at least" (a subset): other briefings,
+people, sources and shared events may sit beside it, and later revisions may add records to it
+or confirm what was planned (scripts/grow-check adds some and runs these tests), so adding valid
+content never turns them red. How the generator behaves is tested on fixture content
+(tests/fixtures/, tests/support.py).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from generator import urls
@@ -137,57 +142,82 @@ def test_chinese_officials_have_their_chinese_names(built):
                      "li-qiang": "李强", "xi-jinping": "习近平"}
 
 
+def test_people_whose_wikidata_items_are_not_verified_name_none(built):
+    # Only an item an editor has checked on Wikidata may be named (AUTHORING.md).
+    unverified = PEOPLE - {"joe-biden", "xi-jinping", "john-kerry"}
+    assert all(built.data.people[pid].wikidata is None for pid in unverified)
+
+
 def test_the_organisations_involved_are_records(built):
     assert ORGANIZATIONS <= set(built.data.organizations)
 
 
+# The engagements the article reports, day by day, in its order.
+ARTICLE_AGENDA = [
+    ("Monday", "raimondo-wang-meeting"),
+    ("Tuesday", "export-control-exchange-first-meeting"),
+    ("Tuesday", "meeting-he-lifeng"),
+    ("Tuesday", "meeting-hu-heping"),
+    ("Tuesday", "courtesy-call-li-qiang"),
+    ("Tuesday", "shanghai-leg"),
+    ("Wednesday", "departure"),
+]
+
+
 def test_agenda_follows_the_article_day_by_day(bundle):
-    agenda = [(a.day, a.id, a.status) for a in bundle.agenda]
-    assert agenda == [
-        ("Monday", "raimondo-wang-meeting", "happened"),
-        ("Tuesday", "export-control-exchange-first-meeting", "planned"),
-        ("Tuesday", "meeting-he-lifeng", "planned"),
-        ("Tuesday", "meeting-hu-heping", "planned"),
-        ("Tuesday", "courtesy-call-li-qiang", "planned"),
-        ("Tuesday", "shanghai-leg", "planned"),
-        ("Wednesday", "departure", "planned"),
-    ]
+    # Later revisions may add engagements and confirm the planned ones: the article's stay, in order.
+    agenda = [(a.day, a.id) for a in bundle.agenda]
+    assert [entry for entry in agenda if entry in ARTICLE_AGENDA] == ARTICLE_AGENDA
+    assert bundle.by_id["agenda", "raimondo-wang-meeting"].status == "happened"
 
 
-def test_calendar_dates_come_only_from_the_readout_and_the_announcement(bundle, built):
-    dated = {a.id: a.date for a in bundle.agenda if a.date}
-    assert dated == {"raimondo-wang-meeting": "2023-08-28",
-                     "export-control-exchange-first-meeting": "2023-08-29"}
-    for item in bundle.agenda:
-        if item.date:
-            assert any(c.source == "commerce-readout-2023-08-28" for c in item.sources), item.id
+def test_calendar_dates_come_from_the_readout_and_the_announcement(bundle, built):
+    readout_dates = {"raimondo-wang-meeting": "2023-08-28", "export-control-exchange-first-meeting": "2023-08-29"}
+    for item_id, date in readout_dates.items():
+        item = bundle.by_id["agenda", item_id]
+        assert item.date == date
+        assert any(c.source == "commerce-readout-2023-08-28" for c in item.sources), item_id
     b = bundle.briefing
     assert (b.start, b.end) == ("2023-08-27", "2023-08-30")
     assert any(c.source == "mofcom-visit-announcement" for c in b.sources)
 
 
+def test_every_engagement_of_the_article_is_in_the_calendar(built):
+    # Each has a cited date or one its weekday gives within the visit's dates.
+    events = icalendar.Calendar.from_ical(built.exports[f"briefings/{BRIEFING}/agenda.ics"]).walk("VEVENT")
+    uids = {str(e["uid"]) for e in events}
+    assert {f"{item_id}.{BRIEFING}.agenda@briefing-sites.invalid" for _, item_id in ARTICLE_AGENDA} <= uids
+
+
+# The five concerns China's commerce ministry listed, in its order, with their categories.
+CONCERNS = {"section-301-tariffs": "tariffs", "semiconductor-policies": "semiconductors",
+            "two-way-investment-restrictions": "investment", "discriminatory-subsidies": "subsidies",
+            "sanctions-on-chinese-enterprises": "sanctions"}
+
+
 def test_five_disputes_one_per_listed_concern_each_with_its_own_substance(bundle):
-    assert [d.category for d in bundle.disputes] == [
-        "tariffs", "semiconductors", "investment", "subsidies", "sanctions"]
-    for dispute in bundle.disputes:
+    listed = [d for d in bundle.disputes if d.id in CONCERNS]
+    assert [(d.id, d.category) for d in listed] == list(CONCERNS.items())
+    for dispute in listed:
         assert {"wang-wentao", "mofcom"} <= set(dispute.raised_by), dispute.id
     # No text is repeated from one concern to the next: what they share is said once.
     for field in ("description", "measure", "ask", "response"):
-        values = [getattr(d, field) for d in bundle.disputes if getattr(d, field) is not None]
+        values = [getattr(d, field) for d in listed if getattr(d, field) is not None]
         assert len(values) == len(set(map(str, values))), f"disputes repeat their {field}"
-    (defence,) = [s for s in bundle.statements if "supply chains" in s.text]
-    assert set(defence.about) == {d.id for d in bundle.disputes}
+    defence = bundle.by_id["statement", "washington-supply-chains"]
+    assert set(CONCERNS) <= set(defence.about)
     investment = bundle.by_id["dispute", "two-way-investment-restrictions"]
-    assert investment.measure and investment.response and investment.response.by == ["janet-yellen"]
-    assert [step.when for step in investment.history] == ["2023-07-06", "2023-08-09", "2023-08", "2024"]
+    assert investment.measure and investment.response and "janet-yellen" in investment.response.by
+    steps = ["2023-07-06", "2023-08-09", "2023-08", "2024"]
+    assert [step.when for step in investment.history if step.when in steps] == steps
 
 
 def test_agreements_and_their_next_steps(bundle):
-    assert [a.id for a in bundle.agreements] == [
-        "commercial-issues-working-group", "export-control-information-exchange",
-        "trade-secrets-technical-discussions", "secretary-minister-communication"]
-    for agreement in bundle.agreements:
-        assert agreement.next_steps, f"agreement {agreement.id} has no next step"
+    agreements = ["commercial-issues-working-group", "export-control-information-exchange",
+                  "trade-secrets-technical-discussions", "secretary-minister-communication"]
+    assert [a.id for a in bundle.agreements if a.id in agreements] == agreements
+    for agreement_id in agreements:
+        assert bundle.by_id["agreement", agreement_id].next_steps, f"agreement {agreement_id} has no next step"
 
 
 def test_reuters_quote_and_article_paraphrase_are_both_kept(bundle):
@@ -196,8 +226,8 @@ def test_reuters_quote_and_article_paraphrase_are_both_kept(bundle):
     paraphrase = by_id["raimondo-national-security"]
     assert quote.kind == "quote" and [c.source for c in quote.sources] == ["reuters-2023-08-28"]
     assert paraphrase.kind == "paraphrase" and [c.source for c in paraphrase.sources] == [ARTICLE]
-    assert len(bundle.statements) == 8
-    assert len(bundle.context) == 6
+    assert len(bundle.statements) >= 8
+    assert len(bundle.context) >= 6
 
 
 def test_article_quotes_in_statements_are_exact_excerpts_of_their_citations(bundle):
@@ -224,7 +254,7 @@ def test_every_record_cites_a_source_that_resolves(built):
         checked.add(label)
     example = {f"person {p}" for p in PEOPLE} | {f"organization {o}" for o in ORGANIZATIONS}
     assert example | {f"{BRIEFING} briefing"} <= checked
-    assert sum(label.startswith(f"{BRIEFING} ") for label in checked) == 1 + 7 + 5 + 4 + 8 + 6
+    assert sum(label.startswith(f"{BRIEFING} ") for label in checked) >= 1 + 7 + 5 + 4 + 8 + 6
 
 
 def test_every_dispute_renders_with_its_citations(built, bundle):

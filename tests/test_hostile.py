@@ -1,8 +1,8 @@
 """Hostile input: every case is either refused with a `path:line:col: message` line or rendered inert
 in every file the build writes; never a traceback.
 
-The last part is a property test: a canary is written into string fields of the example content
-and must never appear as live markup in any output file.
+The last part is a property test: a canary is written into string fields of the fixture archive
+(tests/fixtures/archive) and must never appear as live markup in any output file.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from generator.cli import main
 from generator.load import load_content
 from generator.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
-from support import FIXTURE_CONTENT, ROOT, build_site, write_content
+from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, build_site, write_content
 from test_html import MISSING_TOOLS, VNU
 
 CONTEXT = "content/briefings/visit/context.yml"
@@ -377,7 +377,7 @@ class Injectable:
 
 
 FIXTURE = Injectable(FIXTURE_CONTENT)
-EXAMPLE = Injectable(ROOT / "content")
+ARCHIVE = Injectable(ARCHIVE_CONTENT)
 
 
 def test_fixture_fills_every_text_field_of_the_schema() -> None:
@@ -469,22 +469,22 @@ _NOISE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Co")) | 
 
 
 @settings(max_examples=20, deadline=None)
-@given(fields=st.sets(st.sampled_from(EXAMPLE.fields), min_size=1, max_size=12),
+@given(fields=st.sets(st.sampled_from(ARCHIVE.fields), min_size=1, max_size=12),
        before=_NOISE, payload=st.sampled_from([CANARY, *PAYLOADS]), after=_NOISE,
        append=st.booleans())
 def test_canary_never_becomes_live_markup(fields: set, before: str, payload: str, after: str,
                                           append: bool) -> None:
     value = before + payload + after
     # Cut what is there to 100 characters, so that a citation's quote stays within its 200.
-    changes = {f: (EXAMPLE.value(f)[:100] + " " if append else "") + value for f in fields}
+    changes = {f: (ARCHIVE.value(f)[:100] + " " if append else "") + value for f in fields}
     with tempfile.TemporaryDirectory() as folder:
-        assert site_problems(EXAMPLE.build(Path(folder), changes)) == []
+        assert site_problems(ARCHIVE.build(Path(folder), changes)) == []
 
 
-def test_canary_in_every_text_field_of_the_example_is_text(tmp_path: Path) -> None:
-    site = EXAMPLE.build(tmp_path, {field: EXAMPLE.value(field)[:100] + " " + CANARY for field in EXAMPLE.fields})
+def test_canary_in_every_text_field_of_the_archive_is_text(tmp_path: Path) -> None:
+    site = ARCHIVE.build(tmp_path, {field: ARCHIVE.value(field)[:100] + " " + CANARY for field in ARCHIVE.fields})
     assert site_problems(site) == []
-    assert len(EXAMPLE.fields) > 100
+    assert len(ARCHIVE.fields) > 100
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "&lt;i id=canary onmouseover=x&gt;" in home
 

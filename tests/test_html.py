@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitecheck import check_site
-from support import EXAMPLE_CONTENT, ROOT, build_site
+from support import ARCHIVE_CONTENT, ARCHIVE_RICHEST, ROOT, build_site
 
 VNU = ROOT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 MISSING_TOOLS = "run scripts/install-test-tools (make test does) to install Java and the npm test tools"
@@ -104,19 +104,20 @@ def test_navigation_lists_sections_and_briefings_but_not_record_pages(built_site
 
 def test_markup_in_content_is_shown_as_text_in_titles_and_navigation(tmp_path: Path):
     content = tmp_path / "content"
-    shutil.copytree(EXAMPLE_CONTENT, content)
+    shutil.copytree(ARCHIVE_CONTENT, content)
     hostile = "<img src=x onerror=alert(1)>"
-    briefing = next(content.glob("briefings/*/briefing.yml"))
+    briefing = content / "briefings" / ARCHIVE_RICHEST / "briefing.yml"
     text = briefing.read_text(encoding="utf-8")
-    briefing.write_text(text.replace("\ntitle: ", f"\ntitle: Visit {hostile} ", 1), encoding="utf-8")
+    assert text.startswith("title: ")
+    briefing.write_text(text.replace("title: ", f"title: Visit {hostile} ", 1), encoding="utf-8")
     people = content / "people.yml"
     people.write_text(people.read_text(encoding="utf-8").replace(
-        "name: Gina Raimondo", f"name: \"Gina {hostile}\""), encoding="utf-8")
+        "name: Ada Secretary", f"name: \"Ada {hostile}\""), encoding="utf-8")
     site = build_site(tmp_path / "project", content)
     pages = list(site.rglob("*.html"))
     leaked = [p.name for p in pages if "<img" in p.read_text(encoding="utf-8")]
     assert not leaked, f"markup from content became markup on: {leaked}"
-    landing = next(site.glob("briefings/*/index.html")).read_text(encoding="utf-8")
+    landing = (site / "briefings" / ARCHIVE_RICHEST / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in landing
 
 
@@ -124,7 +125,7 @@ def test_markup_in_content_is_shown_as_text_in_titles_and_navigation(tmp_path: P
                                          ("agreement", "agreements.html"), ("statement", "statements.html"),
                                          ("context", "context.html")])
 def test_each_record_has_its_section_id_and_citation_marks(built_site: Path, kind: str, marker: str):
-    page = next(built_site.glob(f"briefings/*/{marker}"))
+    page = built_site / "briefings" / ARCHIVE_RICHEST / marker
     parser = _PageParser()
     parser.feed(page.read_text(encoding="utf-8"))
     sections = [i for i in parser.section_ids if i.startswith(f"{kind}-")]

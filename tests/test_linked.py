@@ -13,7 +13,7 @@ from pyld import jsonld
 from generator.build import Built, build
 from generator.export import SiteInfo
 from generator.linked import json_ld
-from support import EXAMPLE_CONTENT, FIXTURE_CONTENT, ROOT, write_sample
+from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, ROOT, write_sample
 
 TEMPLATES = ROOT / "templates" / "pages"
 SITE = SiteInfo("Briefings", None, "Curated, cited briefings.")
@@ -41,8 +41,8 @@ def fixture_site() -> Built:
 
 
 @pytest.fixture(scope="module")
-def example_site() -> Built:
-    return build(EXAMPLE_CONTENT, TEMPLATES, SITE)
+def archive_site() -> Built:
+    return build(ARCHIVE_CONTENT, TEMPLATES, SITE)
 
 
 def test_record_pages_carry_their_schema_org_type_and_wikidata_item(fixture_site):
@@ -73,9 +73,9 @@ def test_events_keep_the_precision_of_their_dates(fixture_site):
 EXPECTED_TYPES = {"people/": "Person", "organizations/": "Organization", "events/": "Event"}
 
 
-def test_every_json_ld_block_of_the_example_parses_and_expands(example_site):
+def test_every_json_ld_block_of_the_archive_parses_and_expands(archive_site):
     seen = set()
-    for path, page in example_site.pages.items():
+    for path, page in archive_site.pages.items():
         for text in BLOCK.findall(page.html):
             value = json.loads(text)
             assert value["@context"] == "https://schema.org"
@@ -90,10 +90,7 @@ def test_every_json_ld_block_of_the_example_parses_and_expands(example_site):
             expanded = jsonld.expand(value, {"documentLoader": _offline_loader})
             assert expanded, path
             seen.add(path.split("/")[0] if not path.endswith("agenda.md") else "agenda")
-    events = {"events"} if example_site.data.events else set()
-    assert seen == {"people", "organizations", "briefings", "agenda"} | events
-    # The example names no Wikidata ids until an editor has checked them.
-    assert all(p.wikidata is None for p in example_site.data.people.values())
+    assert seen == {"people", "organizations", "briefings", "agenda", "events"}
 
 
 def test_json_ld_is_safe_inside_a_script_element(tmp_path):
@@ -111,7 +108,7 @@ def _popolo(built: Built) -> dict:
     return json.loads(built.exports["data/popolo.json"])
 
 
-@pytest.mark.parametrize("site", ["fixture_site", "example_site"])
+@pytest.mark.parametrize("site", ["fixture_site", "archive_site"])
 def test_popolo_export_validates_against_the_popolo_schemas(site, request):
     popolo = _popolo(request.getfixturevalue(site))
     for collection, schema_file in (("persons", "person"), ("organizations", "organization"),

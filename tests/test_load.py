@@ -107,9 +107,9 @@ def test_comments_that_look_like_fields_are_read_at_once():
     assert parse(text).data == [{"source": "a", "para": 1}]
 
 
-def test_the_pure_python_loader_reads_the_example_content_alike(monkeypatch):
+def test_the_pure_python_loader_reads_the_fixture_content_alike(monkeypatch):
     # The loader where libyaml is missing: the same values, places and refusals.
-    files = sorted((ROOT / "content").rglob("*.yml"))
+    files = sorted((ROOT / "tests" / "fixtures").rglob("*.yml"))
     assert len(files) > 5
     read = {file: parse_yaml(file.read_text(encoding="utf-8"), str(file), "any") for file in files}
     monkeypatch.setattr(parse_module, "_Loader", parse_module._PureLoader)

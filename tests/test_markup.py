@@ -12,7 +12,7 @@ from generator.load import load_content
 from generator.markup import _TEXT_CHAR, convert_markdown, plain_paragraph, render_inline, render_markdown
 from generator.validate import validate_content
 
-from support import ROOT
+from support import ARCHIVE_CONTENT
 
 # Characters that mean something to Markdown, to HTML or to the sanitiser, and characters that
 # look like text but are not plain: no-break and zero-width spaces, a line separator, a byte-order
@@ -72,8 +72,8 @@ def test_only_text_markdown_leaves_alone_takes_the_shortcut() -> None:
         assert plain_paragraph(text) is None, text
 
 
-def test_every_markdown_field_of_the_example_converts_the_same_either_way() -> None:
-    content, errors = load_content(ROOT / "content")
+def test_every_markdown_field_of_the_archive_converts_the_same_either_way() -> None:
+    content, errors = load_content(ARCHIVE_CONTENT)
     data, more = validate_content(content)
     assert not errors + more and data is not None
     texts = [b.briefing.summary for b in data.briefings]
@@ -83,6 +83,7 @@ def test_every_markdown_field_of_the_example_converts_the_same_either_way() -> N
     texts += [d.response.position for b in data.briefings for d in b.disputes if d.response]
     texts += [s.text for b in data.briefings for a in b.agreements for s in a.next_steps]
     texts += [s.description for s in data.sources.values() if s.description]
+    texts += [e.summary for e in data.events.values()]
     assert len(texts) > 20
     assert sum(plain_paragraph(t) is not None for t in texts) > len(texts) // 2
     for text in texts:

@@ -6,14 +6,14 @@ from generator.build import build
 from generator.plugin import site_nav
 from generator.render import NAV_BRIEFINGS
 
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
 
 def test_the_nav_lists_only_the_newest_briefings_and_the_home_page_lists_them_all(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.synth import write_archive
 
-    write_archive(ROOT / "content", tmp_path / "content", NAV_BRIEFINGS + 3)
+    write_archive(ARCHIVE_CONTENT, tmp_path / "content", NAV_BRIEFINGS + 3)
     built = build(tmp_path / "content", ROOT / "templates" / "pages")
 
     nav = site_nav(built.pages.values())

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel
-from support import EXAMPLE_CONTENT, ROOT, SMALL_CONTENT, make_project
+from support import ARCHIVE_CONTENT, ROOT, SMALL_CONTENT, make_project
 
 from generator.cli import main
 from generator.parse import parse_yaml
@@ -194,7 +194,7 @@ def _fill(path: Path, after: str, replacements: dict[str, str]) -> None:
 
 def test_a_second_briefing_added_by_following_the_guide_builds_with_its_people_and_disputes(
         tmp_path, monkeypatch):
-    root = make_project(tmp_path / "project", EXAMPLE_CONTENT)
+    root = make_project(tmp_path / "project", ARCHIVE_CONTENT)
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     content = root / "content"

@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 
 from generator.build import build
 from generator.export import SiteInfo
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
 # ProperDocs renamed the element ids in its search plugin's script (mkdocs-search-query ->
 # properdocs-search-query); that file is the plugin's own asset, not something we generate.
@@ -22,11 +22,12 @@ SEARCH_SCRIPT = "search/main.js"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the example project: configuration, templates, pages and content."""
+    """A copy of the project's configuration, templates and pages, with the fixture archive."""
     root = tmp_path_factory.mktemp("project")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("templates", "docs", "content"):
+    for name in ("templates", "docs"):
         shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ARCHIVE_CONTENT, root / "content")
     return root
 
 
@@ -46,8 +47,8 @@ def sites(project, tmp_path_factory) -> dict[str, dict[str, bytes]]:
 
 def test_properdocs_builds_the_same_files_as_mkdocs(sites):
     assert sorted(sites["properdocs"]) == sorted(sites["mkdocs"])
-    assert "briefings/raimondo-china-2023/index.html" in sites["mkdocs"]
-    assert "briefings/raimondo-china-2023/agenda.ics" in sites["mkdocs"]
+    assert "briefings/visit/index.html" in sites["mkdocs"]
+    assert "briefings/visit/agenda.ics" in sites["mkdocs"]
 
 
 def _body(html: bytes) -> bytes:
@@ -75,7 +76,7 @@ def test_both_builds_publish_the_exports_the_pipeline_makes(project, sites):
 
 def test_the_feed_is_announced_in_every_page_head(sites):
     for tool, files in sites.items():
-        for path in ("index.html", "briefings/raimondo-china-2023/agenda.html"):
+        for path in ("index.html", "briefings/visit/agenda.html"):
             head = files[path].decode("utf-8").split("</head>")[0]
             href = "feed.atom" if path == "index.html" else "../../feed.atom"
             link = f'<link rel="alternate" type="application/atom+xml" title="Briefings" href="{href}">'

@@ -25,10 +25,10 @@ from generator.saves import Ahead
 from generator.search import index_script, search_entries
 from generator.track import Reads, TrackedMapping, same, track_globals
 
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
-BRIEFING = "raimondo-china-2023"
-COPY = "raimondo-china-2023-copy"
+BRIEFING = "follow-up"
+COPY = "follow-up-copy"
 
 
 def read(path: Path):
@@ -65,11 +65,11 @@ def assert_equal(rebuilt: Built, full: Built) -> None:
 
 @pytest.fixture(params=["kept", "stored"])
 def project(request, tmp_path, monkeypatch):
-    """Copies of the example content and the page templates, and a Rebuilder of them: the same
+    """Copies of the fixture archive and the page templates, and a Rebuilder of them: the same
     one throughout (`briefing serve`), or ("stored") each build's read back from the file that
     the build before kept it in (`briefing build --reuse`, cache.BuildStore)."""
     content, templates = tmp_path / "content", tmp_path / "templates"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ARCHIVE_CONTENT, content)
     shutil.copytree(ROOT / "templates" / "pages", templates)
     state = Rebuilder(content, templates)
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
@@ -109,13 +109,13 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     assert step().rendered == ()  # nothing changed, nothing rendered
 
     # A person renamed: their page, and the pages that name them.
-    edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+    edit(content / "people.yml", lambda people: by_id(people, "li-minister").update(name="Li Min-ister"))
     rendered = step().rendered
-    assert "people/wang-wentao.md" in rendered and f"briefings/{BRIEFING}/agenda.md" in rendered
-    assert "people/gina-raimondo.md" not in rendered
+    assert "people/li-minister.md" in rendered and f"briefings/{BRIEFING}/agenda.md" in rendered
+    assert "people/ada-secretary.md" not in rendered
 
     # An agenda item removed.
-    edit(folder / "agenda.yml", lambda agenda: agenda.remove(by_id(agenda, "departure")))
+    edit(folder / "agenda.yml", lambda agenda: agenda.remove(by_id(agenda, "dinner")))
     assert f"briefings/{BRIEFING}/agenda.md" in step().rendered
 
     # A briefing added (newer, so first on the home page and in the navigation).
@@ -134,7 +134,7 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     assert "index.md" not in rendered  # the home page lists briefings, not their agendas (render.Listed)
     assert "sources/index.md" not in rendered  # the list of sources counts citations, it does not show them
     # Without its dates, the home page shows a briefing's first and last agenda weekday.
-    edit(content / "briefings" / COPY / "briefing.yml", lambda briefing: [briefing.pop(k) for k in ("start", "end")])
+    edit(content / "briefings" / COPY / "briefing.yml", lambda briefing: [briefing.pop(k, None) for k in ("start", "end")])
     assert "index.md" in step().rendered
     edit(content / "briefings" / COPY / "agenda.yml",
          lambda agenda: (agenda[0].pop("date"), agenda[0].update(day="Sunday")))
@@ -144,7 +144,7 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     edit(content / "sources.yml", lambda sources: sources[0]["paragraphs"][0].update(about="Another topic"))
     step()
     # A source renamed: its title shows in the footnotes of every page citing it (from a macro).
-    edit(content / "sources.yml", lambda sources: sources[0].update(title="A renamed source"))
+    edit(content / "sources.yml", lambda sources: by_id(sources, "follow-up-report").update(title="A renamed source"))
     assert f"briefings/{BRIEFING}/memo.md" in step().rendered
 
     # Templates changed: one imported by many pages, then one of a single kind of page.
@@ -156,7 +156,7 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     person = templates / "person.html"
     person.write_text(person.read_text(encoding="utf-8") + "<p>Edited template.</p>\n", encoding="utf-8")
     rendered = step().rendered
-    assert "people/wang-wentao.md" in rendered and f"briefings/{BRIEFING}/agenda.md" not in rendered
+    assert "people/li-minister.md" in rendered and f"briefings/{BRIEFING}/agenda.md" not in rendered
 
     # The older briefing updated last: the order of briefings changes.
     edit(folder / "briefing.yml", lambda briefing: briefing.update(updated="2024-02-01"))
@@ -217,11 +217,11 @@ def test_tracked_globals_note_each_key_read_and_whole_mappings():
 def test_a_save_to_one_record_leaves_the_others_of_its_file_the_same_objects(project):
     content, _, step = project
     before = step().last.values["data"]
-    edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+    edit(content / "people.yml", lambda people: by_id(people, "li-minister").update(name="Li Min-ister"))
     after = step().last.values["data"]
-    assert after.people["wang-wentao"] is not before.people["wang-wentao"]
-    assert after.people["wang-wentao"].name == "Wang Wen-tao"
-    others = [pid for pid in before.people if pid != "wang-wentao"]
+    assert after.people["li-minister"] is not before.people["li-minister"]
+    assert after.people["li-minister"].name == "Li Min-ister"
+    others = [pid for pid in before.people if pid != "li-minister"]
     assert others and all(after.people[pid] is before.people[pid] for pid in others)
 
 
@@ -253,7 +253,8 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
 
     import support
 
-    project = support.make_project(tmp_path / "project", ROOT / "content", site_url="https://briefings.example.org/")
+    project = support.make_project(tmp_path / "project", support.ARCHIVE_CONTENT,
+                                   site_url="https://briefings.example.org/")
     monkeypatch.chdir(project)
     content, served, extra = project / "content", tmp_path / "served", project / "docs" / "extra.md"
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
@@ -302,21 +303,21 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
 
     try:
         step(whole=True, ahead=False)
-        edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wen-tao"))
+        edit(content / "people.yml", lambda people: by_id(people, "li-minister").update(name="Li Min-ister"))
         written = step(whole=False)
-        assert "people/wang-wentao.html" in written and "people/gina-raimondo.html" not in written
+        assert "people/li-minister.html" in written and "people/ada-secretary.html" not in written
         assert "data/people.csv" in written and "data/sources.csv" not in written
         shutil.copytree(content / "briefings" / BRIEFING, content / "briefings" / COPY)
         edit(content / "briefings" / COPY / "briefing.yml",
              lambda briefing: briefing.update(title="A later visit", updated="2024-01-15"))
-        assert "people/gina-raimondo.html" in step(whole=True)  # the navigation changed: every page again
+        assert "people/ada-secretary.html" in step(whole=True)  # the navigation changed: every page again
         edit(content / "briefings" / COPY / "agenda.yml", lambda agenda: agenda.pop())
         step(whole=False)
         shutil.rmtree(content / "briefings" / COPY)
         step(whole=True, ahead=False)
         assert not (served / "briefings" / COPY).exists() or not any((served / "briefings" / COPY).rglob("*.html"))
-        edit(content / "people.yml", lambda people: by_id(people, "wang-wentao").update(name="Wang Wentao"))
-        extra.write_text("# Extra\n\nSee [Wang Wentao](people/wang-wentao.md).\n", encoding="utf-8")
+        edit(content / "people.yml", lambda people: by_id(people, "li-minister").update(name="Li Minister"))
+        extra.write_text("# Extra\n\nSee [Li Minister](people/li-minister.md).\n", encoding="utf-8")
         os.utime(extra, (extra.stat().st_atime, extra.stat().st_mtime + 5))
         assert "extra.html" in step(whole=True)  # a page of docs/ changed: its links are checked against all
     finally:

@@ -14,7 +14,7 @@ from generator.build import build
 from generator.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
 from generator.schema import Citation
 
-from support import HOSTILE, MINIMAL, ROOT
+from support import ARCHIVE_CONTENT, HOSTILE, MINIMAL, ROOT
 
 
 def test_organisation_page_lists_the_people_with_roles_in_it(content):
@@ -25,12 +25,12 @@ def test_organisation_page_lists_the_people_with_roles_in_it(content):
 
 
 def test_only_exact_quotes_are_shown_in_quotation_marks():
-    built = build(ROOT / "content", ROOT / "templates" / "pages")
-    html = built.pages["people/gina-raimondo.md"].html
-    # The Reuters quote is her exact words; the article's version of the same point is a paraphrase.
-    assert "Gina Raimondo: “We are not compromising or negotiating on matters of national security." in html
-    assert "Gina Raimondo (paraphrase): On Monday Raimondo said there is no room for compromise" in html
-    assert "Gina Raimondo: “On Monday" not in html
+    built = build(ARCHIVE_CONTENT, ROOT / "templates" / "pages")
+    quote = built.pages["people/bo-envoy.md"].html
+    assert "Bo Envoy: “the controls are settled" in quote
+    paraphrase = built.pages["people/ada-secretary.md"].html
+    assert "Ada Secretary (paraphrase): The relationship should be stable." in paraphrase
+    assert "Ada Secretary: “The relationship" not in paraphrase
 
 
 _SEGMENTS = st.lists(st.sampled_from(["a", "b", "ab", "people", "index.html"]), min_size=1, max_size=4)

@@ -9,45 +9,45 @@ import pytest
 from generator.build import build
 from generator import urls
 from generator.search import index_script, plain_text, search_entries, search_script
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
 
 @pytest.fixture(scope="module")
-def example():
-    return build(ROOT / "content", ROOT / "templates" / "pages")
+def archive():
+    return build(ARCHIVE_CONTENT, ROOT / "templates" / "pages")
 
 
 @pytest.fixture(scope="module")
-def entries(example):
-    return search_entries(example.data, example.pages)
+def entries(archive):
+    return search_entries(archive.data, archive.pages)
 
 
-def test_every_page_and_every_record_has_one_entry_sorted_by_address(example, entries):
+def test_every_page_and_every_record_has_one_entry_sorted_by_address(archive, entries):
     addresses = [entry["url"] for entry in entries]
     assert addresses == sorted(set(addresses))
-    assert {urls.output_path(path) for path in example.pages} <= set(addresses)
-    bundle = example.data.briefings[0]
+    assert {urls.output_path(path) for path in archive.pages} <= set(addresses)
+    bundle = archive.data.briefings[0]
     disputes = urls.output_path(urls.page_path("disputes", briefing=bundle.id))
     by_url = {entry["url"]: entry for entry in entries}
     for dispute in bundle.disputes:
         entry = by_url[f"{disputes}#dispute-{dispute.id}"]
         assert entry["title"] == dispute.title
-        assert entry["page"] == example.pages[urls.page_path("disputes", briefing=bundle.id)].title
+        assert entry["page"] == archive.pages[urls.page_path("disputes", briefing=bundle.id)].title
         assert " ".join(dispute.description.split()[:3]) in entry["text"]
-    paragraphs = sum(len(source.paragraphs) for source in example.data.sources.values())
+    paragraphs = sum(len(source.paragraphs) for source in archive.data.sources.values())
     assert sum(1 for url in addresses if "#p" in url) == paragraphs
 
 
-def test_a_person_is_found_by_every_name_and_their_roles(example, entries):
-    person = example.data.people["wang-wentao"]
-    (entry,) = [entry for entry in entries if entry["url"] == "people/wang-wentao.html"]
+def test_a_person_is_found_by_every_name_and_their_roles(archive, entries):
+    person = archive.data.people["li-minister"]
+    (entry,) = [entry for entry in entries if entry["url"] == "people/li-minister.html"]
     assert person.name in entry["title"] and person.name_zh in entry["title"]
     assert entry["page"] == "Person"
     assert person.roles[0].title in entry["text"]
 
 
-def test_plain_text_leaves_out_markdown_ids_references_and_citations(example):
-    bundle = example.data.briefings[0]
+def test_plain_text_leaves_out_markdown_ids_references_and_citations(archive):
+    bundle = archive.data.briefings[0]
     text = plain_text(bundle.briefing)
     assert "**" not in text and "](" not in text and "<" not in text
     assert bundle.briefing.title not in text  # the entry's title already
@@ -64,6 +64,6 @@ def test_the_index_script_is_json_that_no_markup_or_line_separator_can_end_early
     assert json.loads(body) == entries
 
 
-def test_the_index_is_the_same_bytes_every_time(example):
-    again = build(ROOT / "content", ROOT / "templates" / "pages")
-    assert search_script(again.data, again.pages) == search_script(example.data, example.pages)
+def test_the_index_is_the_same_bytes_every_time(archive):
+    again = build(ARCHIVE_CONTENT, ROOT / "templates" / "pages")
+    assert search_script(again.data, again.pages) == search_script(archive.data, archive.pages)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitecheck import Defect, check_site, is_external, normalise_url
-from support import EXAMPLE_CONTENT, FIXTURE_CONTENT, build_site
+from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, build_site
 
 
 @pytest.fixture(scope="module")
@@ -18,24 +18,25 @@ def fixture_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
-    """The example briefing of the repository, with the repository's mkdocs.yml as it is."""
-    return build_site(tmp_path_factory.mktemp("example-output") / "project", EXAMPLE_CONTENT)
+def archive_site(tmp_path_factory) -> Path:
+    """The fixture archive of three briefings that share people and events, with the repository's
+    mkdocs.yml as it is (no site_url)."""
+    return build_site(tmp_path_factory.mktemp("archive-output") / "project", ARCHIVE_CONTENT)
 
 
 def test_fixture_site_has_no_defects(fixture_site: Path) -> None:
     assert [str(d) for d in check_site(fixture_site)] == []
 
 
-def test_example_site_has_no_defects(example_site: Path) -> None:
-    assert [str(d) for d in check_site(example_site)] == []
+def test_archive_site_has_no_defects(archive_site: Path) -> None:
+    assert [str(d) for d in check_site(archive_site)] == []
 
 
-def test_checked_sites_have_links_to_follow(fixture_site: Path, example_site: Path) -> None:
+def test_checked_sites_have_links_to_follow(fixture_site: Path, archive_site: Path) -> None:
     """The checks above are not vacuous: the sites have pages that link to each other's fragments."""
     pages = {p.relative_to(fixture_site).as_posix() for p in fixture_site.rglob("*.html")}
     assert {"people/li-minister.html", "sources/article.html", "briefings/visit/agenda.html"} <= pages
-    for site in (fixture_site, example_site):
+    for site in (fixture_site, archive_site):
         text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
         assert text.count('href="') > 100 and text.count(".html#") > 10
 

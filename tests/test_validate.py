@@ -8,7 +8,7 @@ import pytest
 
 from generator.build import check
 from generator.errors import ContentErrors
-from support import MINIMAL, ROOT
+from support import ARCHIVE_CONTENT, MINIMAL, ROOT
 
 PEOPLE_HEAD = """\
 - id: wang-wentao
@@ -283,8 +283,8 @@ def test_references_and_citations_are_collected_as_iter_refs_and_iter_records_fi
     from generator.model import collect_refs, iter_records, iter_refs
     from generator.schema import Citation
 
-    data = check(ROOT / "content")
-    records = [*data.sources.values(), *data.people.values(), *data.organizations.values(),
+    data = check(ARCHIVE_CONTENT)
+    records = [*data.sources.values(), *data.people.values(), *data.organizations.values(), *data.events.values(),
                *(record for bundle in data.briefings for _, record in bundle.records())]
     for record in records:
         refs: dict[str, list[str]] = defaultdict(list)
