@@ -40,7 +40,7 @@ import yaml
 
 from benchmarks.serve import READ_S, Rebuild, a_briefing, edit, serve_rebuild, tool
 from benchmarks.synth import Archive, write_archive
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE
+from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project folders a build reads besides content/: linked, so the benchmark builds the real ones.
@@ -149,7 +149,7 @@ def prepare_baseline(site: Path, folder: Path) -> int:
     Returns the number of Markdown pages written.
     """
     from generator.build import build
-    from generator.plugin import site_nav
+    from generator.mkdocs.plugin import site_nav
 
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = config.get("plugins", [])

@@ -15,9 +15,9 @@ from typing import Iterator
 import click
 
 from .build import check_summary
-from .cache import STATE_VARIABLE
+from .incremental.cache import STATE_VARIABLE
 from .errors import counted, format_grouped, format_json
-from .schema import schema_files
+from .content.schema import schema_files
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("content"), show_default=True, help="The content folder.")
@@ -111,8 +111,8 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     from mkdocs.exceptions import MkDocsException
 
     from .errors import ContentErrors
-    from .plugin import CONTENT_PROBLEMS
-    from .publish import publish
+    from .mkdocs.plugin import CONTENT_PROBLEMS
+    from .mkdocs.publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     # The briefing plugin checks the content as MkDocs' build starts: one check serves.
@@ -145,7 +145,7 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
 @click.option("--check", "only_check", is_flag=True, help="Exit 1 if the guide's reference is out of date.")
 def docs(guide: Path, only_check: bool) -> None:
     """Write the field reference, generated from the schema, into the authoring guide."""
-    from .reference import update_guide
+    from .authoring.reference import update_guide
 
     current = guide.read_text(encoding="utf-8")
     try:
@@ -181,7 +181,7 @@ SOURCE = click.option("--source", help="The id of the source the scaffold cites 
 def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug: str) -> None:
     """Create content/briefings/SLUG/ with briefing.yml, agenda.yml, disputes.yml, agreements.yml,
     statements.yml and context.yml."""
-    from .scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
+    from .authoring.scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
 
     try:
         check_id(slug, "briefing")
@@ -200,7 +200,7 @@ def _new_record(kind: str):
     @CONTENT
     @click.argument("record_id", metavar="ID")
     def create(content_dir: Path, record_id: str, source: str | None = None) -> None:
-        from .scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
+        from .authoring.scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
 
         try:
             check_id(record_id, NOUNS[kind])

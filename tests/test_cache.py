@@ -10,12 +10,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from generator import cache, rebuild
+from generator.incremental import cache, rebuild
 from generator.build import check_summary
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore, ParseStore
+from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore, ParseStore
 from generator.cli import main
-from generator.rebuild import Rebuilder
-from generator.track import MISSING
+from generator.incremental.rebuild import Rebuilder
+from generator.dataset.track import MISSING
 
 from support import EXAMPLE_CONTENT, ROOT, make_project, snapshot
 

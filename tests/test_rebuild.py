@@ -17,13 +17,13 @@ import pytest
 import yaml
 
 from generator.build import Built, build
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore
+from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore
 from generator.errors import ContentErrors
-from generator.parse import parse_yaml
-from generator.rebuild import Rebuilder
-from generator.saves import Ahead
-from generator.search import index_script, search_entries
-from generator.track import Reads, TrackedMapping, same, track_globals
+from generator.read.parse import parse_yaml
+from generator.incremental.rebuild import Rebuilder
+from generator.mkdocs.saves import Ahead
+from generator.pages.search import index_script, search_entries
+from generator.dataset.track import Reads, TrackedMapping, same, track_globals
 
 from support import ROOT
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from ..fields import WEEKDAYS
-from ..model import BriefingBundle
-from ..schema import AgendaItem, Citation, Source
+from ..content.fields import WEEKDAYS
+from ..dataset.model import BriefingBundle
+from ..content.schema import AgendaItem, Citation, Source
 from .site import ID_DOMAIN, Linker, SiteInfo
 
 # The official civil time of countries with one national time zone. Agenda times are local

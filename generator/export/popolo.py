@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import wikidata_url
-from ..model import Dataset
-from ..schema import Organization, Person
+from ..content.fields import wikidata_url
+from ..dataset.model import Dataset
+from ..content.schema import Organization, Person
 from .calendar import item_date
 
 POPOLO_JSON = "data/popolo.json"

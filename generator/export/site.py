@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Citation
+from ..content.schema import Citation
 from ..urls import output_path, page_path, record_place, relative, source_anchor, with_fragment
 
 # Identifiers that must never change once published (calendar UIDs, feed and entry ids) are

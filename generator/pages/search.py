@@ -11,12 +11,12 @@ from html import unescape
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .markup import plain_paragraph, render_markdown, script_json
-from .model import BriefingBundle, Dataset, ref_kinds
-from . import urls
-from .urls import BRIEFING_PARTS, output_path, page_path
+from ..dataset.model import BriefingBundle, Dataset, ref_kinds
+from .. import urls
+from ..urls import BRIEFING_PARTS, output_path, page_path
 from .render import Page
-from .schema import Record
-from .track import Reuse
+from ..content.schema import Record
+from ..dataset.track import Reuse
 
 INDEX_PATH = "search/index.js"
 

@@ -12,12 +12,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .errors import ContentError, shown
-from .model import Dataset
+from ..errors import ContentError, shown
+from ..dataset.model import Dataset
 
 if TYPE_CHECKING:  # the loader finds the placeholders of each file as it reads it
-    from .load import Content
-    from .parse import Path_
+    from ..read.load import Content
+    from ..read.parse import Path_
 
 # The marker `briefing new` puts in every text an editor has to write.
 PLACEHOLDER = re.compile(r"\bTODO\b")

@@ -44,9 +44,10 @@ from typing import TYPE_CHECKING, Any, Callable, Hashable
 import orjson
 import yaml
 
-from . import drafts, parse
-from .errors import ContentError
-from .parse import Document, parse_yaml
+from ..check import drafts
+from ..read import parse
+from ..errors import ContentError
+from ..read.parse import Document, parse_yaml
 
 if TYPE_CHECKING:
     from .rebuild import Rebuilder
@@ -200,7 +201,7 @@ class BuildStore:
     def load(self) -> Rebuilder | None:
         """The state kept by the last build for this key, or None: none kept, kept by other code or
         for another key, damaged, or in a file that someone else could have written."""
-        from .build import collector_paused
+        from ..build import collector_paused
         from .rebuild import Rebuilder
 
         if self.file is None:
@@ -220,7 +221,7 @@ class BuildStore:
 
     def save(self, state: Rebuilder) -> None:
         """Keep `state` for the next build (a file that cannot be written is left alone)."""
-        from .build import collector_paused
+        from ..build import collector_paused
 
         if self.file is None:
             return

@@ -19,8 +19,8 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .drafts import placeholder_texts
-from .errors import ContentError, shown
+from ..check.drafts import placeholder_texts
+from ..errors import ContentError, shown
 
 MAX_DEPTH = 50
 # Characters no value may hold, raw or escaped ("\0", "\e"): C0 and C1 controls but tab and line

@@ -14,9 +14,9 @@ from typing import Any, Callable, Iterator, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from . import schema
-from .fields import Ref
-from .schema import FILE_KINDS
+from ..content import schema
+from ..content.fields import Ref
+from ..content.schema import FILE_KINDS
 
 START = "<!-- reference:start (generated from generator/schema.py by `briefing docs`; do not edit) -->"
 END = "<!-- reference:end -->"

@@ -19,13 +19,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .build import Built, build
-from .cache import BuildStore
-from .errors import ContentErrors, format_plain
-from .export import SiteInfo, list_exports
-from .render import Page
-from .search import INDEX_PATH, search_script
-from .rebuild import Rebuilder
+from ..build import Built, build
+from ..incremental.cache import BuildStore
+from ..errors import ContentErrors, format_plain
+from ..export import SiteInfo, list_exports
+from ..pages.render import Page
+from ..pages.search import INDEX_PATH, search_script
+from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
 from .serve import DirtyBuilds, Preview, frame_of, template_problem
 
