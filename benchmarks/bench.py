@@ -40,7 +40,8 @@ import yaml
 
 from benchmarks.serve import READ_S, Rebuild, a_briefing, edit, serve_rebuild, tool
 from benchmarks.synth import Archive, write_archive
-from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE
+from generator.incremental.cache import STATE_VARIABLE
+from generator.read.cache import CACHE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project folders a build reads besides content/: linked, so the benchmark builds the real ones.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from .incremental.cache import ParseStore
+from .read.cache import ParseStore
 from .check.drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .dataset.history import read_history

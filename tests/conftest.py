@@ -12,7 +12,7 @@ import pytest
 from hypothesis import settings
 from playwright.sync_api import sync_playwright
 
-from generator.incremental.cache import CACHE_VARIABLE
+from generator.read.cache import CACHE_VARIABLE
 
 from support import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_CONTENT, MINIMAL, MISSING_TOOLS, build_site, write_content
 

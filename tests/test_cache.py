@@ -1,4 +1,4 @@
-"""The caches kept between runs (generator/cache.py): parsed files, and a build's state; same results, less work."""
+"""The caches kept between runs (generator/read/cache.py, generator/incremental/cache.py): parsed files, and a build's state; same results, less work."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from generator.incremental import cache, rebuild
+from generator.incremental import cache as state_cache, rebuild
+from generator.read import cache
 from generator.build import check_summary
-from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore, ParseStore
+from generator.incremental.cache import STATE_VARIABLE, BuildStore
 from generator.cli import main
+from generator.read.cache import CACHE_VARIABLE, ParseStore
 from generator.incremental.rebuild import Rebuilder
 from generator.dataset.track import MISSING
 
@@ -162,7 +164,7 @@ def test_a_state_is_not_used_for_other_folders_or_settings(stored):
 
 def test_a_state_written_by_other_code_is_not_used(stored, monkeypatch):
     store, _ = stored
-    monkeypatch.setattr(cache, "_build_version", lambda: b"briefing build state 1\nother\n")
+    monkeypatch.setattr(state_cache, "_build_version", lambda: b"briefing build state 1\nother\n")
     assert store.load() is None
 
 

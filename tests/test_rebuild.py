@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from generator.build import Built, build
-from generator.incremental.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore
+from generator.incremental.cache import STATE_VARIABLE, BuildStore
+from generator.read.cache import CACHE_VARIABLE
 from generator.errors import ContentErrors
 from generator.read.parse import parse_yaml
 from generator.incremental.rebuild import Rebuilder

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..content.fields import wikidata_url
 from ..dataset.model import Dataset
+from ..dataset.timeline import item_date
 from ..content.schema import Organization, Person
-from .calendar import item_date
 
 POPOLO_JSON = "data/popolo.json"
 

@@ -1,14 +1,7 @@
-"""Caches kept between runs: a check parses only the files that changed, and a build redoes only
-what the changes touch.
+"""The state of a build kept between runs: the next build redoes only what the changes touch.
 
-`briefing check`, `briefing build` and `mkdocs build` read every content file, but parse (compose
-and walk, see parse.py) only those whose text they have not parsed before: each parse is kept
-under a digest of the file's text, place and kind, in one file per content folder. Everything
-after parsing (the schema, the cross-references, the pages) is done in full every time, so the
-result is the same with or without the cache; only parsing is skipped.
-
-`BuildStore` keeps more, when asked (`briefing build --reuse`, or `BRIEFING_BUILD_STATE=1` for
-`mkdocs build`): the whole state of the last build of a content folder (a rebuild.Rebuilder), so
+`BuildStore` keeps, when asked (`briefing build --reuse`, or `BRIEFING_BUILD_STATE=1` for
+`mkdocs build`), the whole state of the last build of a content folder (a rebuild.Rebuilder), so
 that the next build, in another process, renders again only the pages that the changes since
 touch, as a save under `briefing serve` does, and ends where a full build would
 (tests/test_rebuild.py, tests/test_cache.py). It is asked for, not kept by default, because it is
@@ -16,13 +9,7 @@ large: about as large as the site's pages and exports together on disk, and more
 build without it. A state is used only by code of the same version (this package's modules, every
 installed distribution, Python), for the same folders, site settings and drafts. It is a pickle,
 and loading a pickle can run code, so it is read only from a file of the user's own that no one
-else may write.
-
-The caches live outside the project, in the user's cache folder (`$XDG_CACHE_HOME/briefing-sites`,
-else `~/.cache/briefing-sites`): a file that a contributor could commit is never read as parsed
-content. `BRIEFING_CACHE` names another folder, or `off` for none. A cache file that is missing,
-unreadable, of another version of this code, or damaged is ignored and written anew; a cache that
-cannot be written is left alone.
+else may write. It lives in the cache folder of the parsed files (read/cache.py).
 """
 
 from __future__ import annotations
@@ -34,134 +21,15 @@ import importlib.metadata
 import os
 import pickle
 import sys
-import tempfile
-from array import array
-from contextlib import suppress
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Hashable
+from typing import Any, Hashable
 
-import orjson
-import yaml
+from ..build import collector_paused
+from ..read.cache import cache_file, write_whole
+from .rebuild import Rebuilder
 
-from ..check import drafts
-from ..read import parse
-from ..errors import ContentError
-from ..read.parse import Document, parse_yaml
-
-if TYPE_CHECKING:
-    from .rebuild import Rebuilder
-
-CACHE_VARIABLE = "BRIEFING_CACHE"
 STATE_VARIABLE = "BRIEFING_BUILD_STATE"
-
-
-def _version() -> str:
-    """Changes whenever the code that decides what a parse gives might have changed."""
-    digest = hashlib.sha256(yaml.__version__.encode("utf-8"))
-    for module in (parse, drafts):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()
-
-
-def cache_folder() -> Path | None:
-    """Where cache files go, or None if caching is off."""
-    chosen = os.environ.get(CACHE_VARIABLE, "")
-    if chosen.lower() == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "briefing-sites"
-
-
-def _cache_file(content_dir: Path, suffix: str) -> Path | None:
-    """The cache file of one content folder, or None if caching is off."""
-    folder = cache_folder()
-    name = hashlib.sha256(str(content_dir.resolve()).encode("utf-8")).hexdigest()[:32]
-    return folder / f"{name}{suffix}" if folder is not None else None
-
-
-def _write(file: Path, write: Callable[[Any], None]) -> None:
-    """Write a cache file whole (a reader sees the old one or the new one) with `write(handle)`,
-    readable and writable by the user only; leave it alone if it cannot be written."""
-    temporary = None
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")  # mode 0600
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-        os.replace(temporary, file)
-    except (OSError, pickle.PicklingError, TypeError, RecursionError):  # not written: no cache
-        if temporary is not None:
-            with suppress(OSError):
-                os.unlink(temporary)
-
-
-class ParseStore:
-    """parse_yaml through the cache of one content folder: call it as parse_yaml, then `save`."""
-
-    def __init__(self, content_dir: Path) -> None:
-        self.file = _cache_file(content_dir, ".json")
-        self.version = _version() if self.file is not None else ""
-        self.kept: dict[str, Any] = self._read()
-        self.used: dict[str, Any] = {}
-        self.parsed = 0
-        """How many texts this run parsed (not found in the cache)."""
-
-    def _read(self) -> dict[str, Any]:
-        if self.file is None:
-            return {}
-        try:
-            found = orjson.loads(self.file.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        if not isinstance(found, dict) or found.get("version") != self.version:
-            return {}
-        entries = found.get("entries")
-        return entries if isinstance(entries, dict) else {}
-
-    def __call__(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
-        if self.file is None:
-            return parse_yaml(text, path, kind, briefing)
-        key = hashlib.blake2b("\0".join((path, kind, briefing or "", text)).encode("utf-8", "surrogatepass"),
-                              digest_size=20).hexdigest()
-        entry = self.kept.get(key)
-        if entry is not None:
-            doc = _document(entry, path, kind, briefing)
-            if doc is not None:
-                self.used[key] = entry
-                return doc
-        self.parsed += 1
-        found = parse_yaml(text, path, kind, briefing)
-        if isinstance(found, Document):
-            entry = [found.data, found.marks.tolist(), [[list(at), s] for at, s in found.placeholders]]
-            # Only what JSON gives back unchanged: not an integer too large for it (which orjson
-            # refuses), nor inf or nan (which it writes as null).
-            try:
-                written = orjson.dumps(entry)
-            except orjson.JSONEncodeError:
-                written = None
-            if written is not None and (b"null" not in written or orjson.loads(written) == entry):
-                self.used[key] = entry
-        return found
-
-    def save(self) -> None:
-        """Keep the parses of this run's files for the next (and only those: a file changed or
-        gone is forgotten)."""
-        if self.file is not None and self.used.keys() != self.kept.keys():
-            entries = orjson.dumps({"version": self.version, "entries": self.used})
-            _write(self.file, lambda out: out.write(entries))
-
-
-def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Document | None:
-    """The Document of a cache entry, or None if the entry is not one this code wrote."""
-    try:
-        data, marks, placeholders = entry
-        return Document(path, kind, briefing, data, array("Q", marks),
-                        tuple((tuple(at), text) for at, text in placeholders))
-    except (TypeError, ValueError, OverflowError):
-        return None
 
 
 _STATE = b"briefing build state 1\n"
@@ -172,8 +40,9 @@ def _build_version() -> bytes:
     """Changes whenever the code that decides what a build makes might have changed: this
     package's modules, any installed distribution (Jinja, Markdown, ...), Python itself."""
     digest = hashlib.sha256(sys.version.encode("utf-8"))
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.name.encode("utf-8") + b"\0" + module.read_bytes())
+    package = Path(__file__).parent.parent
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode("utf-8") + b"\0" + module.read_bytes())
     for found in sorted(f"{dist.metadata['Name']} {dist.version}" for dist in importlib.metadata.distributions()):
         digest.update(found.encode("utf-8") + b"\0")
     return _STATE + digest.hexdigest().encode("ascii") + b"\n"
@@ -193,7 +62,7 @@ class BuildStore:
 
     def __init__(self, content_dir: Path, key: Hashable) -> None:
         wanted = os.environ.get(STATE_VARIABLE) == "1"
-        self.file = _cache_file(content_dir, ".build") if wanted else None
+        self.file = cache_file(content_dir, ".build") if wanted else None
         """Where the state is kept; None if it is not wanted, or caching is off."""
         self.key = key
         """What the state must have been built for: the folders, the site settings, drafts."""
@@ -201,9 +70,6 @@ class BuildStore:
     def load(self) -> Rebuilder | None:
         """The state kept by the last build for this key, or None: none kept, kept by other code or
         for another key, damaged, or in a file that someone else could have written."""
-        from ..build import collector_paused
-        from .rebuild import Rebuilder
-
         if self.file is None:
             return None
         try:
@@ -221,8 +87,6 @@ class BuildStore:
 
     def save(self, state: Rebuilder) -> None:
         """Keep `state` for the next build (a file that cannot be written is left alone)."""
-        from ..build import collector_paused
-
         if self.file is None:
             return
 
@@ -234,7 +98,7 @@ class BuildStore:
             with collector_paused():
                 pickler.dump(state)
 
-        _write(self.file, write)
+        write_whole(self.file, write)
 
 
 def _private(handle: int) -> bool:

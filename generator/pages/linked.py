@@ -12,10 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..export.calendar import item_date
 from ..content.fields import wikidata_url
 from .markup import script_json
 from ..dataset.model import BriefingBundle, Dataset
+from ..dataset.timeline import item_date
 from ..content.schema import Event, Organization, Person
 
 CONTEXT = "https://schema.org"

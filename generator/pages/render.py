@@ -22,12 +22,12 @@ from jinja2.filters import do_truncate
 
 from .glossary import link_first_uses
 from ..dataset.history import NO_GIT, History
-from ..export.calendar import item_date
 from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
 from ..dataset.model import BriefingBundle, Dataset, Index
 from ..content.schema import Briefing, Citation
-from ..dataset.timeline import actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline, site_entries
+from ..dataset.timeline import (actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline,
+                                item_date, site_entries)
 from ..urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
                    relative_to_folder, source_anchor, with_fragment)
 
