@@ -13,10 +13,11 @@ from click.testing import CliRunner
 from generator.incremental import cache as state_cache, rebuild
 from generator.read import cache
 from generator.build import check_summary
-from generator.incremental.cache import STATE_VARIABLE, BuildStore
+from generator.incremental.cache import BuildStore
 from generator.cli import main
 from generator.read.cache import CACHE_VARIABLE, ParseStore
 from generator.incremental.rebuild import Rebuilder
+from generator.mkdocs.plugin import BriefingPlugin
 from generator.dataset.track import MISSING
 
 from support import EXAMPLE_CONTENT, ROOT, make_project, snapshot
@@ -135,11 +136,10 @@ def stored(content, monkeypatch, tmp_path):
     """A BuildStore asked for, in a fresh cache folder, holding the state of a build of the
     minimal content; and that state."""
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.setenv(STATE_VARIABLE, "1")
     root = content()
     state = Rebuilder(root, TEMPLATES)
     state.build()
-    store = BuildStore(root, (root, TEMPLATES))
+    store = BuildStore(root, (root, TEMPLATES), wanted=True)
     store.save(state)
     assert store.file is not None and store.file.exists()
     return store, state
@@ -158,7 +158,7 @@ def test_a_stored_state_is_read_back_whole(stored):
 
 def test_a_state_is_not_used_for_other_folders_or_settings(stored):
     store, _ = stored
-    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"))
+    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"), wanted=True)
     assert other.file == store.file and other.load() is None
 
 
@@ -191,11 +191,10 @@ def test_a_state_that_someone_else_could_have_written_is_not_used(stored):
 def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path):
     root = content()
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.delenv(STATE_VARIABLE, raising=False)
-    assert BuildStore(root, root).file is None
-    monkeypatch.setenv(STATE_VARIABLE, "1")
+    assert BuildStore(root, root, wanted=False).file is None
+    assert BuildStore(root, root, wanted=True).file is not None
     monkeypatch.setenv(CACHE_VARIABLE, "off")
-    assert BuildStore(root, root).file is None
+    assert BuildStore(root, root, wanted=True).file is None
 
 
 def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_full_build_writes(
@@ -228,7 +227,7 @@ def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_f
     rendered.clear()
     assert built(reused, "--reuse") == built(plain)
     assert "people/wang-wentao.md" in rendered and len(rendered) < pages / 2
-    assert os.environ.get(STATE_VARIABLE) is None  # asked for one build only
+    assert BriefingPlugin.asked == {}  # asked for one build only
     # Nothing changed: nothing is rendered, and the state kept is kept as it is (not written again).
     (state,) = (tmp_path / "cache").glob("*.build")
     written = state.stat().st_ino

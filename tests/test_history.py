@@ -1,4 +1,4 @@
-"""The content's git history as changes pages and feeds (generator/history.py)."""
+"""The content's git history as changes pages and feeds (generator/dataset/history.py)."""
 
 from __future__ import annotations
 

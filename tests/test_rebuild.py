@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from generator.build import Built, build
-from generator.incremental.cache import STATE_VARIABLE, BuildStore
+from generator.incremental.cache import BuildStore
 from generator.read.cache import CACHE_VARIABLE
 from generator.errors import ContentErrors
 from generator.read.parse import parse_yaml
@@ -74,8 +74,7 @@ def project(request, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "templates" / "pages", templates)
     state = Rebuilder(content, templates)
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.setenv(STATE_VARIABLE, "1")
-    store = BuildStore(content, (content, templates))
+    store = BuildStore(content, (content, templates), wanted=True)
 
     def step(problems: bool = False):
         """Rebuild, and compare with a fresh full build (and the search index as serve makes it);

@@ -1,7 +1,7 @@
 """The state of a build kept between runs: the next build redoes only what the changes touch.
 
-`BuildStore` keeps, when asked (`briefing build --reuse`, or `BRIEFING_BUILD_STATE=1` for
-`mkdocs build`), the whole state of the last build of a content folder (a rebuild.Rebuilder), so
+`BuildStore` keeps, when asked (`briefing build --reuse`, or the plugin's `reuse: true` in
+mkdocs.yml), the whole state of the last build of a content folder (a rebuild.Rebuilder), so
 that the next build, in another process, renders again only the pages that the changes since
 touch, as a save under `briefing serve` does, and ends where a full build would
 (tests/test_rebuild.py, tests/test_cache.py). It is asked for, not kept by default, because it is
@@ -28,8 +28,6 @@ from typing import Any, Hashable
 from ..build import collector_paused
 from ..read.cache import cache_file, write_whole
 from .rebuild import Rebuilder
-
-STATE_VARIABLE = "BRIEFING_BUILD_STATE"
 
 
 _STATE = b"briefing build state 1\n"
@@ -60,8 +58,7 @@ class BuildStore:
     """The state of the last build of one content folder, kept between runs (see the module's
     docstring): `load` it before a build, `save` it after."""
 
-    def __init__(self, content_dir: Path, key: Hashable) -> None:
-        wanted = os.environ.get(STATE_VARIABLE) == "1"
+    def __init__(self, content_dir: Path, key: Hashable, *, wanted: bool) -> None:
         self.file = cache_file(content_dir, ".build") if wanted else None
         """Where the state is kept; None if it is not wanted, or caching is off."""
         self.key = key
