@@ -64,35 +64,6 @@ def relative_to_folder(folder: str, target: str) -> str:
     return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
-def record_anchor(kind: str, rid: str) -> str:
-    """The id of the section that shows a record of a briefing part (`agenda-<id>`, `dispute-<id>`)."""
-    return f"{kind}-{rid}"
-
-
-def source_anchor(citation: Any) -> str:
-    """The fragment of a source page that a citation points at: its paragraph, or the top."""
-    return f"p{citation.para}" if citation.para else "top"
-
-
-def record_place(kind: str, record_id: str | None, briefing: str | None) -> tuple[str, str]:
-    """The page path and fragment ("" for none) where a record of a kind is shown.
-
-    `briefing` is None for shared records (people, organisations, sources); a briefing itself is
-    known by `briefing` alone.
-    """
-    if kind == "briefing":
-        return page_path("briefing", briefing=briefing), ""
-    part = _RECORD_PARTS.get(kind)
-    if part is not None:
-        return page_path(part, briefing=briefing), record_anchor(kind, record_id or "")
-    return page_path(kind, record_id), ""
-
-
-def with_fragment(address: str, fragment: str) -> str:
-    """An address with `#fragment` added, if there is one."""
-    return f"{address}#{fragment}" if fragment else address
-
-
 class Linker:
     """Addresses of the site's pages and files from one folder of the site ("" for its root): the
     one place links are made, for pages, exports and search alike. Relative to the folder, or
@@ -130,3 +101,32 @@ class Linker:
         """The address of a record's place on the site (see record_place)."""
         path, fragment = record_place(kind, record_id, briefing)
         return with_fragment(self.file(path), fragment)
+
+
+def record_anchor(kind: str, rid: str) -> str:
+    """The id of the section that shows a record of a briefing part (`agenda-<id>`, `dispute-<id>`)."""
+    return f"{kind}-{rid}"
+
+
+def source_anchor(citation: Any) -> str:
+    """The fragment of a source page that a citation points at: its paragraph, or the top."""
+    return f"p{citation.para}" if citation.para else "top"
+
+
+def record_place(kind: str, record_id: str | None, briefing: str | None) -> tuple[str, str]:
+    """The page path and fragment ("" for none) where a record of a kind is shown.
+
+    `briefing` is None for shared records (people, organisations, sources); a briefing itself is
+    known by `briefing` alone.
+    """
+    if kind == "briefing":
+        return page_path("briefing", briefing=briefing), ""
+    part = _RECORD_PARTS.get(kind)
+    if part is not None:
+        return page_path(part, briefing=briefing), record_anchor(kind, record_id or "")
+    return page_path(kind, record_id), ""
+
+
+def with_fragment(address: str, fragment: str) -> str:
+    """An address with `#fragment` added, if there is one."""
+    return f"{address}#{fragment}" if fragment else address
