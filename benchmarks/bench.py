@@ -2,7 +2,7 @@
 
 For each size N it writes a synthetic archive of N briefings (benchmarks/synth.py) into a
 temporary folder beside a copy of the project's MkDocs configuration, then measures, each in a
-fresh process: `briefing check` with an empty cache of parsed files (generator/cache.py), which
+fresh process: `briefing check` with an empty cache of parsed files (generator/read/cache.py), which
 fills it, `briefing check` again with that cache (check_warm_s), `mkdocs build` without the cache,
 and a baseline `mkdocs build` of the same number of trivial Markdown pages with the same theme,
 plugins, navigation and page paths but without the briefing plugin. It prints one line per size:
@@ -40,7 +40,7 @@ import yaml
 
 from benchmarks.serve import READ_S, Rebuild, a_briefing, edit, serve_rebuild, tool
 from benchmarks.synth import Archive, write_archive
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE
+from generator.read.cache import CACHE_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project folders a build reads besides content/: linked, so the benchmark builds the real ones.
@@ -101,19 +101,15 @@ print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, 
 """
 
 
-def measure(command: list[str], cwd: Path, cache: Path | None = None, state: bool = False) -> Run:
+def measure(command: list[str], cwd: Path, cache: Path | None = None) -> Run:
     """Run `command` to the end: its wall time, CPU time and peak RSS, its exit status and output.
-    It keeps parsed files in the cache folder `cache` (generator/cache.py), or in none; with
-    `state`, a build keeps its state there too, and starts from the one kept (`--reuse`).
+    It keeps parsed files in the cache folder `cache` (generator/read/cache.py), or in none.
 
     The files written before (an archive, the baseline's pages) are flushed to disk first, so that
     their write-back does not land in the measured command's time.
     """
     os.sync()
     env = {**os.environ, CACHE_VARIABLE: str(cache) if cache is not None else "off"}
-    env.pop(STATE_VARIABLE, None)
-    if state:
-        env[STATE_VARIABLE] = "1"
     with tempfile.TemporaryFile() as out:
         report = subprocess.run([sys.executable, "-S", "-c", _TRAMPOLINE, *command], cwd=cwd, stdout=out,
                                 stderr=subprocess.PIPE, env=env, check=True).stderr.decode("utf-8", errors="replace")
@@ -149,7 +145,7 @@ def prepare_baseline(site: Path, folder: Path) -> int:
     Returns the number of Markdown pages written.
     """
     from generator.build import build
-    from generator.plugin import site_nav
+    from generator.mkdocs.plugin import site_nav
 
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = config.get("plugins", [])
@@ -256,8 +252,17 @@ def _measure_build(folder: Path, out: str, kept: Path | None = None) -> Run:
     """`mkdocs build` in `folder` into a new folder `out`: every round alike, none removing the
     last round's files (whose deletion the file system finishes in the background, during the
     measured command). With `kept`, a cache folder, it keeps its state there and starts from
-    the state kept (generator/cache.py)."""
-    return measure([tool("mkdocs"), "build", "--quiet", "--site-dir", out], folder, kept, state=kept is not None)
+    the state kept: the briefing plugin's `reuse` option, in a copy of the configuration beside it
+    (generator/incremental/cache.py)."""
+    command = [tool("mkdocs"), "build", "--quiet", "--site-dir", out]
+    if kept is not None:
+        config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
+        for plugin in config["plugins"]:
+            if isinstance(plugin, dict) and "briefing" in plugin:
+                plugin["briefing"] = {**(plugin["briefing"] or {}), "reuse": True}
+        (folder / "mkdocs-reuse.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        command += ["--config-file", "mkdocs-reuse.yml"]
+    return measure(command, folder, kept)
 
 
 def _rounds_line(rounds: list[Result]) -> str:

@@ -95,7 +95,7 @@ class Rebuild:
 def _most_shared_person(content: Path) -> tuple[str, int]:
     """The person who appears in the most briefings, and in how many."""
     from generator.build import check
-    from generator.model import index_dataset
+    from generator.dataset.model import index_dataset
 
     data = check(content)
     groups = index_dataset(data).appearances_by_briefing

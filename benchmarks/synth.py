@@ -21,8 +21,8 @@ from typing import Any, get_args
 import yaml
 
 from generator.build import check
-from generator.model import Dataset, iter_records, iter_refs, ref_kind
-from generator.schema import KINDS, Markdown, Record
+from generator.dataset.model import Dataset, iter_records, iter_refs, ref_kind
+from generator.content.schema import KINDS, Markdown, Record
 
 BRIEFINGS_PER_POOL_COPY = 4
 _MARKDOWN_META = list(get_args(Markdown)[1:])

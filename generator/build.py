@@ -8,21 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from .cache import ParseStore
-from .drafts import draft_ids, find_placeholders, published
+from .read.cache import ParseStore
+from .check.drafts import draft_ids, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
-from .history import read_history
-from .load import load_content
-from .parse import Document
-from .model import Dataset, Index, index_dataset
-from .track import Reuse
-from .validate import Validate, validate_content, validate_document
+from .dataset.history import read_history
+from .read.load import load_content
+from .read.parse import Document
+from .dataset.model import Dataset, Index, index_dataset
+from .dataset.track import Reuse
+from .check.validate import Validate, validate_content, validate_document
 
 Parse = Callable[[str, str, str, "str | None"], "Document | ContentError"]
 
 if TYPE_CHECKING:  # imported where used: `briefing check` needs neither Jinja nor the exporters
     from .export import SiteInfo
-    from .render import Page
+    from .pages.render import Page
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     """Every page and export file of the site from a content folder and a page-template folder;
     draft briefings only with `drafts`."""
     from .export import SiteInfo, list_exports, render_exports
-    from .render import render_pages
+    from .pages.render import render_pages
 
     site = site or SiteInfo("Briefings")
     data = check(content_dir, drafts=drafts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
-import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -15,9 +14,8 @@ from typing import Iterator
 import click
 
 from .build import check_summary
-from .cache import STATE_VARIABLE
 from .errors import counted, format_grouped, format_json
-from .schema import schema_files
+from .content.schema import schema_files
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
                        default=Path("content"), show_default=True, help="The content folder.")
@@ -51,9 +49,6 @@ def check(content_dir: Path, fmt: str) -> None:
 
 DRAFTS = click.option("--drafts", is_flag=True,
                       help="Include draft briefings (and accept placeholders) to preview them.")
-# How `--drafts` reaches the briefing plugin inside MkDocs, which reads its own configuration.
-DRAFTS_VARIABLE = "BRIEFING_DRAFTS"
-
 
 REUSE = click.option("--reuse", is_flag=True,
                      help="Start from the last build's work, kept in the cache folder, and keep this one's: "
@@ -61,19 +56,17 @@ REUSE = click.option("--reuse", is_flag=True,
 
 
 @contextmanager
-def _asked(variable: str, asked: bool) -> Iterator[None]:
+def _asked(**options: bool) -> Iterator[None]:
     """Tell the briefing plugin, for the length of a build or a preview, what was asked for on the
-    command line (drafts, reuse), through its variable."""
-    before = os.environ.get(variable)
-    if asked:
-        os.environ[variable] = "1"
+    command line (drafts, reuse): each flag given overrides the plugin's option in mkdocs.yml."""
+    from .mkdocs.plugin import BriefingPlugin
+
+    before = BriefingPlugin.asked
+    BriefingPlugin.asked = {**before, **{name: True for name, given in options.items() if given}}
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(variable, None)
-        else:
-            os.environ[variable] = before
+        BriefingPlugin.asked = before
 
 
 @main.command()
@@ -111,15 +104,15 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     from mkdocs.exceptions import MkDocsException
 
     from .errors import ContentErrors
-    from .plugin import CONTENT_PROBLEMS
-    from .publish import publish
+    from .mkdocs.plugin import CONTENT_PROBLEMS
+    from .mkdocs.publish import publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     # The briefing plugin checks the content as MkDocs' build starts: one check serves.
     quiet, mkdocs_log = _ReportedHere(CONTENT_PROBLEMS), logging.getLogger("mkdocs.commands.build")
     mkdocs_log.addFilter(quiet)
     try:
-        with _asked(DRAFTS_VARIABLE, drafts), _asked(STATE_VARIABLE, reuse):
+        with _asked(drafts=drafts, reuse=reuse):
             site = publish(config_file, site_dir)
     except ContentErrors as exc:
         click.echo(format_grouped(exc.errors), err=True)
@@ -145,7 +138,7 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
 @click.option("--check", "only_check", is_flag=True, help="Exit 1 if the guide's reference is out of date.")
 def docs(guide: Path, only_check: bool) -> None:
     """Write the field reference, generated from the schema, into the authoring guide."""
-    from .reference import update_guide
+    from .authoring.reference import update_guide
 
     current = guide.read_text(encoding="utf-8")
     try:
@@ -181,7 +174,7 @@ SOURCE = click.option("--source", help="The id of the source the scaffold cites 
 def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug: str) -> None:
     """Create content/briefings/SLUG/ with briefing.yml, agenda.yml, disputes.yml, agreements.yml,
     statements.yml and context.yml."""
-    from .scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
+    from .authoring.scaffold import ScaffoldError, check_id, new_briefing as scaffold, subject_for
 
     try:
         check_id(slug, "briefing")
@@ -200,7 +193,7 @@ def _new_record(kind: str):
     @CONTENT
     @click.argument("record_id", metavar="ID")
     def create(content_dir: Path, record_id: str, source: str | None = None) -> None:
-        from .scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
+        from .authoring.scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
 
         try:
             check_id(record_id, NOUNS[kind])
@@ -244,7 +237,7 @@ def serve(config_file: Path, dev_addr: str, drafts: bool) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with _asked(DRAFTS_VARIABLE, drafts):
+        with _asked(drafts=drafts):
             # Dirty builds: after a save MkDocs redoes only what changed (serve.DirtyBuilds).
             mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     except MkDocsException as exc:

@@ -64,6 +64,45 @@ def relative_to_folder(folder: str, target: str) -> str:
     return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
+class Linker:
+    """Addresses of the site's pages and files from one folder of the site ("" for its root): the
+    one place links are made, for pages, exports and search alike. Relative to the folder, or
+    absolute under `root` (the site's address, ending in "/") when it is given. Each file's and
+    each cited passage's address is made once."""
+
+    def __init__(self, folder: str, root: str | None = None) -> None:
+        self.folder = folder
+        self.root = root
+        self._files: dict[str, str] = {}
+        # Many records cite the same passage: its address is made once.
+        self._passages: dict[tuple[str, int | None], str] = {}
+
+    def file(self, path: str) -> str:
+        """The address of a file of the site, by its path (a page by its source path, see page_path)."""
+        address = self._files.get(path)
+        if address is None:
+            address = self._files[path] = (self.root + output_path(path) if self.root is not None
+                                           else relative_to_folder(self.folder, output_path(path)))
+        return address
+
+    def page(self, kind: str, rid: str | None = None, briefing: str | None = None, fragment: str = "") -> str:
+        """The address of a page (see page_path), with a fragment if given."""
+        return with_fragment(self.file(page_path(kind, rid, briefing)), fragment)
+
+    def passage(self, citation: Any) -> str:
+        """The address of the passage a citation cites."""
+        key = (citation.source, citation.para)
+        address = self._passages.get(key)
+        if address is None:
+            address = self._passages[key] = self.page("source", citation.source, fragment=source_anchor(citation))
+        return address
+
+    def record(self, kind: str, record_id: str | None, briefing: str | None) -> str:
+        """The address of a record's place on the site (see record_place)."""
+        path, fragment = record_place(kind, record_id, briefing)
+        return with_fragment(self.file(path), fragment)
+
+
 def record_anchor(kind: str, rid: str) -> str:
     """The id of the section that shows a record of a briefing part (`agenda-<id>`, `dispute-<id>`)."""
     return f"{kind}-{rid}"

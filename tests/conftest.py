@@ -12,7 +12,7 @@ import pytest
 from hypothesis import settings
 from playwright.sync_api import sync_playwright
 
-from generator.cache import CACHE_VARIABLE
+from generator.read.cache import CACHE_VARIABLE
 
 from support import ARCHIVE_CONTENT, CHROMIUM, CHROMIUM_ARGS, MINIMAL, MISSING_TOOLS, build_site, write_content
 
@@ -26,7 +26,7 @@ if os.environ.get("CI"):
 @pytest.fixture(scope="session", autouse=True)
 def parse_cache(tmp_path_factory):
     """Every check and build of the tests, in this process and in the commands it runs, keeps its
-    parses in a cache of the session's own (see generator/cache.py): never the user's, and every
+    parses in a cache of the session's own (see generator/read/cache.py): never the user's, and every
     test passes through the cache as a real run does."""
     folder = tmp_path_factory.mktemp("parse-cache")
     before = os.environ.get(CACHE_VARIABLE)

@@ -15,7 +15,7 @@ from typing import Mapping
 
 from generator.build import check, index_dataset
 from generator.export import SiteInfo, list_exports, render_exports
-from generator.render import render_pages
+from generator.pages.render import render_pages
 from generator.urls import output_path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""The caches kept between runs (generator/cache.py): parsed files, and a build's state; same results, less work."""
+"""The caches kept between runs (generator/read/cache.py, generator/incremental/cache.py): parsed files, and a build's state; same results, less work."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from generator import cache, rebuild
+from generator.incremental import cache as state_cache, rebuild
+from generator.read import cache
 from generator.build import check_summary
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore, ParseStore
+from generator.incremental.cache import BuildStore
 from generator.cli import main
-from generator.rebuild import Rebuilder
-from generator.track import MISSING
+from generator.read.cache import CACHE_VARIABLE, ParseStore
+from generator.incremental.rebuild import Rebuilder
+from generator.mkdocs.plugin import BriefingPlugin
+from generator.dataset.track import MISSING
 
 from support import ARCHIVE_CONTENT, ROOT, make_project, snapshot
 
@@ -133,11 +136,10 @@ def stored(content, monkeypatch, tmp_path):
     """A BuildStore asked for, in a fresh cache folder, holding the state of a build of the
     minimal content; and that state."""
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.setenv(STATE_VARIABLE, "1")
     root = content()
     state = Rebuilder(root, TEMPLATES)
     state.build()
-    store = BuildStore(root, (root, TEMPLATES))
+    store = BuildStore(root, (root, TEMPLATES), wanted=True)
     store.save(state)
     assert store.file is not None and store.file.exists()
     return store, state
@@ -156,13 +158,13 @@ def test_a_stored_state_is_read_back_whole(stored):
 
 def test_a_state_is_not_used_for_other_folders_or_settings(stored):
     store, _ = stored
-    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"))
+    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"), wanted=True)
     assert other.file == store.file and other.load() is None
 
 
 def test_a_state_written_by_other_code_is_not_used(stored, monkeypatch):
     store, _ = stored
-    monkeypatch.setattr(cache, "_build_version", lambda: b"briefing build state 1\nother\n")
+    monkeypatch.setattr(state_cache, "_build_version", lambda: b"briefing build state 1\nother\n")
     assert store.load() is None
 
 
@@ -189,11 +191,10 @@ def test_a_state_that_someone_else_could_have_written_is_not_used(stored):
 def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path):
     root = content()
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.delenv(STATE_VARIABLE, raising=False)
-    assert BuildStore(root, root).file is None
-    monkeypatch.setenv(STATE_VARIABLE, "1")
+    assert BuildStore(root, root, wanted=False).file is None
+    assert BuildStore(root, root, wanted=True).file is not None
     monkeypatch.setenv(CACHE_VARIABLE, "off")
-    assert BuildStore(root, root).file is None
+    assert BuildStore(root, root, wanted=True).file is None
 
 
 def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_full_build_writes(
@@ -226,7 +227,7 @@ def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_f
     rendered.clear()
     assert built(reused, "--reuse") == built(plain)
     assert "people/li-minister.md" in rendered and len(rendered) < pages / 2
-    assert os.environ.get(STATE_VARIABLE) is None  # asked for one build only
+    assert BriefingPlugin.asked == {}  # asked for one build only
     # Nothing changed: nothing is rendered, and the state kept is kept as it is (not written again).
     (state,) = (tmp_path / "cache").glob("*.build")
     written = state.stat().st_ino

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from support import SMALL_CONTENT, make_project
 
 from generator.cli import main
-from generator.reference import END, START
+from generator.authoring.reference import END, START
 
 PEOPLE_WITH_TWO_MISTAKES = """\
 - id: ada-lovelace

@@ -19,8 +19,8 @@ import pytest
 
 from generator import urls
 from generator.build import Built, build
-from generator.model import iter_citations, iter_records
-from generator.schema import Citation
+from generator.dataset.model import iter_citations, iter_records
+from generator.content.schema import Citation
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEFING = "raimondo-china-2023"

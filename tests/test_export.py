@@ -26,12 +26,13 @@ from pydantic import ValidationError
 
 from generator.build import Built, build
 from generator.export import COLLECTIONS, SiteInfo, csv_columns, list_exports, render_exports
-from generator.export.calendar import derived_date, ics_text, item_date
+from generator.export.calendar import ics_text
 from generator.export.csv import write_csv
 from generator.export.json import dump_json
-from generator.model import BriefingBundle, Dataset, iter_citations
+from generator.dataset.model import BriefingBundle, Dataset, iter_citations
+from generator.dataset.timeline import derived_date, item_date
 from generator import urls
-from generator.schema import AgendaItem, Briefing, Source, schema_files
+from generator.content.schema import AgendaItem, Briefing, Source, schema_files
 from support import (ARCHIVE_CONTENT, HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, ROOT,
                      SAMPLE_PEOPLE, write_sample)
 

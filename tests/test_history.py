@@ -1,4 +1,4 @@
-"""The content's git history as changes pages and feeds (generator/history.py)."""
+"""The content's git history as changes pages and feeds (generator/dataset/history.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.build import build
-from generator.history import NO_GIT, describe_fields, read_history
+from generator.dataset.history import NO_GIT, describe_fields, read_history
 
 from support import FIXTURE_CONTENT, ROOT
 

@@ -26,11 +26,11 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator import render
+from generator.pages import render
 from generator.build import check
 from generator.cli import main
-from generator.load import load_content
-from generator.schema import KINDS, Markdown, Text
+from generator.read.load import load_content
+from generator.content.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
 from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, build_site, write_content
 from test_html import MISSING_TOOLS, VNU

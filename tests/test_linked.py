@@ -12,7 +12,7 @@ from pyld import jsonld
 
 from generator.build import Built, build
 from generator.export import SiteInfo
-from generator.linked import json_ld
+from generator.pages.linked import json_ld
 from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, ROOT, write_sample
 
 TEMPLATES = ROOT / "templates" / "pages"

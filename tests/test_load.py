@@ -9,12 +9,12 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import parse as parse_module
+from generator.read import parse as parse_module
 from generator.build import check
 from generator.errors import ContentError, ContentErrors
-from generator.load import load_content
-from generator.parse import MAX_DEPTH, Position, parse_yaml
-from generator.validate import validate_content
+from generator.read.load import load_content
+from generator.read.parse import MAX_DEPTH, Position, parse_yaml
+from generator.check.validate import validate_content
 from support import ROOT
 
 

@@ -8,9 +8,9 @@ import sys
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator.load import load_content
-from generator.markup import _TEXT_CHAR, convert_markdown, plain_paragraph, render_inline, render_markdown
-from generator.validate import validate_content
+from generator.read.load import load_content
+from generator.pages.markup import _TEXT_CHAR, convert_markdown, plain_paragraph, render_inline, render_markdown
+from generator.check.validate import validate_content
 
 from support import ARCHIVE_CONTENT
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.build import check
-from generator.model import index_dataset
+from generator.dataset.model import index_dataset
 
 
 def test_role_holders_groups_each_persons_roles_under_their_organisation(content):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from generator.build import build
-from generator.plugin import site_nav
-from generator.render import NAV_BRIEFINGS
+from generator.mkdocs.plugin import site_nav
+from generator.pages.render import NAV_BRIEFINGS
 
 from support import ARCHIVE_CONTENT, ROOT
 

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from support import ARCHIVE_CONTENT, ROOT, SMALL_CONTENT, make_project
 
 from generator.cli import main
-from generator.parse import parse_yaml
-from generator.reference import description, nested_models
-from generator.scaffold import Subject, render_record
-from generator.schema import FILE_KINDS
+from generator.read.parse import parse_yaml
+from generator.authoring.reference import description, nested_models
+from generator.authoring.scaffold import Subject, render_record
+from generator.content.schema import FILE_KINDS
 
 BRIEFING_FILES = ["briefing.yml", "agenda.yml", "disputes.yml", "agreements.yml", "statements.yml",
                   "context.yml"]

@@ -9,10 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from generator.build import build
 from generator import urls
-from support import ROOT, build as build_project, make_project
+from generator.cli import main
+from support import MINIMAL, ROOT, build as build_project, make_project
 
 HOSTILE_NAME = 'Li Minister "><script>alert(1)</script> & <b>co</b>'
 
@@ -83,3 +85,17 @@ def test_a_hostile_name_is_plain_text_in_the_search_index(hostile_site):
     assert "<" not in script and ">" not in script and "&" not in script
     person = next(entry for entry in index_entries(hostile_site) if entry["url"] == "people/li-minister.html")
     assert person["title"] == f"{HOSTILE_NAME} (李部长)"
+
+
+def test_drafts_are_built_when_the_plugin_option_or_the_command_line_asks(tmp_path):
+    content = {**MINIMAL, "briefings/visit/briefing.yml": {**MINIMAL["briefings/visit/briefing.yml"], "draft": True}}
+    built = {}
+    for name, flags, option in [("plain", [], ""), ("flag", ["--drafts"], ""), ("option", [], "      drafts: true\n")]:
+        project = make_project(tmp_path / name, content)
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "      templates_dir: templates/pages\n", "      templates_dir: templates/pages\n" + option), encoding="utf-8")
+        result = CliRunner().invoke(main, ["build", "-f", str(config), *flags])
+        assert result.exit_code == 0, result.output
+        built[name] = (project / "site" / "briefings" / "visit").is_dir()
+    assert built == {"plain": False, "flag": True, "option": True}

@@ -18,7 +18,7 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-import generator.publish
+import generator.mkdocs.publish
 from support import build, leftovers, make_project, snapshot
 
 # Fails while MkDocs writes pages: the theme breaks on one page after others are written.
@@ -83,7 +83,7 @@ def test_failure_while_setting_permissions_leaves_site_untouched(project: Path, 
     def fail(_root: Path) -> None:
         raise PermissionError("chmod refused")
 
-    assert failed_build_damage(project, lambda _: monkeypatch.setattr(generator.publish, "_make_readable",
+    assert failed_build_damage(project, lambda _: monkeypatch.setattr(generator.mkdocs.publish, "_make_readable",
                                                                        fail)) == []
 
 
@@ -101,7 +101,7 @@ def test_failure_during_the_swap_restores_previous_site(project: Path, monkeypat
             raise OSError("disk full")
         real_rename(src, dst)
 
-    assert failed_build_damage(project, lambda _: monkeypatch.setattr(generator.publish.os, "rename",
+    assert failed_build_damage(project, lambda _: monkeypatch.setattr(generator.mkdocs.publish.os, "rename",
                                                                        rename)) == []
     assert failed == [moving]
 
@@ -160,7 +160,7 @@ def _publish_in_place(config_file: Path, site_dir: Path | None = None, *, strict
 
 def test_damage_check_catches_a_non_atomic_publish(project: Path, monkeypatch) -> None:
     """The check above can fail: with a publish that writes in place, a theme error damages the site."""
-    monkeypatch.setattr(generator.publish, "publish", _publish_in_place)
+    monkeypatch.setattr(generator.mkdocs.publish, "publish", _publish_in_place)
     damage = failed_build_damage(project, break_theme)
     assert damage, "a non-atomic publish must show damage"
     assert any(line.endswith(("changed", "gone")) for line in damage)

@@ -15,9 +15,9 @@ import pytest
 
 from generator import urls
 from generator.build import Built, build
-from generator.glossary import link_first_uses
-from generator.model import iter_records
-from generator.timeline import Entry, date_label, oldest_first, span_of
+from generator.pages.glossary import link_first_uses
+from generator.dataset.model import iter_records
+from generator.dataset.timeline import Entry, date_label, oldest_first, span_of
 from support import FIXTURE_CONTENT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,13 +17,14 @@ import pytest
 import yaml
 
 from generator.build import Built, build
-from generator.cache import CACHE_VARIABLE, STATE_VARIABLE, BuildStore
+from generator.incremental.cache import BuildStore
+from generator.read.cache import CACHE_VARIABLE
 from generator.errors import ContentErrors
-from generator.parse import parse_yaml
-from generator.rebuild import Rebuilder
-from generator.saves import Ahead
-from generator.search import index_script, search_entries
-from generator.track import Reads, TrackedMapping, same, track_globals
+from generator.read.parse import parse_yaml
+from generator.incremental.rebuild import Rebuilder
+from generator.mkdocs.saves import Ahead
+from generator.pages.search import index_script, search_entries
+from generator.dataset.track import Reads, TrackedMapping, same, track_globals
 
 from support import ARCHIVE_CONTENT, ROOT
 
@@ -73,8 +74,7 @@ def project(request, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "templates" / "pages", templates)
     state = Rebuilder(content, templates)
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    monkeypatch.setenv(STATE_VARIABLE, "1")
-    store = BuildStore(content, (content, templates))
+    store = BuildStore(content, (content, templates), wanted=True)
 
     def step(problems: bool = False):
         """Rebuild, and compare with a fresh full build (and the search index as serve makes it);

@@ -7,9 +7,9 @@ import re
 import pytest
 from support import ROOT
 
-from generator.reference import (END, START, description, field_words, nested_models, render_reference,
+from generator.authoring.reference import (END, START, description, field_words, nested_models, render_reference,
                                  update_guide)
-from generator.schema import FILE_KINDS, AgendaItem, Briefing, Citation, Dispute, Person, Record
+from generator.content.schema import FILE_KINDS, AgendaItem, Briefing, Citation, Dispute, Person, Record
 
 
 def test_the_committed_guide_has_the_current_reference():

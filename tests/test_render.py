@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from generator import urls
 from generator.build import build
-from generator.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
-from generator.schema import Citation
+from generator.pages.render import CiteMark, Citations, Links, RecordLink, citation_key, group_by, make_environment
+from generator.content.schema import Citation
 
 from support import ARCHIVE_CONTENT, HOSTILE, MINIMAL, ROOT
 

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from generator.cli import schema_files
-from generator.model import iter_records
-from generator.schema import FILE_KINDS, Record, json_schemas
-from generator.schema_errors import pattern_problem
+from generator.dataset.model import iter_records
+from generator.content.schema import FILE_KINDS, Record, json_schemas
+from generator.check.schema_errors import pattern_problem
 
 from support import MINIMAL, ROOT
 
@@ -73,7 +73,7 @@ def test_json_schema_rejects_what_the_validator_rejects():
 
 
 def test_iter_records_walks_nested_records():
-    from generator.schema import Person
+    from generator.content.schema import Person
 
     person = Person.model_validate(MINIMAL["people.yml"][0])
     paths = [path for path, _ in iter_records(person)]
@@ -85,7 +85,7 @@ def test_iter_records_walks_nested_records():
 def _id_adapter():
     from pydantic import TypeAdapter
 
-    from generator.fields import Id
+    from generator.content.fields import Id
 
     return TypeAdapter(Id)
 
@@ -93,7 +93,7 @@ def _id_adapter():
 def _refused_words(adapter, value):
     from pydantic import ValidationError
 
-    from generator.schema_errors import pattern_problem
+    from generator.check.schema_errors import pattern_problem
 
     try:
         adapter.validate_python(value)
@@ -106,7 +106,7 @@ def _refused_words(adapter, value):
 def test_the_id_pattern_accepts_exactly_the_ids_id_problem_accepts():
     import itertools
 
-    from generator.fields import _RESERVED_NAMES, id_problem
+    from generator.content.fields import _RESERVED_NAMES, id_problem
 
     adapter = _id_adapter()
     values = {"".join(p) for n in range(1, 5) for p in itertools.product("acln-1", repeat=n)}
@@ -119,7 +119,7 @@ def test_the_id_pattern_accepts_exactly_the_ids_id_problem_accepts():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcdeinoprtuxlm0123456789-", max_size=70) | st.text(max_size=10))
 def test_the_id_pattern_agrees_with_id_problem_on_any_text(value):
-    from generator.fields import id_problem
+    from generator.content.fields import id_problem
 
     assert _refused_words(_id_adapter(), value) == id_problem(value)
 
@@ -130,7 +130,7 @@ def test_the_id_pattern_agrees_with_id_problem_on_any_text(value):
 def test_the_text_pattern_agrees_with_text_problem(value):
     from pydantic import TypeAdapter
 
-    from generator.fields import Text, text_problem
+    from generator.content.fields import Text, text_problem
 
     assert _refused_words(TypeAdapter(Text), value) == text_problem(value)
 
@@ -141,7 +141,7 @@ def test_no_space_lies_beyond_the_range_the_text_pattern_lists():
 
 def test_only_ids_are_limited_to_the_id_length():
     # A string_too_long error at ID_MAX is read as an id's (schema_errors.pattern_problem).
-    from generator.fields import ACCEPTED_ID, ID_MAX
+    from generator.content.fields import ACCEPTED_ID, ID_MAX
 
     def limits(metadata):
         return {getattr(meta, "max_length", None) for meta in metadata} - {None}
@@ -162,7 +162,7 @@ def _models_by_name():
 
 @pytest.mark.parametrize("kind", ["source", "person", "organization", "agenda", "dispute", "statement"])
 def test_the_id_index_is_refused_since_it_names_a_collection_page(kind):
-    from generator.schema import KINDS
+    from generator.content.schema import KINDS
 
     model = KINDS[kind].model
     with pytest.raises(ValidationError) as caught:
@@ -173,7 +173,7 @@ def test_the_id_index_is_refused_since_it_names_a_collection_page(kind):
 
 
 def test_briefing_new_refuses_the_id_index():
-    from generator.scaffold import ScaffoldError, check_id
+    from generator.authoring.scaffold import ScaffoldError, check_id
 
     with pytest.raises(ScaffoldError, match="source 'index': 'index' is reserved"):
         check_id("index", "source")

@@ -8,7 +8,7 @@ import pytest
 
 from generator.build import build
 from generator import urls
-from generator.search import index_script, plain_text, search_entries, search_script
+from generator.pages.search import index_script, plain_text, search_entries, search_script
 from support import ARCHIVE_CONTENT, ROOT
 
 

@@ -25,10 +25,10 @@ from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 
 from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
-from generator.render import Page
-from generator.saves import Ahead, SaveSignal
-from generator.search import INDEX_PATH
-from generator.serve import (ERROR_TITLE, DirtyBuilds, Preview, error_html, error_pages, implied_paths,
+from generator.pages.render import Page
+from generator.mkdocs.saves import Ahead, SaveSignal
+from generator.pages.search import INDEX_PATH
+from generator.mkdocs.serve import (ERROR_TITLE, DirtyBuilds, Preview, error_html, error_pages, implied_paths,
                              nav_paths, template_problem)
 
 STEP_SECONDS = 15  # generous: the machine running the suite may be busy
@@ -92,7 +92,7 @@ def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_t
 
 
 @pytest.mark.parametrize("mistake, message", [
-    ("{{ data.titel }}", "template error: 'generator.model.Dataset object' has no attribute 'titel'"),
+    ("{{ data.titel }}", "template error: 'generator.dataset.model.Dataset object' has no attribute 'titel'"),
     ("{% endfro %}", "template error: Encountered unknown tag 'endfro'."),
 ])
 def test_a_page_template_mistake_is_reported_at_its_line(tmp_path, monkeypatch, mistake, message):

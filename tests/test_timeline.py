@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from generator.build import check, check_summary
 from generator.cli import main
 from generator.errors import ContentErrors
-from generator.model import index_dataset
-from generator.timeline import Entry, Span, by_relation, group_timeline, relation, span_of
+from generator.dataset.model import index_dataset
+from generator.dataset.timeline import Entry, Span, by_relation, group_timeline, relation, span_of
 
 from support import MINIMAL, ROOT
 

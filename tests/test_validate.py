@@ -280,8 +280,8 @@ def test_problems_in_several_files_are_all_reported_sorted(content):
 def test_references_and_citations_are_collected_as_iter_refs_and_iter_records_find_them():
     from collections import Counter
 
-    from generator.model import collect_refs, iter_records, iter_refs
-    from generator.schema import Citation
+    from generator.dataset.model import collect_refs, iter_records, iter_refs
+    from generator.content.schema import Citation
 
     data = check(ARCHIVE_CONTENT)
     records = [*data.sources.values(), *data.people.values(), *data.organizations.values(), *data.events.values(),

@@ -16,12 +16,12 @@ from functools import cache
 from types import MappingProxyType
 from typing import Mapping
 
-from ..model import Dataset
-from ..schema import Record, schema_files
-from ..track import Reuse
+from ..dataset.model import Dataset
+from ..content.schema import Record, schema_files
+from ..dataset.track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
 from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
-from ..history import NO_GIT, History
+from ..dataset.history import NO_GIT, History
 from .feed import FEED, atom_feed, changes_feed, changes_feed_path
 from .json import DATA_JSON, DATA_SCHEMA, dataset_json, dump_json, export_json_schema
 from .popolo import POPOLO_JSON, popolo_json

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from ..fields import WEEKDAYS
-from ..model import BriefingBundle
-from ..schema import AgendaItem, Citation, Source
+from ..dataset.model import BriefingBundle
+from ..dataset.timeline import derived_date, item_date
+from ..content.schema import AgendaItem, Citation, Source
 from .site import ID_DOMAIN, Linker, SiteInfo
 
 # The official civil time of countries with one national time zone. Agenda times are local
@@ -49,24 +49,6 @@ def has_calendar(bundle: BriefingBundle) -> bool:
     RFC 5545 requires a calendar to hold at least one component.
     """
     return any(item_date(bundle, item) for item in bundle.agenda)
-
-
-def derived_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
-    """The one day within the briefing's cited dates (`start` to `end`) that falls on the item's
-    weekday; None if the item has its own date, the briefing has no dates, or no day or more than
-    one day fits."""
-    b = bundle.briefing
-    if item.date or not b.start:
-        return None
-    first, last = dt.date.fromisoformat(b.start), dt.date.fromisoformat(b.end or b.start)
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    fitting = [day for day in days if WEEKDAYS[day.weekday()] == item.day]
-    return fitting[0].isoformat() if len(fitting) == 1 else None
-
-
-def item_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
-    """The item's date: cited, else derived from its weekday (see `derived_date`)."""
-    return item.date or derived_date(bundle, item)
 
 
 def agenda_calendar(bundle: BriefingBundle, sources: Mapping[str, Source], site: SiteInfo,

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 
 import orjson
 
-from ..model import ref_kinds
+from ..dataset.model import ref_kinds
 from .records import Collection, Entry
 
 CITATION_COLUMNS = ("collection", "briefing", "record", "field", "source", "para", "quote", "page_url")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..history import History, RecordChange
-from ..markup import render_markdown
-from ..model import Dataset
-from ..schema import Briefing
+from ..dataset.history import History, RecordChange
+from ..pages.markup import render_markdown
+from ..dataset.model import Dataset
+from ..content.schema import Briefing
 from .site import TAG_PREFIX, Linker, SiteInfo
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -8,12 +8,12 @@ from typing import Any, Mapping
 import orjson
 from pydantic.json_schema import models_json_schema
 
-from ..model import BriefingBundle, Dataset
-from ..schema import SCHEMA_BASE_URI, Citation, Organization, Person, Record, Source
+from ..dataset.model import BriefingBundle, Dataset
+from ..content.schema import SCHEMA_BASE_URI, Citation, Organization, Person, Record, Source
 from .calendar import calendar_path, has_calendar
 from .records import COLLECTIONS, Entry
 from .site import Linker, SiteInfo
-from ..track import Reuse
+from ..dataset.track import Reuse
 
 SCHEMA_VERSION = 1
 """Version of the layout of briefings.json; raised whenever a field changes meaning or goes away."""

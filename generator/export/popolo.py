@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import wikidata_url
-from ..model import Dataset
-from ..schema import Organization, Person
-from .calendar import item_date
+from ..content.fields import wikidata_url
+from ..dataset.model import Dataset
+from ..dataset.timeline import item_date
+from ..content.schema import Organization, Person
 
 POPOLO_JSON = "data/popolo.json"
 

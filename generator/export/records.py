@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..model import Dataset, linked_fields
-from ..schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
+from ..dataset.model import Dataset, linked_fields
+from ..content.schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
                       Person, Record, Source, Statement)
 from .site import Linker
 

@@ -21,15 +21,14 @@ import jinja2
 from jinja2.filters import do_truncate
 
 from .glossary import link_first_uses
-from .history import NO_GIT, History
-from .export.calendar import item_date
+from ..dataset.history import NO_GIT, History
 from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
-from .model import BriefingBundle, Dataset, Index
-from .schema import Briefing, Citation
-from .timeline import actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline, site_entries
-from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
-                   relative_to_folder, source_anchor, with_fragment)
+from ..dataset.model import BriefingBundle, Dataset, Index
+from ..content.schema import Briefing, Citation
+from ..dataset.timeline import (actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline,
+                                item_date, site_entries)
+from ..urls import BRIEFING_PARTS, Linker, folder_of, page_path, record_anchor, with_fragment
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
@@ -40,6 +39,12 @@ _SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 # Where the contents list goes: after the page's heading and the paragraph that leads it.
 _HEADING_END = re.compile(r'</h1>\n(?:<p class="lede">[^\n]*?</p>\n?)?')
+# What each kind of record is called on the site: in lists of appearances and citations (the
+# templates' `kind_names`, exported by _macros.html as KIND_NAMES) and in search results.
+KIND_NAMES = MappingProxyType({
+    "briefing": "Briefing", "agenda": "Agenda", "dispute": "Dispute", "agreement": "Agreement",
+    "statement": "Statement", "context": "Context", "person": "Person", "organization": "Organisation",
+    "source": "Source", "event": "Shared event"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class Links:
         self.folder = folder
         self.data = data
         self.env = env
+        self.linker = Linker(folder)
         self._labels = {} if labels is None else labels
         self._urls: dict[tuple[str, str | None, str | None], str] = {}
         self._records: dict[tuple[str, str | None, str | None], RecordLink] = {}
@@ -135,16 +141,16 @@ class Links:
         key = (kind, rid, briefing)
         target = self._urls.get(key)
         if target is None:
-            target = self._urls[key] = self.asset(page_path(kind, rid, briefing))
+            target = self._urls[key] = self.linker.file(page_path(kind, rid, briefing))
         return with_fragment(target, fragment)
 
     def asset(self, path: str) -> str:
         """The relative address of a page (by source path) or of a file of the site, such as an export."""
-        return relative_to_folder(self.folder, output_path(path))
+        return self.linker.file(path)
 
     def passage(self, citation: Citation) -> str:
         """The address of the passage a citation cites."""
-        return self.url("source", citation.source, fragment=source_anchor(citation))
+        return self.linker.passage(citation)
 
     def record(self, kind: str, record: Any, briefing: str | None) -> RecordLink:
         """A link to where a record is shown, labelled with its name. `briefing` is None for
@@ -153,11 +159,10 @@ class Links:
         key = (kind, briefing, None if kind == "briefing" else record.id)
         link = self._records.get(key)
         if link is None:
-            path, fragment = record_place(kind, key[2], briefing)
             label = self._labels.get(key)
             if label is None:
                 label = self._labels[key] = self.record_label(kind, record)
-            link = self._records[key] = RecordLink(with_fragment(self.asset(path), fragment), label)
+            link = self._records[key] = RecordLink(self.linker.record(kind, key[2], briefing), label)
         return link
 
     def record_label(self, kind: str, record: Any) -> str:
@@ -270,6 +275,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.filters["group_by"] = group_by
     env.filters["date_label"] = date_label
     env.globals["anchor"] = record_anchor
+    env.globals["kind_names"] = KIND_NAMES
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import content_kind
-from .parse import parse_yaml
+from ..read.load import content_kind
+from ..read.parse import parse_yaml
 
 MAX_REVISIONS = 200
 """How many of the newest revisions of the content are read: a long history keeps builds quick."""

@@ -1,6 +1,6 @@
 """The field reference of the authoring guide, generated from the schema so it never drifts.
 
-Every field's description is its docstring in `generator/schema.py`; its type is said in words
+Every field's description is its docstring in `generator/content/schema.py`; its type is said in words
 (`text`, `date YYYY-MM-DD`, `list of person ids`). `briefing docs` writes the reference into the
 guide between two marker lines; the scaffolds of `briefing new` use the same words in comments.
 """
@@ -14,11 +14,11 @@ from typing import Any, Callable, Iterator, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from . import schema
-from .fields import Ref
-from .schema import FILE_KINDS
+from ..content import schema
+from ..content.fields import Ref
+from ..content.schema import FILE_KINDS
 
-START = "<!-- reference:start (generated from generator/schema.py by `briefing docs`; do not edit) -->"
+START = "<!-- reference:start (generated from generator/content/schema.py by `briefing docs`; do not edit) -->"
 END = "<!-- reference:end -->"
 
 # (singular, plural) of each named string type of the schema.
@@ -90,7 +90,7 @@ def description(model: type[BaseModel], name: str) -> str:
     """A field's docstring; every field must have one."""
     text = model.model_fields[name].description
     if not text:
-        raise ValueError(f"{model.__name__}.{name} has no docstring in generator/schema.py")
+        raise ValueError(f"{model.__name__}.{name} has no docstring in generator/content/schema.py")
     return " ".join(text.split())
 
 

@@ -13,8 +13,8 @@ from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
-from .fields import Ref
-from .schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
+from ..content.fields import Ref
+from ..content.schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
                      Person, Record, Role, Source, Statement)
 from .track import Reuse
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .errors import shown
+from ..errors import shown
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 64

@@ -7,9 +7,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from .errors import ContentError, did_you_mean, shown
-from .fields import ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, id_problem, text_problem
-from .parse import Document, Path_
+from ..errors import ContentError, did_you_mean, shown
+from ..content.fields import ACCEPTED_ID, ACCEPTED_TEXT, ID_MAX, id_problem, text_problem
+from ..read.parse import Document, Path_
 
 
 def describe(value: Any) -> str:

@@ -12,11 +12,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .export.calendar import item_date
-from .fields import wikidata_url
+from ..content.fields import wikidata_url
 from .markup import script_json
-from .model import BriefingBundle, Dataset
-from .schema import Event, Organization, Person
+from ..dataset.model import BriefingBundle, Dataset
+from ..dataset.timeline import item_date
+from ..content.schema import Event, Organization, Person
 
 CONTEXT = "https://schema.org"
 # Agenda item states that schema.org names; a planned or happened item is simply scheduled.

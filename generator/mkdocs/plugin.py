@@ -19,13 +19,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .build import Built, build
-from .cache import BuildStore
-from .errors import ContentErrors, format_plain
-from .export import SiteInfo, list_exports
-from .render import Page
-from .search import INDEX_PATH, search_script
-from .rebuild import Rebuilder
+from ..build import Built, build
+from ..incremental.cache import BuildStore
+from ..errors import ContentErrors, format_plain
+from ..export import SiteInfo, list_exports
+from ..pages.render import Page
+from ..pages.search import INDEX_PATH, search_script
+from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
 from .serve import DirtyBuilds, Preview, frame_of, template_problem
 
@@ -60,6 +60,11 @@ class ContentProblems(PluginError):
 class BriefingConfig(Config):
     content_dir = config_options.Type(str, default="content")
     templates_dir = config_options.Type(str, default="templates/pages")
+    drafts = config_options.Type(bool, default=False)
+    """Include draft briefings (and accept placeholders); `briefing build --drafts` sets it."""
+    reuse = config_options.Type(bool, default=False)
+    """Start from the state the last build kept, and keep this one's (incremental/cache.py);
+    `briefing build --reuse` sets it."""
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -69,6 +74,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     description go in as the page's metadata (`on_page_markdown`) and its HTML, rendered already,
     replaces the empty body's (`on_page_content`).
     """
+
+    asked: dict[str, bool] = {}
+    """Options given on the command line (`--drafts`, `--reuse`), over those of mkdocs.yml: the
+    `briefing` command sets them for the length of a build or a preview (see cli.py)."""
 
     def __init__(self) -> None:
         self.built: Built | None = None
@@ -124,8 +133,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.built = None
         try:
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
-            # `briefing build --drafts` and `briefing serve --drafts` ask for drafts (see cli.py).
-            drafts = os.environ.get("BRIEFING_DRAFTS") == "1"
+            drafts = self.asked.get("drafts", self.config.drafts)
             if self.preview is None:
                 built = self._build_once(content_dir, templates_dir, site, drafts)
             else:
@@ -152,8 +160,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def _build_once(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Built:
         """A one-off build (`briefing build`, `mkdocs build`); from the state the last one kept, if
-        that is asked for (cache.BuildStore; on_files keeps this one's)."""
-        self.store = BuildStore(content_dir, (content_dir, templates_dir, site, drafts))
+        that is asked for (incremental.cache.BuildStore; on_files keeps this one's)."""
+        reuse = self.asked.get("reuse", self.config.reuse)
+        self.store = BuildStore(content_dir, (content_dir, templates_dir, site, drafts), wanted=reuse)
         if self.store.file is None:
             self.store = None
             return build(content_dir, templates_dir, site, drafts=drafts)

@@ -29,16 +29,16 @@ from typing import Any, Mapping
 import jinja2
 from jinja2 import meta
 
-from .build import Built, check
-from .errors import ContentError
-from .export import SiteInfo, list_exports, render_exports
-from .history import NO_GIT, History, read_history
-from .parse import Document, parse_yaml
-from .model import Dataset, index_dataset
-from .render import Page, _jobs, make_environment, page_globals, render_jobs
-from .search import search_script
-from .track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
-from .validate import Located, validate_document
+from ..build import Built, check
+from ..errors import ContentError
+from ..export import SiteInfo, list_exports, render_exports
+from ..dataset.history import NO_GIT, History, read_history
+from ..read.parse import Document, parse_yaml
+from ..dataset.model import Dataset, index_dataset
+from ..pages.render import Page, _jobs, make_environment, page_globals, render_jobs
+from ..pages.search import search_script
+from ..dataset.track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
+from ..check.validate import Located, validate_document
 
 Job = tuple[str, str, dict[str, Any], bool]
 

@@ -1,5 +1,4 @@
-"""Caches kept between runs: a check parses only the files that changed, and a build redoes only
-what the changes touch.
+"""The cache of parsed files kept between runs: a check parses only the files that changed.
 
 `briefing check`, `briefing build` and `mkdocs build` read every content file, but parse (compose
 and walk, see parse.py) only those whose text they have not parsed before: each parse is kept
@@ -7,59 +6,39 @@ under a digest of the file's text, place and kind, in one file per content folde
 after parsing (the schema, the cross-references, the pages) is done in full every time, so the
 result is the same with or without the cache; only parsing is skipped.
 
-`BuildStore` keeps more, when asked (`briefing build --reuse`, or `BRIEFING_BUILD_STATE=1` for
-`mkdocs build`): the whole state of the last build of a content folder (a rebuild.Rebuilder), so
-that the next build, in another process, renders again only the pages that the changes since
-touch, as a save under `briefing serve` does, and ends where a full build would
-(tests/test_rebuild.py, tests/test_cache.py). It is asked for, not kept by default, because it is
-large: about as large as the site's pages and exports together on disk, and more in memory than a
-build without it. A state is used only by code of the same version (this package's modules, every
-installed distribution, Python), for the same folders, site settings and drafts. It is a pickle,
-and loading a pickle can run code, so it is read only from a file of the user's own that no one
-else may write.
-
 The caches live outside the project, in the user's cache folder (`$XDG_CACHE_HOME/briefing-sites`,
 else `~/.cache/briefing-sites`): a file that a contributor could commit is never read as parsed
 content. `BRIEFING_CACHE` names another folder, or `off` for none. A cache file that is missing,
 unreadable, of another version of this code, or damaged is ignored and written anew; a cache that
-cannot be written is left alone.
+cannot be written is left alone. The state a build keeps for the next (incremental/cache.py) lives
+in the same folder.
 """
 
 from __future__ import annotations
 
-import copyreg
-import functools
 import hashlib
-import importlib.metadata
 import os
 import pickle
-import sys
 import tempfile
 from array import array
 from contextlib import suppress
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Hashable
+from typing import Any, Callable
 
 import orjson
 import yaml
 
-from . import drafts, parse
-from .errors import ContentError
+from ..errors import ContentError
+from . import parse
 from .parse import Document, parse_yaml
 
-if TYPE_CHECKING:
-    from .rebuild import Rebuilder
-
 CACHE_VARIABLE = "BRIEFING_CACHE"
-STATE_VARIABLE = "BRIEFING_BUILD_STATE"
 
 
 def _version() -> str:
     """Changes whenever the code that decides what a parse gives might have changed."""
     digest = hashlib.sha256(yaml.__version__.encode("utf-8"))
-    for module in (parse, drafts):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(Path(parse.__file__ or "").read_bytes())
     return digest.hexdigest()
 
 
@@ -74,14 +53,14 @@ def cache_folder() -> Path | None:
     return Path(base) / "briefing-sites"
 
 
-def _cache_file(content_dir: Path, suffix: str) -> Path | None:
+def cache_file(content_dir: Path, suffix: str) -> Path | None:
     """The cache file of one content folder, or None if caching is off."""
     folder = cache_folder()
     name = hashlib.sha256(str(content_dir.resolve()).encode("utf-8")).hexdigest()[:32]
     return folder / f"{name}{suffix}" if folder is not None else None
 
 
-def _write(file: Path, write: Callable[[Any], None]) -> None:
+def write_whole(file: Path, write: Callable[[Any], None]) -> None:
     """Write a cache file whole (a reader sees the old one or the new one) with `write(handle)`,
     readable and writable by the user only; leave it alone if it cannot be written."""
     temporary = None
@@ -101,7 +80,7 @@ class ParseStore:
     """parse_yaml through the cache of one content folder: call it as parse_yaml, then `save`."""
 
     def __init__(self, content_dir: Path) -> None:
-        self.file = _cache_file(content_dir, ".json")
+        self.file = cache_file(content_dir, ".json")
         self.version = _version() if self.file is not None else ""
         self.kept: dict[str, Any] = self._read()
         self.used: dict[str, Any] = {}
@@ -150,7 +129,7 @@ class ParseStore:
         gone is forgotten)."""
         if self.file is not None and self.used.keys() != self.kept.keys():
             entries = orjson.dumps({"version": self.version, "entries": self.used})
-            _write(self.file, lambda out: out.write(entries))
+            write_whole(self.file, lambda out: out.write(entries))
 
 
 def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Document | None:
@@ -161,85 +140,3 @@ def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Documen
                         tuple((tuple(at), text) for at, text in placeholders))
     except (TypeError, ValueError, OverflowError):
         return None
-
-
-_STATE = b"briefing build state 1\n"
-
-
-@functools.cache
-def _build_version() -> bytes:
-    """Changes whenever the code that decides what a build makes might have changed: this
-    package's modules, any installed distribution (Jinja, Markdown, ...), Python itself."""
-    digest = hashlib.sha256(sys.version.encode("utf-8"))
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.name.encode("utf-8") + b"\0" + module.read_bytes())
-    for found in sorted(f"{dist.metadata['Name']} {dist.version}" for dist in importlib.metadata.distributions()):
-        digest.update(found.encode("utf-8") + b"\0")
-    return _STATE + digest.hexdigest().encode("ascii") + b"\n"
-
-
-def _mapping_proxy(items: dict) -> MappingProxyType:
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(proxy: MappingProxyType) -> tuple:
-    return _mapping_proxy, (dict(proxy),)
-
-
-class BuildStore:
-    """The state of the last build of one content folder, kept between runs (see the module's
-    docstring): `load` it before a build, `save` it after."""
-
-    def __init__(self, content_dir: Path, key: Hashable) -> None:
-        wanted = os.environ.get(STATE_VARIABLE) == "1"
-        self.file = _cache_file(content_dir, ".build") if wanted else None
-        """Where the state is kept; None if it is not wanted, or caching is off."""
-        self.key = key
-        """What the state must have been built for: the folders, the site settings, drafts."""
-
-    def load(self) -> Rebuilder | None:
-        """The state kept by the last build for this key, or None: none kept, kept by other code or
-        for another key, damaged, or in a file that someone else could have written."""
-        from .build import collector_paused
-        from .rebuild import Rebuilder
-
-        if self.file is None:
-            return None
-        try:
-            with open(self.file, "rb") as handle:
-                if not _private(handle.fileno()) or handle.read(len(header := _build_version())) != header:
-                    return None
-                unpickler = pickle.Unpickler(handle)
-                if unpickler.load() != self.key:
-                    return None
-                with collector_paused():
-                    state = unpickler.load()
-        except Exception:  # any damage to the file: a build without the state is the same build
-            return None
-        return state if isinstance(state, Rebuilder) else None
-
-    def save(self, state: Rebuilder) -> None:
-        """Keep `state` for the next build (a file that cannot be written is left alone)."""
-        from .build import collector_paused
-
-        if self.file is None:
-            return
-
-        def write(out: Any) -> None:
-            out.write(_build_version())
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-            pickler.dump(self.key)
-            with collector_paused():
-                pickler.dump(state)
-
-        _write(self.file, write)
-
-
-def _private(handle: int) -> bool:
-    """Whether an open file is the user's own and no one else may write it (always, where files
-    have no owner)."""
-    if not hasattr(os, "getuid"):
-        return True
-    found = os.fstat(handle)
-    return found.st_uid == os.getuid() and not found.st_mode & 0o022

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import ContentError, did_you_mean
+from ..errors import ContentError, did_you_mean
 from .parse import Document, line_col, parse_yaml
-from .schema import FILE_KINDS
+from ..content.schema import FILE_KINDS
 
 MAX_FILE_BYTES = 10_000_000
 

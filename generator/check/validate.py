@@ -14,14 +14,14 @@ from typing import Callable, Iterable, NamedTuple
 
 from pydantic import ValidationError
 
-from .errors import ContentError, did_you_mean
-from .load import Content
-from .parse import Document, Path_
-from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
-from .fields import ID_PATTERN, WEEKDAYS, id_problem
+from ..errors import ContentError, did_you_mean
+from ..read.load import Content
+from ..read.parse import Document, Path_
+from ..dataset.model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
+from ..content.fields import ID_PATTERN, WEEKDAYS, id_problem
 from .schema_errors import describe, schema_error
-from .schema import KINDS, AgendaItem, Briefing, Citation, Record
-from .track import Reuse
+from ..content.schema import KINDS, AgendaItem, Briefing, Citation, Record
+from ..dataset.track import Reuse
 
 _ID_RE = re.compile(ID_PATTERN)
 

@@ -30,7 +30,7 @@ def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = T
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
-    from .errors import ContentErrors
+    from ..errors import ContentErrors
     from .plugin import ContentProblems
 
     config = load_config(str(config_file), strict=strict)

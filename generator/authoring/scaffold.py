@@ -20,12 +20,12 @@ from typing import Any, Iterator, get_args
 
 from pydantic import BaseModel
 
-from .errors import ContentError
-from .load import BRIEFING_FILES, BRIEFINGS_DIR, read_text
-from .parse import Document, parse_yaml
+from ..errors import ContentError
+from ..read.load import BRIEFING_FILES, BRIEFINGS_DIR, read_text
+from ..read.parse import Document, parse_yaml
 from .reference import description, field_words
-from .fields import id_problem
-from .schema import KINDS
+from ..content.fields import id_problem
+from ..content.schema import KINDS
 
 WIDTH = 100
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d{4}-\d{2}-\d{2}")

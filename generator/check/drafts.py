@@ -8,39 +8,14 @@ published.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING
 
-from .errors import ContentError, shown
-from .model import Dataset
+from ..errors import ContentError, shown
+from ..dataset.model import Dataset
 
-if TYPE_CHECKING:  # the loader finds the placeholders of each file as it reads it
-    from .load import Content
-    from .parse import Path_
-
-# The marker `briefing new` puts in every text an editor has to write.
-PLACEHOLDER = re.compile(r"\bTODO\b")
-
-
-def _strings(value: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, str):
-        yield at, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, at + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, at + (i,))
-
-
-def placeholder_texts(text: str, value: Any) -> tuple[tuple[Path_, str], ...]:
-    """The texts in `value`, a file's plain value, that hold the placeholder, with their paths;
-    `text` is the file's YAML, which must hold the marker, or an escape that could spell it, for
-    any to."""
-    if "TODO" not in text and "\\" not in text:
-        return ()
-    return tuple((at, found) for at, found in _strings(value) if PLACEHOLDER.search(found))
+if TYPE_CHECKING:  # the parser finds the placeholders of each file as it reads it (parse.placeholder_texts)
+    from ..read.load import Content
 
 
 def find_placeholders(content: Content, drafts: frozenset[str]) -> tuple[list[ContentError], list[ContentError]]:

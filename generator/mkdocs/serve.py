@@ -25,10 +25,10 @@ from typing import Collection, Iterable, Mapping, TextIO
 import jinja2
 from markupsafe import Markup
 
-from . import urls
-from .errors import ContentError, count_problems, format_grouped
-from .load import BRIEFINGS_DIR, display_path
-from .render import Page, make_environment
+from .. import urls
+from ..errors import ContentError, count_problems, format_grouped
+from ..read.load import BRIEFINGS_DIR, display_path
+from ..pages.render import Page, make_environment
 
 ERROR_TITLE = "Content problems"
 

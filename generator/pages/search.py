@@ -11,12 +11,12 @@ from html import unescape
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .markup import plain_paragraph, render_markdown, script_json
-from .model import BriefingBundle, Dataset, ref_kinds
-from . import urls
-from .urls import BRIEFING_PARTS, output_path, page_path
-from .render import Page
-from .schema import Record
-from .track import Reuse
+from ..dataset.model import BriefingBundle, Dataset, ref_kinds
+from .. import urls
+from ..urls import BRIEFING_PARTS, output_path, page_path
+from .render import KIND_NAMES, Page
+from ..content.schema import Record
+from ..dataset.track import Reuse
 
 INDEX_PATH = "search/index.js"
 
@@ -97,7 +97,7 @@ def _briefing_items(data: Dataset, bundle: BriefingBundle, pages: Mapping[str, P
         title = (f"Statement by {data.actor(record.speaker).name}" if kind == "statement"
                  else record.title)
         url = record_url(kind, record, bundle.id)
-        where = titles.get(url.partition("#")[0], "") if "#" in url else _KIND_NAMES[kind]
+        where = titles.get(url.partition("#")[0], "") if "#" in url else KIND_NAMES[kind]
         items[url] = _item(title, where, plain_text(record), url)
     return items
 
@@ -105,23 +105,18 @@ def _briefing_items(data: Dataset, bundle: BriefingBundle, pages: Mapping[str, P
 def _actor_items(kind: str, record: Record) -> dict[str, Item]:
     title = f"{record.name} ({record.name_zh})" if record.name_zh else record.name
     url = record_url(kind, record, None)
-    return {url: _item(title, _KIND_NAMES[kind], plain_text(record), url)}
+    return {url: _item(title, KIND_NAMES[kind], plain_text(record), url)}
 
 
 def _source_items(source: Record, page: Page | None) -> dict[str, Item]:
     """The entries of a source and of each of its paragraphs (shown on its page)."""
     url = record_url("source", source, None)
-    items = {url: _item(source.title, "Source", plain_text(source), url)}
+    items = {url: _item(source.title, KIND_NAMES["source"], plain_text(source), url)}
     for paragraph in source.paragraphs:
         at = record_url("source", source, None, f"p{paragraph.n}")
         items[at] = _item(f"{source.title}, paragraph {paragraph.n}", page.title if page else "",
                           paragraph.about, at)
     return items
-
-
-_KIND_NAMES = {"briefing": "Briefing", "agenda": "Agenda item", "dispute": "Dispute", "agreement": "Agreement",
-               "statement": "Statement", "context": "Context", "person": "Person",
-               "organization": "Organisation"}
 
 
 def plain_text(record: Record) -> str:

@@ -14,13 +14,12 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .drafts import placeholder_texts
-from .errors import ContentError, shown
+from ..errors import ContentError, shown
 
 MAX_DEPTH = 50
 # Characters no value may hold, raw or escaped ("\0", "\e"): C0 and C1 controls but tab and line
@@ -36,6 +35,8 @@ _MAYBE_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\
 _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 Path_ = tuple[str | int, ...]
+# The marker `briefing new` puts in every text an editor has to write (a placeholder: see check/drafts.py).
+PLACEHOLDER = re.compile(r"\bTODO\b")
 
 
 class Position(NamedTuple):
@@ -60,7 +61,7 @@ class Document:
     data: Any
     marks: array = field(repr=False)
     placeholders: tuple[tuple[Path_, str], ...] = ()
-    """The texts holding the scaffold's placeholder (drafts.placeholder_texts), with their paths."""
+    """The texts holding the scaffold's placeholder (placeholder_texts), with their paths."""
 
     @cached_property
     def _order(self) -> dict[Path_, int]:
@@ -291,3 +292,23 @@ def _compose(text: str, path: str) -> Node | None | ContentError:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _strings(value: Any, at: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, at + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, at + (i,))
+
+
+def placeholder_texts(text: str, value: Any) -> tuple[tuple[Path_, str], ...]:
+    """The texts in `value`, a file's plain value, that hold the placeholder, with their paths;
+    `text` is the file's YAML, which must hold the marker, or an escape that could spell it, for
+    any to."""
+    if "TODO" not in text and "\\" not in text:
+        return ()
+    return tuple((at, found) for at, found in _strings(value) if PLACEHOLDER.search(found))

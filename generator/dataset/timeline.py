@@ -9,9 +9,12 @@ listed under its month, never wedged between two days by a string comparison.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 
+from ..content.fields import WEEKDAYS
+from ..content.schema import AgendaItem
 from .model import BriefingBundle, Dataset, Index
 
 Precision = Literal["year", "month", "day"]
@@ -221,3 +224,21 @@ def actor_entries(data: Dataset, index: Index, actor_id: str) -> list[Entry]:
                for bundle, _ in index.appearances_by_briefing.get(actor_id, ())]
     entries += [Entry("event", event, span_of(event.when)) for event in index.events_of.get(actor_id, ())]
     return sorted(entries, key=lambda e: (e.span is not None, e.sort_key), reverse=True)
+
+
+def derived_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
+    """The one day within the briefing's cited dates (`start` to `end`) that falls on the item's
+    weekday; None if the item has its own date, the briefing has no dates, or no day or more than
+    one day fits."""
+    b = bundle.briefing
+    if item.date or not b.start:
+        return None
+    first, last = dt.date.fromisoformat(b.start), dt.date.fromisoformat(b.end or b.start)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    fitting = [day for day in days if WEEKDAYS[day.weekday()] == item.day]
+    return fitting[0].isoformat() if len(fitting) == 1 else None
+
+
+def item_date(bundle: BriefingBundle, item: AgendaItem) -> str | None:
+    """The item's date: cited, else derived from its weekday (see `derived_date`)."""
+    return item.date or derived_date(bundle, item)
