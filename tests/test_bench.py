@@ -92,10 +92,11 @@ def test_each_copy_of_a_markdown_field_is_distinct(tmp_path, synth):
 
 
 def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_the_rebuild_times():
-    # No pause between saves (--read 0): this checks the output, not the times.
+    # No pause between saves (--read 0): this checks the output, not the times. The time limit only
+    # ends a run that hangs; it is far beyond what the run takes on a busy machine.
     run = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--sizes", "10", "--serve", "--read", "0",
                           "--repeat", "3", "--seed", str(ARCHIVE_CONTENT)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+                         cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     sizes = [m for m in map(LINE.match, lines) if m]
