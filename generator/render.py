@@ -27,8 +27,9 @@ from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
 from .model import BriefingBundle, Dataset, Index
 from .schema import Briefing, Citation
-from .timeline import actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline, site_entries
-from .urls import (BRIEFING_PARTS, folder_of, output_path, page_path, record_anchor, record_place,
+from .timeline import (actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline,
+                       role_period, site_entries)
+from .urls import (BRIEFING_PARTS, folder_of, host, output_path, page_path, record_anchor, record_place,
                    relative_to_folder, source_anchor, with_fragment)
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
@@ -273,7 +274,8 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
-                       item_date=item_date, agenda_days=agenda_days, **LINKED_DATA)
+                       item_date=item_date, agenda_days=agenda_days, role_period=role_period, host=host,
+                       **LINKED_DATA)
     return env
 
 
