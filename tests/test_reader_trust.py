@@ -237,3 +237,27 @@ def test_only_verified_wikidata_ids_are_given(built):
     for pid in EXAMPLE_PEOPLE:
         assert built.data.people[pid].wikidata == VERIFIED_WIKIDATA.get(pid), pid
     assert "https://www.wikidata.org/wiki/Q15031" in _page(built, "person", "xi-jinping")
+
+
+def test_in_the_browser_a_citation_mark_leads_to_its_footnote_and_on_to_the_address(browser, site_url, built_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}briefings/{BRIEFING}/disputes.html", wait_until="load")
+        marks = page.locator("a.cite")
+        assert marks.count() > 20
+        checked = 0
+        for n in range(marks.count()):
+            mark = marks.nth(n)
+            note = page.locator(mark.get_attribute("href"))
+            if checked >= 3 or not note.locator("a.external").count():
+                continue
+            mark.click()
+            title = note.locator("a").first
+            assert title.is_visible()
+            assert re.match(r"https?://", title.get_attribute("href"))
+            assert note.locator("a.source-page").is_visible()
+            checked += 1
+        assert checked == 3
+    finally:
+        context.close()
