@@ -10,6 +10,7 @@ every path below stays inside the site.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 BRIEFING_PARTS = ("agenda", "disputes", "agreements", "statements", "context", "memo", "changes")
 """The pages of a briefing besides its landing page, in the order its navigation lists them."""
@@ -130,3 +131,10 @@ def record_place(kind: str, record_id: str | None, briefing: str | None) -> tupl
 def with_fragment(address: str, fragment: str) -> str:
     """An address with `#fragment` added, if there is one."""
     return f"{address}#{fragment}" if fragment else address
+
+
+def host(address: str) -> str:
+    """The host an external address leads to, without a leading "www.": how a page names the site
+    a source is on ("einpresswire.com")."""
+    name = urlsplit(address).hostname or ""
+    return name.removeprefix("www.")

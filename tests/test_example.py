@@ -207,9 +207,8 @@ def test_five_disputes_one_per_listed_concern_each_with_its_own_substance(bundle
     defence = bundle.by_id["statement", "washington-supply-chains"]
     assert set(CONCERNS) <= set(defence.about)
     investment = bundle.by_id["dispute", "two-way-investment-restrictions"]
-    assert investment.measure and investment.response and "janet-yellen" in investment.response.by
-    steps = ["2023-07-06", "2023-08-09", "2023-08", "2024"]
-    assert [step.when for step in investment.history if step.when in steps] == steps
+    assert investment.measure and investment.response and investment.ask
+    assert {"2023-07-06", "2023-08-09"} <= {step.when for step in investment.history}
 
 
 def test_agreements_and_their_next_steps(bundle):

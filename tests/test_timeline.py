@@ -15,7 +15,8 @@ from generator.build import check, check_summary
 from generator.cli import main
 from generator.errors import ContentErrors
 from generator.dataset.model import index_dataset
-from generator.dataset.timeline import Entry, Span, by_relation, group_timeline, relation, span_of
+from generator.content.schema import Role
+from generator.dataset.timeline import Entry, Span, at_label, by_relation, group_timeline, relation, role_period, span_of
 
 from support import MINIMAL, ROOT
 
@@ -116,3 +117,20 @@ def test_serve_on_a_busy_port_says_so_in_one_line_and_exits_1():
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"127.0.0.1:{port} is already in use" in result.stderr.splitlines()[-1]
+
+
+def _role(**dates) -> Role:
+    return Role(title="Vice Premier", sources=[{"source": "article"}], **dates)
+
+
+def test_a_role_says_when_it_was_held_and_never_more():
+    assert role_period(_role(as_of="2023-08")) == "in August 2023"
+    assert role_period(_role(as_of="2023-08-28")) == "on 28 August 2023"
+    assert role_period(_role(since="2023-03-12", as_of="2023-08")) == "from 12 March 2023, still held in August 2023"
+    assert role_period(_role(since="2023-03", until="2024")) == "from March 2023 to 2024"
+    assert role_period(_role(until="2024-05")) == "until May 2024"
+    assert role_period(_role(since="2023-03")) == "from March 2023"
+    assert role_period(_role(period="since 2021")) == "since 2021"
+    assert role_period(_role(period="since 2021", as_of="2023")) == "in 2023"
+    assert role_period(_role()) == ""
+    assert at_label("2023") == "in 2023"

@@ -340,3 +340,24 @@ def test_claims_with_two_preferred_ones(content):
         "content/briefings/visit/briefing.yml:25:9: a second preferred claim (the first is at "
         "content/briefings/visit/briefing.yml:15:9; mark the others 'also-reported' or 'disputed')"
     ]
+
+
+def test_a_difference_belongs_to_the_other_accounts_not_the_preferred_one(content):
+    files = _claims_briefing("preferred", "also-reported")
+    claims = files["briefings/visit/briefing.yml"]["claims"]
+    claims[0]["difference"] = "The article says two; the readout four."
+    claims[1]["difference"] = "The readout says four; the article two."
+    assert problems(content, files) == [
+        "content/briefings/visit/briefing.yml:19:15: the preferred claim has a 'difference' "
+        "(say how the other accounts differ on each of them)"
+    ]
+
+
+def test_a_republication_needs_the_address_of_the_copy(content):
+    sources = [{**MINIMAL["sources.yml"][0], "republication": True}]
+    assert problems(content, {"sources.yml": sources}) == [
+        "content/sources.yml:10:18: 'republication' is true but the source has no url "
+        "(give the address of the copy in url, or remove republication)"
+    ]
+    sources[0]["url"] = "https://copy.example.net/article"
+    assert check(content({"sources.yml": sources})).sources["article"].republication is True

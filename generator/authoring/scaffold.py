@@ -149,8 +149,10 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
     """The example values of a scaffold record of `kind`, every field present."""
     cite = [_cite(subject)]
     # Off: most facts have one account; uncommented, a fact where the sources differ.
-    claims = Off([{"text": "TODO: the account the briefing stands by.", "rank": "preferred", "sources": cite},
-                  {"text": "TODO: another source's account.", "rank": "also-reported", "sources": cite}])
+    claims = Off([{"text": "TODO: the account the briefing stands by.", "rank": "preferred", "sources": cite,
+                   "difference": None},
+                  {"text": "TODO: another source's account.", "rank": "also-reported", "sources": cite,
+                   "difference": "TODO: how this account differs from the preferred one, in one sentence."}])
     today = subject.today.isoformat()
     actor = subject.actor
     person = actor if subject.actor_is_person else None
@@ -160,6 +162,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": rid, "title": "TODO: the source's own title", "standfirst": Off("TODO: its subtitle"),
             "publisher": "TODO: who published it", "kind": "article", "date": Off(today),
             "author": Off("TODO: who wrote it"), "url": Off("https://example.com/the-article"),
+            "republication": Off(True),
             "archive_url": Off("https://web.archive.org/web/2023/https://example.com/the-article"),
             "description": Off("TODO: what the source is and how the briefing uses it."),
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
@@ -170,7 +173,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "wikidata": Off("Q42"),
             "roles": [{"title": "TODO: the role, as the source states it",
                        "organization": Off(subject.organization or "an-organisation-id"),
-                       "period": Off("since 2023"), "sources": cite}],
+                       "period": Off("since 2023"), "since": Off(today), "until": Off(today),
+                       "as_of": Off(today), "sources": cite}],
             "sources": cite,
         },
         "organization": {
@@ -183,7 +187,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "title": "TODO: the briefing's headline", "subtitle": Off("TODO: one line under the headline"),
             "start": Off(today), "end": Off(today),
             "places": [{"city": "TODO: the city", "country": "US"}],
-            "status": "upcoming", "updated": today, "draft": True,
+            "status": "upcoming", "updated": today, "as_of": Off(today), "draft": True,
             "principals": [person] if person else Off(["a-person-id"]),
             "summary": "TODO: what happened, in a paragraph.",
             "takeaways": [{"text": "TODO: a key point, in a sentence or two.", "sources": cite}],
@@ -213,9 +217,11 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "raised_by": [actor], "raised_at": "first-engagement",
             "description": "TODO: what the concern is.",
             "measure": Off("TODO: what the measure is, as the sources describe it."),
-            "ask": Off("TODO: what the side that raised it asks for."),
+            "measure_sources": Off(cite), "ask": Off("TODO: what the side that raised it asks for."),
+            "ask_sources": Off(cite),
             "response": {"by": [actor], "position": "TODO: the other side's stated position.",
                          "sources": cite},
+            "claims": claims,
             "status": "raised",
             "history": [{"when": today, "status": Off("raised"), "text": "TODO: what happened, and when.",
                          "sources": cite}],

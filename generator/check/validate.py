@@ -74,7 +74,8 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
 
 
 def _check_claims(item: Located, errors: list[ContentError]) -> None:
-    """Each list of claims in `item` has exactly one preferred claim: the account the page shows."""
+    """Each list of claims in `item` has exactly one preferred claim, the account the page shows,
+    and only the other accounts say how they differ from it."""
     if not may_hold_field(type(item.record), "claims"):
         return
     for path, sub in iter_records(item.record):
@@ -86,6 +87,11 @@ def _check_claims(item: Located, errors: list[ContentError]) -> None:
             errors.append(item.doc.error(item.at + path + ("claims",), "'claims' has no preferred claim",
                                          "mark the account the briefing stands by with 'rank: preferred'",
                                          key=True))
+        for i in preferred:
+            if claims[i].difference is not None:
+                errors.append(item.error(path + ("claims", i, "difference"),
+                                         "the preferred claim has a 'difference'",
+                                         "say how the other accounts differ on each of them"))
         for i in preferred[1:]:
             pos = item.doc.position(item.at + path + ("claims", preferred[0], "rank"))
             errors.append(item.error(path + ("claims", i, "rank"), "a second preferred claim",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
 
@@ -50,6 +51,9 @@ class Claim(Record):
     `also-reported` for another source's differing account; `disputed` for one a source contests."""
     sources: Citations
     """Where this account is given."""
+    difference: Text | None = None
+    """Of an account other than the preferred one: how it differs, in one sentence the page shows
+    beside the preferred account ("The article lists two agreements; the readout four.")."""
 
 
 class Paragraph(Record):
@@ -81,6 +85,9 @@ class Source(Record):
     """Who wrote it, where known."""
     url: Url | None = None
     """Where a reader can find it, if it is online: its real address, never a guess."""
+    republication: bool = False
+    """true when `url` is a copy of the source on another site, not its publisher's own address;
+    the pages say so beside the link."""
     archive_url: Url | None = None
     """An archived copy (web.archive.org, archive.today), for when the address stops working."""
     description: Markdown | None = None
@@ -89,3 +96,11 @@ class Source(Record):
     """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
     covers; only for a source whose text the editors have. Cite other sources by `quote`."""
     editor_note: EditorNote = None
+
+    @field_validator("republication")
+    @classmethod
+    def _republication_has_an_address(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not info.data.get("url"):
+            raise PydanticCustomError("content", "'republication' is true but the source has no url",
+                                      {"hint": "give the address of the copy in url, or remove republication"})
+        return value

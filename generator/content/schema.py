@@ -28,7 +28,14 @@ class Role(Record):
     organization: OrganizationRef | None = None
     """The organisation the role belongs to."""
     period: Text | None = None
-    """When the role was held, if it matters: "since March 2023", "in August 2023"."""
+    """When the role was held, in words, where `since`, `until` and `as_of` cannot say it."""
+    since: ApproxDate | None = None
+    """When the holder took the role, where a cited source gives it: '2023-03-12' or '2023-03'."""
+    until: ApproxDate | None = None
+    """When the holder left the role, where a cited source gives it."""
+    as_of: ApproxDate | None = None
+    """When the cited sources show the role held, as precisely as they give it ('2023-08' for a
+    briefing of August 2023): pages read "in August 2023", never implying it is held still."""
     sources: Citations
     """Where the role is stated."""
 
@@ -128,6 +135,9 @@ class Briefing(Record):
     items still `planned` are shown as scheduled but not confirmed."""
     updated: Date
     """When the briefing was last revised; shown beside it and in the feed."""
+    as_of: Date | None = None
+    """The date the briefing's facts are as of: what the sources say up to that day. A later
+    development is told with its own date (a dispute's `history`, a context event's `when`)."""
     draft: bool = False
     """true while the briefing is being written: checked, but left out of the published site
     (`briefing build --drafts` and `briefing serve --drafts` show it)."""
@@ -232,11 +242,19 @@ class Dispute(Record):
     description: Markdown
     """What the concern is, as the side that raised it puts it."""
     measure: Markdown | None = None
-    """What the measure complained of is, as the cited sources describe it."""
+    """What the measure complained of is (its law, date, scope, rates or thresholds), as the cited
+    sources describe it."""
+    measure_sources: list[Citation] = Field(default_factory=list)
+    """Where the description of the measure comes from, if not from the dispute's `sources`."""
     ask: Markdown | None = None
     """What the side that raised it asks for, as the cited sources state it."""
+    ask_sources: list[Citation] = Field(default_factory=list)
+    """Where the ask is stated, if not in the dispute's `sources`."""
     response: Response | None = None
     """The other side's stated position on this concern."""
+    claims: list[Claim] = Field(default_factory=list)
+    """Where the sources disagree on a fact of the concern (a word, a name): each source's account,
+    one preferred."""
     status: DisputeStatus
     """Where the dispute stands now."""
     history: list[StatusChange] = Field(default_factory=list)

@@ -60,6 +60,23 @@ def date_label(when: str) -> str:
     return month if span.precision == "month" else f"{int(when[8:10])} {month}"
 
 
+def at_label(when: str) -> str:
+    """A date after "was": "on 28 August 2023", "in August 2023", "in 2023"."""
+    return ("on " if span_of(when).precision == "day" else "in ") + date_label(when)
+
+
+def role_period(role: Any) -> str:
+    """When a role (schema.Role) was held, in words, as far as its dates say and no further:
+    "from 12 March 2023 to May 2024", "from 12 March 2023, still held in August 2023", "in August
+    2023"; its `period` where it has no dates; "" where it has neither."""
+    since = f"from {date_label(role.since)}" if role.since else ""
+    if role.until:
+        return f"{since} to {date_label(role.until)}" if since else f"until {date_label(role.until)}"
+    if role.as_of:
+        return f"{since}, still held {at_label(role.as_of)}" if since else at_label(role.as_of)
+    return since or role.period or ""
+
+
 def briefing_span(bundle: BriefingBundle) -> Span | None:
     """The days of a briefing's event: its start to its end, else its agenda's cited dates; None
     when no date is known."""

@@ -2,7 +2,8 @@
 
 Popolo dates are ISO 8601 with reduced precision allowed, so every date keeps the precision the
 content gives it ("2023", "2023-08", "2023-08-28"). A person's memberships are their roles that
-name an organisation; a role without one has no Popolo membership.
+name an organisation, dated by the role's `since` and `until` where given; a role without an
+organisation has no Popolo membership.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def popolo_json(data: Dataset) -> dict[str, Any]:
     """The dataset's people, organisations, memberships and events as one Popolo JSON value."""
     memberships = [
         {"id": f"{person.id}-{n}", "person_id": person.id, "organization_id": role.organization,
-         "role": role.title, **({"label": role.period} if role.period else {})}
+         "role": role.title, **({"label": role.period} if role.period else {}),
+         **({"start_date": role.since} if role.since else {}), **({"end_date": role.until} if role.until else {})}
         for person in data.people.values()
         for n, role in enumerate(person.roles, start=1) if role.organization
     ]

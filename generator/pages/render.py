@@ -27,8 +27,8 @@ from .markup import render_inline, render_markdown
 from ..dataset.model import BriefingBundle, Dataset, Index
 from ..content.schema import Briefing, Citation
 from ..dataset.timeline import (actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline,
-                                item_date, site_entries)
-from ..urls import BRIEFING_PARTS, Linker, folder_of, page_path, record_anchor, with_fragment
+                                item_date, role_period, site_entries)
+from ..urls import BRIEFING_PARTS, Linker, folder_of, host, page_path, record_anchor, with_fragment
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
 # nav, so a nav that grew with the archive would make the build quadratic in the briefings.
@@ -279,7 +279,8 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
-                       item_date=item_date, agenda_days=agenda_days, **LINKED_DATA)
+                       item_date=item_date, agenda_days=agenda_days, role_period=role_period, host=host,
+                       **LINKED_DATA)
     return env
 
 

@@ -22,8 +22,9 @@ INDEX_PATH = "search/index.js"
 
 # Fields whose strings are codes, dates or addresses rather than words a reader searches for.
 # Reference fields (ids of other records) and citations are left out too.
-_NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "when", "day",
-                       "status", "kind", "category", "country", "sources", "paragraphs"})
+_NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "when", "day", "since", "until",
+                       "as_of", "status", "kind", "category", "country", "sources", "measure_sources",
+                       "ask_sources", "paragraphs"})
 _TAG = re.compile(r"<[^>]*>")
 
 
