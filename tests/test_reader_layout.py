@@ -137,7 +137,7 @@ def test_the_memo_lists_next_steps_and_each_sides_position_on_each_dispute(built
     assert "early 2024" in memo and "twice a year" in memo
     disputes = re.search(r"<h2>In dispute</h2>\n<ul>(.*?)</ul>", memo, re.S)[1]
     lines = re.findall(r"<li>.*?</li>", disputes)
-    assert len(lines) == 1 and all("raised by China" in li and "United States:" in li for li in lines)
+    assert len(lines) == 1 and all("China asks:" in li and "United States:" in li for li in lines)
     # Every agenda line has its date, in one form.
     agenda = re.search(r'<ul class="agenda-compact">(.*?)</ul>', memo, re.S)[1]
     assert len(re.findall(r'day <time datetime="2023-08-\d\d">2023-08-\d\d</time>:', agenda)) == 1
@@ -173,8 +173,8 @@ def test_people_have_one_current_role_and_the_index_is_grouped_by_side_in_rank_o
     china = index[index.index('id="side-CN"'):]
     in_file = [person["name"] for person in people if person["country"] == "CN"]
     assert len(in_file) > 1 and [china.index(name) for name in in_file] == sorted(china.index(name) for name in in_file)
-    assert "Commerce Secretary (United States)" in index and "Trade Envoy (China)" in index
-    assert "Commerce Secretary (United States)" in _text(built_site, "people/ada-secretary.html")
+    assert "Commerce Secretary (United States; since 2021)" in index and "Trade Envoy (China)" in index
+    assert "Commerce Secretary (United States; since 2021)" in _text(built_site, "people/ada-secretary.html")
 
 
 # Screenshots to look at: the briefing's main pages on a phone and a desktop, light and dark.

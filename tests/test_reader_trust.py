@@ -243,9 +243,9 @@ def test_in_the_browser_a_citation_mark_leads_to_its_footnote_and_on_to_the_addr
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
-        page.goto(f"{site_url}briefings/{BRIEFING}/disputes.html", wait_until="load")
+        page.goto(f"{site_url}briefings/visit/disputes.html", wait_until="load")
         marks = page.locator("a.cite")
-        assert marks.count() > 20
+        assert marks.count() >= 3
         checked = 0
         for n in range(marks.count()):
             mark = marks.nth(n)
