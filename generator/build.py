@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .cache import ParseStore
-from .drafts import draft_ids, find_placeholders, published
+from .drafts import draft_ids, draft_references, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .history import read_history
 from .load import load_content
@@ -84,8 +84,9 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     the schema (as validate.validate_document): a rebuild passes its caches of them, and its
     `reuse` of each briefing folder's checks (validate.check_briefings). By default each text is
     parsed through the cache kept between runs (cache.ParseStore).
-    Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
-    preview), they are notes everywhere and the drafts stay in the dataset.
+    Placeholders are problems outside drafts (briefings and shared records), notes inside them,
+    and a published record may not refer to a shared draft; with `drafts` (a preview), they are
+    notes everywhere and the drafts stay in the dataset.
 
     The content is read with the cycle collector paused (see `collector_paused`).
     """
@@ -104,7 +105,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
         if drafts:
             notes = in_report_order(problems + notes)
         else:
-            errors += problems
+            errors += problems + draft_references(content, data)
             data = published(data)
     errors = in_report_order(errors)
     return Summary(errors, None if errors else data, notes, len(names))

@@ -18,6 +18,14 @@ EditorNote = Annotated[Text | None, Field(description=(
     "text; a source's page lists its note under \"Notes for editors\"."))]
 
 
+# Whether a shared record (a source, a person, an organisation, a shared event) is still being
+# written, as `briefing new` writes it.
+SharedDraft = Annotated[bool, Field(description=(
+    "true while the record is being written (`briefing new` writes it so): checked, its placeholders "
+    "listed as notes, but left out of the published site; a published record may not refer to it. "
+    "Remove the line when it is ready."))]
+
+
 class Record(BaseModel):
     """Base of every content record: immutable, strict types, no unknown fields."""
 
@@ -89,3 +97,4 @@ class Source(Record):
     """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
     covers; only for a source whose text the editors have. Cite other sources by `quote`."""
     editor_note: EditorNote = None
+    draft: SharedDraft = False

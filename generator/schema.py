@@ -16,9 +16,9 @@ from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
                      OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
-from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, Source
+from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, SharedDraft, Source
 
-__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
+__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "SharedDraft", "Source"]  # defined in records.py
 
 class Role(Record):
     """A position a person holds or held."""
@@ -51,6 +51,7 @@ class Person(Record):
     its organisation; the title without the country ("Commerce Secretary"), which the site adds."""
     sources: Citations
     """Where the person is mentioned."""
+    draft: SharedDraft = False
 
 
 class Organization(Record):
@@ -77,6 +78,7 @@ class Organization(Record):
     """The organisation's Wikidata item, like 'Q42', only where you are sure it is its own."""
     sources: Citations
     """Where the organisation is mentioned."""
+    draft: SharedDraft = False
 
 
 class Place(Record):
@@ -330,6 +332,7 @@ class Event(ContextEvent):
 
     id: Id
     """The event's id, unique across events and briefings; briefings list it under `events`."""
+    draft: SharedDraft = False
 
 
 @dataclass(frozen=True)
