@@ -130,7 +130,7 @@ def draft_ids(data: Dataset) -> frozenset[str]:
 
 def published(data: Dataset) -> Dataset:
     """The dataset without its drafts: its draft briefings (and the other briefings' references
-    to them) and its shared drafts (which `draft_references` makes sure nothing published names)."""
+    to them, a context entry about one keeping its own text) and its shared drafts (which `draft_references` makes sure nothing published names)."""
     drafts = draft_ids(data)
     shared = shared_drafts(data)
     if shared:
@@ -147,5 +147,8 @@ def published(data: Dataset) -> Dataset:
         if drafts.intersection(b.events):
             b = b.model_copy(update={"events": [e for e in b.events if e not in drafts]})
             bundle = replace(bundle, briefing=b)
+        if any(entry.event in drafts for entry in bundle.context):  # the entry stays, without its link
+            bundle = replace(bundle, context=tuple(entry.model_copy(update={"event": None})
+                                                   if entry.event in drafts else entry for entry in bundle.context))
         kept.append(bundle)
     return replace(data, briefings=tuple(kept))

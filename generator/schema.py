@@ -306,8 +306,8 @@ class Statement(Record):
     editor_note: EditorNote = None
 
 
-class ContextEvent(Record):
-    """Something before or after the event that explains it, for this briefing only (context.yml)."""
+class Happening(Record):
+    """What a context entry and a shared event have in common: when, what, who, and where from."""
 
     id: Id
     """The event's id within the briefing."""
@@ -327,7 +327,16 @@ class ContextEvent(Record):
     editor_note: EditorNote = None
 
 
-class Event(ContextEvent):
+class ContextEvent(Happening):
+    """Something before or after the event that explains it, for this briefing only (context.yml)."""
+
+    event: EventRef | None = None
+    """The shared event (events.yml) or other briefing this entry is about: the timeline shows the
+    entry's own title, text and citations, with a link to it, and it counts as listed under the
+    briefing's `events` (no need to list it there too)."""
+
+
+class Event(Happening):
     """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
 
     id: Id

@@ -343,6 +343,9 @@ def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Sh
     errors.extend(header[0].error(("events", i), f"briefing '{bid}' lists itself as an event",
                                   "list shared events and other briefings only")
                   for i, listed in enumerate(header[0].record.events) if listed == bid)
+    errors.extend(item.error(("event",), f"context entry '{item.record.id}' is about its own briefing",
+                             "point it at a shared event or another briefing")
+                  for item in local["context"].values() if item.record.event == bid)
     kept = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
     return BriefingBundle(
         id=bid, briefing=header[0].record, agenda=kept["agenda"], disputes=kept["dispute"],
