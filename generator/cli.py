@@ -95,7 +95,7 @@ def schema(out: Path, only_check: bool) -> None:
     if only_check and stale:
         click.echo("out of date: " + ", ".join(stale) + " (run `briefing schema`)")
         sys.exit(1)
-    click.echo(f"{'checked' if only_check else 'wrote'} {len(schema_files())} schema files in {out}/"
+    click.echo(f"{'checked' if only_check else 'wrote'} {counted(len(schema_files()), 'schema file')} in {out}/"
                + (f" ({len(stale)} updated)" if stale and not only_check else ""))
 
 
@@ -136,7 +136,7 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     finally:
         mkdocs_log.removeFilter(quiet)
     pages = sum(1 for _ in site.rglob("*.html"))
-    click.echo(f"built {pages} pages into {site}")
+    click.echo(f"built {counted(pages, 'page')} into {site}")
 
 
 @main.command()

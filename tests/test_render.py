@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import posixpath
+import re
 from types import SimpleNamespace
 
 import jinja2
@@ -156,3 +158,30 @@ def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_ot
     assert '<span class="badge badge--disputed">disputed</span> He said' in hidden
     assert "<b>bold</b>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &amp; 王文涛" in hidden
+
+
+def test_counts_of_one_read_in_the_singular_on_every_page(content):
+    meeting = MINIMAL["briefings/visit/agenda.yml"][0]
+    later = {**copy.deepcopy(meeting), "id": "dinner", "title": "Dinner", "status": "planned", "date": "2023-08-29", "day": "Tuesday"}
+    folder = content({
+        "briefings/visit/agenda.yml": [meeting, later],
+        "briefings/visit/disputes.yml": [{
+            "id": "tariffs", "title": "Tariffs", "category": "tariffs", "raised_by": ["mofcom"],
+            "description": "Too high.", "status": "raised", "sources": [{"source": "article", "para": 2}]}],
+        "briefings/visit/statements.yml": [{
+            "id": "said", "speaker": "wang-wentao", "kind": "paraphrase", "text": "Lower them.",
+            "about": ["tariffs"], "sources": [{"source": "article", "para": 2}]}],
+        "events.yml": [{"id": "summit", "when": "2023-05", "title": "A summit", "summary": "Leaders met.",
+                        "sources": [{"source": "article"}]}],
+        "briefings/visit/briefing.yml": {**MINIMAL["briefings/visit/briefing.yml"], "events": ["summit"]},
+    })
+    pages = {path: page.body.decode() for path, page in build(folder, ROOT / "templates" / "pages").pages.items()}
+    wrong = re.compile(r"\b(?:1|one) (?:briefings|shared events|engagements|concerns|agreements|statements|events"
+                       r"|accounts|other accounts)\b|The other 1\b|All 1\b|\b1 were\b|\b1 more are\b|On all 1\b")
+    assert not {path: wrong.findall(text) for path, text in pages.items() if wrong.search(text)}
+    home = pages["index.md"]
+    assert "(1 briefing, 1 shared event)" in home
+    landing = pages["briefings/visit/index.md"]
+    assert "The other engagement was scheduled; the sources do not confirm that it took place." in landing
+    assert "1 concern, who raised it, the reply, its status" in landing and "1 event before and after" in landing
+    assert "1 statement or quote" in landing and "2 engagements, day by day" in landing
