@@ -225,8 +225,11 @@ class Dispute(Record):
     title: Text
     """The concern, in a few words."""
     category: Literal["tariffs", "semiconductors", "investment", "subsidies", "sanctions",
-                      "export-controls", "market-access", "other"]
-    """What area of policy it concerns."""
+                      "export-controls", "market-access", "security", "consular", "diplomatic",
+                      "human-rights", "other"]
+    """What area of policy it concerns: trade and economic ones (`tariffs` to `market-access`),
+    `security` (military channels, defence), `consular` (detained or barred citizens, visas),
+    `diplomatic` (Taiwan, representation, channels of talks), `human-rights`; else `other`."""
     raised_by: list[ActorRef] = Field(min_length=1)
     """Who raised it: people and organisations."""
     raised_at: AgendaRef | None = None
@@ -240,7 +243,9 @@ class Dispute(Record):
     response: Response | None = None
     """The other side's stated position on this concern."""
     status: DisputeStatus
-    """Where the dispute stands now."""
+    """Where the dispute stands now: `raised` (put to the other side), `under-discussion` (the sides
+    are talking about it), `referred` (handed to a working group or another forum), `unresolved`
+    (the sides stated their positions and stay apart), `resolved`."""
     history: list[StatusChange] = Field(default_factory=list)
     """How it got there: dated steps, oldest first."""
     sources: Citations

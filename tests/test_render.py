@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -185,3 +186,16 @@ def test_counts_of_one_read_in_the_singular_on_every_page(content):
     assert "The other engagement was scheduled; the sources do not confirm that it took place." in landing
     assert "1 concern, who raised it, the reply, its status" in landing and "1 event before and after" in landing
     assert "1 statement or quote" in landing and "2 engagements, day by day" in landing
+
+
+@pytest.mark.parametrize("category, shown", [("security", "Security"), ("consular", "Consular"),
+                                             ("diplomatic", "Diplomatic"), ("human-rights", "Human rights")])
+def test_disputes_beyond_trade_have_their_category_and_an_under_discussion_status(content, category, shown):
+    folder = content({"briefings/visit/disputes.yml": [{
+        "id": "concern", "title": "A concern", "category": category, "raised_by": ["wang-wentao"],
+        "description": "Raised at the meeting.", "status": "under-discussion",
+        "history": [{"when": "2023-08-28", "status": "raised", "text": "Raised.",
+                     "sources": [{"source": "article", "para": 2}]}],
+        "sources": [{"source": "article", "para": 2}]}]})
+    page = build(folder, ROOT / "templates" / "pages").pages["briefings/visit/disputes.md"].body.decode()
+    assert f'<span class="badge badge--under-discussion">under discussion</span> {shown}' in page
