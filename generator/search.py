@@ -21,9 +21,10 @@ from .track import Reuse
 INDEX_PATH = "search/index.js"
 
 # Fields whose strings are codes, dates or addresses rather than words a reader searches for.
-# Reference fields (ids of other records) and citations are left out too.
+# Reference fields (ids of other records) and citations are left out too, and editors' notes,
+# which are never readers' text.
 _NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "when", "day",
-                       "status", "kind", "category", "country", "sources", "paragraphs"})
+                       "status", "kind", "category", "country", "sources", "paragraphs", "editor_note"})
 _TAG = re.compile(r"<[^>]*>")
 
 
