@@ -19,6 +19,7 @@ from .load import Content
 from .parse import Document, Path_
 from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
 from .fields import ID_PATTERN, WEEKDAYS, id_problem
+from .formats import old_role_forms, para_hint
 from .schema_errors import describe, schema_error
 from .schema import KINDS, AgendaItem, Briefing, Citation, Record
 from .track import Reuse
@@ -168,6 +169,8 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
     names["actor"] = _merge(names["person"], names["organization"])
     for item in shared["source"].values():
         _check_paragraph_numbers(item, errors)
+    for item in shared["person"].values():
+        errors.extend(old_role_forms(item.record, item.error))
     paragraphs = {sid: len(source.record.paragraphs) for sid, source in shared["source"].items()}
     summary = Shared(names, paragraphs)
     _check_links([*shared["person"].values(), *shared["organization"].values(), *shared["event"].values()],
@@ -265,7 +268,7 @@ def _check_citations(item: Located, paragraphs: dict[str, int], errors: list[Con
         count = paragraphs[sub.source]
         if count == 0:
             errors.append(item.error(path + ("para",), f"source '{sub.source}' has no numbered paragraphs",
-                                     "remove 'para' or number the source's paragraphs"))
+                                     para_hint()))
         elif sub.para > count:
             errors.append(item.error(path + ("para",), f"source '{sub.source}' has no paragraph {sub.para}",
                                      f"it has paragraphs 1 to {count}"))
