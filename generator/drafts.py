@@ -130,7 +130,8 @@ def draft_ids(data: Dataset) -> frozenset[str]:
 
 def published(data: Dataset) -> Dataset:
     """The dataset without its drafts: its draft briefings (and the other briefings' references
-    to them, a context entry about one keeping its own text) and its shared drafts (which `draft_references` makes sure nothing published names)."""
+    to them, a context entry about one keeping its own text) and its shared drafts (which, as
+    `draft_references` makes sure, nothing published names)."""
     drafts = draft_ids(data)
     shared = shared_drafts(data)
     if shared:

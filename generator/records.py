@@ -14,8 +14,8 @@ from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
 
 # A note for editors, the last field of the records that have one.
 EditorNote = Annotated[Text | None, Field(description=(
-    "A note for editors (how the sources differ, what is still to check). Never shown to readers: on "
-    "no page, in no search result, in no list of changes."))]
+    "A note for editors (how the sources differ, what is still to check), never shown to readers on "
+    "a page, in the search or in the list of changes."))]
 
 
 # Whether a shared record (a source, a person, an organisation, a shared event) is still being

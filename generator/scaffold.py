@@ -196,8 +196,9 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
         "event": {
             "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
             "title": "TODO: what happened, in a few words",
-            # Only the people the editor names take part: a person picked by position would be a guess.
-            "summary": "TODO: what happened and why it matters.", "actors": Off(["a-person-or-organisation-id"]),
+            "summary": "TODO: what happened and why it matters.",
+            # Off: the scaffold knows no one who took part (the last person in a file would be a guess).
+            "actors": Off(["a-person-or-organisation-id"]),
             "sources": cite, "editor_note": NOTE, "draft": True,
         },
         "agenda": {
@@ -240,7 +241,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
-            "editor_note": NOTE,
+            "editor_note": NOTE, "event": Off("an-event-or-briefing-id"),
         },
     }
     return examples[kind]
@@ -338,8 +339,8 @@ def subject_for(content: Path, *, source: str | None, actor: str | None, today: 
 
 def append_record(content: Path, kind: str, rid: str, subject: Subject, after: str | None = None) -> Path:
     """Add a scaffold record with id `rid` to the shared file of `kind`, creating the file if
-    needed: at its end, or just after the record `after` (people and organisations are listed by
-    rank, the most senior first)."""
+    needed: at its end, or just after the record `after` (people are listed by rank, the most
+    senior first)."""
     check_id(rid, NOUNS[kind])
     shared = read_shared(content, kind)
     others = [shared] + [read_shared(content, k) for k in _SHARING_IDS.get(kind, ())]
@@ -373,10 +374,11 @@ def _inserted(text: str, shared: SharedFile, after: str, record: list[str], kind
     """`text` with `record` put between the record `after` and the next, above the next one's
     comments; at the end if `after` is the last."""
     following = shared.ids.index(after) + 1
-    parsed = parse_yaml(text, shared.display, KINDS[kind].kind)
+    parsed = parse_yaml(text, shared.display, kind)
     if following >= len(shared.ids) or not isinstance(parsed, Document):
         return text.rstrip("\n") + "\n\n" + "\n".join(record) + "\n"
-    index = next(i for i, r in enumerate(shared.records) if isinstance(r, dict) and r.get("id") == shared.ids[following])
+    index = next(i for i, r in enumerate(shared.records)
+                 if isinstance(r, dict) and r.get("id") == shared.ids[following])
     lines = text.splitlines()
     at = parsed.position((index,)).line - 1
     while at > 0 and lines[at - 1].lstrip().startswith("#"):

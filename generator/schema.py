@@ -18,7 +18,8 @@ from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, I
                      OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
 from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, SharedDraft, Source
 
-__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "SharedDraft", "Source"]  # defined in records.py
+# Defined in records.py:
+__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "SharedDraft", "Source"]
 
 class Role(Record):
     """A position a person holds or held."""

@@ -49,8 +49,8 @@ def repo(tmp_path: Path) -> SimpleNamespace:
     first = disputes[0]
     _edit(content, "disputes.yml", lambda records: [{**r, "status": "resolved"} if r is records[0] else r
                                                     for r in records])
-    _git(tmp_path, "commit", "-q", "-am", "Dispute resolved", "-m", "Fixes the status.\n\nCorrection: the concern was resolved.",
-         day=2)
+    _git(tmp_path, "commit", "-q", "-am", "Dispute resolved",
+         "-m", "Fixes the status.\n\nCorrection: the concern was resolved.", day=2)
     statements = yaml.safe_load((content / "briefings" / BRIEFING / "statements.yml").read_text(encoding="utf-8"))
     _edit(content, "statements.yml", lambda records: records[:-1])
     _git(tmp_path, "commit", "-q", "-am", "Statement withdrawn", day=3)

@@ -174,7 +174,8 @@ def test_no_page_and_no_search_entry_holds_an_editors_note(fixture_built):
     data = fixture_built.data
     records = [*data.sources.values(), *data.events.values(),
                *(record for bundle in data.briefings for _, record in bundle.records())]
-    notes = {sub.editor_note for record in records for _, sub in iter_records(record) if getattr(sub, "editor_note", None)}
+    notes = {sub.editor_note for record in records for _, sub in iter_records(record)
+             if getattr(sub, "editor_note", None)}
     assert any(note.startswith("Paragraphs counted") for note in notes)  # a source's note among them
     index = search_script(data, fixture_built.pages)
     for note in notes:

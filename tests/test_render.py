@@ -163,7 +163,8 @@ def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_ot
 
 def test_counts_of_one_read_in_the_singular_on_every_page(content):
     meeting = MINIMAL["briefings/visit/agenda.yml"][0]
-    later = {**copy.deepcopy(meeting), "id": "dinner", "title": "Dinner", "status": "planned", "date": "2023-08-29", "day": "Tuesday"}
+    later = {**copy.deepcopy(meeting), "id": "dinner", "title": "Dinner", "status": "planned",
+             "date": "2023-08-29", "day": "Tuesday"}
     folder = content({
         "briefings/visit/agenda.yml": [meeting, later],
         "briefings/visit/disputes.yml": [{
