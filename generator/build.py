@@ -131,7 +131,7 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     data = check(content_dir, drafts=drafts)
     with collector_paused():
         index = index_dataset(data)
-    history = read_history(content_dir)
+    history = read_history(content_dir, sources=data.sources)
     pages = render_pages(data, index, templates_dir, list_exports(data), history)
     with collector_paused():
         exports = render_exports(data, site, history=history)

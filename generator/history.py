@@ -103,8 +103,10 @@ class History:
 NO_GIT = "The content is not kept in git here, so no history of changes is shown."
 
 
-def read_history(content_dir: Path, limit: int = MAX_REVISIONS) -> History:
-    """The newest `limit` revisions of the content folder's files that changed records."""
+def read_history(content_dir: Path, limit: int = MAX_REVISIONS,
+                 sources: Mapping[str, Any] | None = None) -> History:
+    """The newest `limit` revisions of the content folder's files that changed records; citations
+    are named by the titles of `sources` (the checked content's, by id), else by their ids."""
     try:
         log = _git(content_dir, "log", f"-n{limit + 1}", "--no-merges", "--no-renames", "--relative",
                    "--format=%x1e%H%x1f%P%x1f%cI%x1f%B%x1d", "--name-only", "--", ".")
@@ -125,7 +127,7 @@ def read_history(content_dir: Path, limit: int = MAX_REVISIONS) -> History:
         blobs = dict(zip(wanted, _cat_files(content_dir, wanted)))
     except (OSError, subprocess.SubprocessError):
         return History(note=NO_GIT)
-    names = source_titles(content_dir)
+    names = {sid: source.title for sid, source in (sources or {}).items()}
     revisions = []
     for commit, parents, date, message, files in commits:
         complete = commit not in shallow
@@ -156,17 +158,6 @@ def _anchored(revisions: list[Revision]) -> tuple[Revision, ...]:
         seen[day] = seen.get(day, 0) + 1
         anchors.append(f"rev-{day}" + (f"-{seen[day]}" if seen[day] > 1 else ""))
     return tuple(replace(r, anchor=a) for r, a in zip(revisions, reversed(anchors)))
-
-
-def source_titles(content_dir: Path) -> dict[str, str]:
-    """Each source's title by id, as the content folder holds them now, to name citations by."""
-    try:
-        text = (content_dir / "sources.yml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    data = getattr(parse_yaml(text, "sources.yml", "source"), "data", None)
-    return {r["id"]: r["title"] for r in data or () if isinstance(r, dict)
-            and isinstance(r.get("id"), str) and isinstance(r.get("title"), str)} if isinstance(data, list) else {}
 
 
 def _git(content_dir: Path, *args: str) -> str:

@@ -118,6 +118,15 @@ def test_fields_in_words():
         "note: added (n)", "people: added b", "status: planned → happened", "text: reworded")
 
 
+def test_a_citation_in_the_history_is_named_by_its_sources_title(repo: SimpleNamespace):
+    _edit(repo.content, "agenda.yml", lambda records: [{**records[0], "sources": [*records[0]["sources"],
+                                                                                  {"source": "readout"}]},
+                                                        *records[1:]])
+    _git(repo.content.parent, "commit", "-q", "-am", "Readout cited", day=4)
+    page = build(repo.content, TEMPLATES).pages[f"briefings/{BRIEFING}/changes.md"].html
+    assert "citation added: Readout of the talks" in page
+
+
 def test_citations_are_named_by_their_source_and_editors_notes_never_told():
     names = {"readout": "Readout of the talks", "article": "The article"}
     role = {"title": "Commerce Secretary", "sources": [{"source": "article", "para": 1}]}
