@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .read.cache import ParseStore
-from .check.drafts import draft_ids, find_placeholders, published
+from .check.drafts import draft_ids, draft_references, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .dataset.history import read_history
 from .read.load import load_content
@@ -84,8 +84,9 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     the schema (as validate.validate_document): a rebuild passes its caches of them, and its
     `reuse` of each briefing folder's checks (validate.check_briefings). By default each text is
     parsed through the cache kept between runs (cache.ParseStore).
-    Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
-    preview), they are notes everywhere and the drafts stay in the dataset.
+    Placeholders are problems outside drafts (briefings and shared records), notes inside them,
+    and a published record may not refer to a shared draft; with `drafts` (a preview), they are
+    notes everywhere and the drafts stay in the dataset.
 
     The content is read with the cycle collector paused (see `collector_paused`).
     """
@@ -104,7 +105,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
         if drafts:
             notes = in_report_order(problems + notes)
         else:
-            errors += problems
+            errors += problems + draft_references(content, data)
             data = published(data)
     errors = in_report_order(errors)
     return Summary(errors, None if errors else data, notes, len(names))
@@ -130,7 +131,7 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     data = check(content_dir, drafts=drafts)
     with collector_paused():
         index = index_dataset(data)
-    history = read_history(content_dir)
+    history = read_history(content_dir, sources=data.sources)
     pages = render_pages(data, index, templates_dir, list_exports(data), history)
     with collector_paused():
         exports = render_exports(data, site, history=history)

@@ -88,7 +88,7 @@ def schema(out: Path, only_check: bool) -> None:
     if only_check and stale:
         click.echo("out of date: " + ", ".join(stale) + " (run `briefing schema`)")
         sys.exit(1)
-    click.echo(f"{'checked' if only_check else 'wrote'} {len(schema_files())} schema files in {out}/"
+    click.echo(f"{'checked' if only_check else 'wrote'} {counted(len(schema_files()), 'schema file')} in {out}/"
                + (f" ({len(stale)} updated)" if stale and not only_check else ""))
 
 
@@ -129,7 +129,7 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     finally:
         mkdocs_log.removeFilter(quiet)
     pages = sum(1 for _ in site.rglob("*.html"))
-    click.echo(f"built {pages} pages into {site}")
+    click.echo(f"built {counted(pages, 'page')} into {site}")
 
 
 @main.command()
@@ -189,10 +189,10 @@ def new_briefing(content_dir: Path, source: str | None, actor: str | None, slug:
 
 
 def _new_record(kind: str):
-    """The command that appends a scaffold record of `kind` to its shared file."""
+    """The command that adds a scaffold record of `kind` to its shared file."""
     @CONTENT
     @click.argument("record_id", metavar="ID")
-    def create(content_dir: Path, record_id: str, source: str | None = None) -> None:
+    def create(content_dir: Path, record_id: str, source: str | None = None, after: str | None = None) -> None:
         from .authoring.scaffold import NOUNS, ScaffoldError, Subject, append_record, check_id, subject_for
 
         try:
@@ -201,17 +201,28 @@ def _new_record(kind: str):
             subject = (Subject(record_id, today=dt.date.today()) if kind == "source" else
                        subject_for(content_dir, source=source, actor=None, today=dt.date.today(),
                                    need_actor=False))
-            path = append_record(content_dir, kind, record_id, subject)
+            path = append_record(content_dir, kind, record_id, subject, after)
         except ScaffoldError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"added {kind} '{record_id}' to {path.as_posix()}"
+                   + (f" after '{after}'" if after else "")
                    + ("" if kind == "source" else f", citing source '{subject.source}'"))
-        click.echo("next: replace every TODO, then run `briefing check`")
+        if kind in RANKED and after is None:
+            click.echo(f"it is last: the site lists {RANKED[kind]} in the file's order, the most senior "
+                       "first; move it to its rank, or give --after ID next time")
+        click.echo("it is a draft (draft: true): replace every TODO, then remove that line and run "
+                   "`briefing check`")
 
+    if kind in RANKED:
+        create = click.option("--after", metavar="ID", help=f"Put it just after this record: list {RANKED[kind]} "
+                                                            "by rank, the most senior first.")(create)
     return create if kind == "source" else SOURCE(create)
 
 
-for _kind, _help in (("person", "Add a person with id ID to the end of people.yml."),
+# The shared kinds whose file order is the site's order (people, by rank within each country).
+RANKED = {"person": "people"}
+
+for _kind, _help in (("person", "Add a person with id ID to people.yml, at its end or --after another."),
                      ("organization", "Add an organisation with id ID to the end of organizations.yml."),
                      ("source", "Add a source with id ID to the end of sources.yml."),
                      ("event", "Add a shared event with id ID to the end of events.yml.")):

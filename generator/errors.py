@@ -89,9 +89,10 @@ def format_grouped(errors: list[ContentError], noun: str = "problem") -> str:
     return "\n".join(lines)
 
 
-def counted(number: int, noun: str) -> str:
-    """`1 file`, `2 files`: a number with its noun, plural when it is not one."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 file`, `2 files`: a number with its noun, plural (`plural`, else the noun and "s") when
+    it is not one. Pages use it too, as the `counted` filter."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def count_problems(errors: list[ContentError], noun: str = "problem") -> str:

@@ -215,7 +215,7 @@ REFUSED = {
     "long unknown field": (
         record(title="title: x\n  " + "k" * 300 + ": y"),
         ["content/briefings/visit/context.yml:4:3: unknown field '" + "k" * 80 + "…' (allowed fields: id, when, "
-         "when_text, title, summary, actors, sources, editor_note)"]),
+         "when_text, title, summary, actors, sources, editor_note, event)"]),
     "YAML 1.1 no is the text 'no', not false": (
         record(title="title: x\n  actors: [no]"),
         ["content/briefings/visit/context.yml:4:12: actor 'no' is not a known person or organisation"]),

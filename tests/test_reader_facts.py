@@ -17,6 +17,7 @@ from generator import urls
 from generator.build import Built, build
 from generator.pages.glossary import link_first_uses
 from generator.dataset.model import iter_records
+from generator.pages.search import search_script
 from generator.dataset.timeline import Entry, date_label, oldest_first, span_of
 from support import FIXTURE_CONTENT
 
@@ -175,10 +176,19 @@ def test_no_editors_note_shows_in_the_readers_text(built):
     assert not [note for note in notes if " ".join(note.split()) in every_page]
 
 
-def test_a_sources_editor_note_is_shown_only_as_a_note_for_editors(fixture_built):
-    html = _page(fixture_built, "source", "article", None)
-    assert re.search(r'<details class="editor-note"><summary>Notes for editors</summary><p>Paragraphs counted', html)
-    assert "The readout is vaguer" not in _page(fixture_built, "disputes", briefing="visit")
+def test_no_page_and_no_search_entry_holds_an_editors_note(fixture_built):
+    data = fixture_built.data
+    records = [*data.sources.values(), *data.events.values(),
+               *(record for bundle in data.briefings for _, record in bundle.records())]
+    notes = {sub.editor_note for record in records for _, sub in iter_records(record)
+             if getattr(sub, "editor_note", None)}
+    assert any(note.startswith("Paragraphs counted") for note in notes)  # a source's note among them
+    index = search_script(data, fixture_built.pages)
+    for note in notes:
+        assert note not in index
+        for path, page in fixture_built.pages.items():
+            assert " ".join(note.split()) not in _text(page.html), (path, note)
+    assert "Notes for editors" not in _page(fixture_built, "source", "article", None)
 
 
 # 8. Quiet citations.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import posixpath
+import re
 from types import SimpleNamespace
 
 import jinja2
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -156,3 +159,44 @@ def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_ot
     assert '<span class="badge badge--disputed">disputed</span> He said' in hidden
     assert "<b>bold</b>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &amp; 王文涛" in hidden
+
+
+def test_counts_of_one_read_in_the_singular_on_every_page(content):
+    meeting = MINIMAL["briefings/visit/agenda.yml"][0]
+    later = {**copy.deepcopy(meeting), "id": "dinner", "title": "Dinner", "status": "planned",
+             "date": "2023-08-29", "day": "Tuesday"}
+    folder = content({
+        "briefings/visit/agenda.yml": [meeting, later],
+        "briefings/visit/disputes.yml": [{
+            "id": "tariffs", "title": "Tariffs", "category": "tariffs", "raised_by": ["mofcom"],
+            "description": "Too high.", "status": "raised", "sources": [{"source": "article", "para": 2}]}],
+        "briefings/visit/statements.yml": [{
+            "id": "said", "speaker": "wang-wentao", "kind": "paraphrase", "text": "Lower them.",
+            "about": ["tariffs"], "sources": [{"source": "article", "para": 2}]}],
+        "events.yml": [{"id": "summit", "when": "2023-05", "title": "A summit", "summary": "Leaders met.",
+                        "sources": [{"source": "article"}]}],
+        "briefings/visit/briefing.yml": {**MINIMAL["briefings/visit/briefing.yml"], "events": ["summit"]},
+    })
+    pages = {path: page.body.decode() for path, page in build(folder, ROOT / "templates" / "pages").pages.items()}
+    wrong = re.compile(r"\b(?:1|one) (?:briefings|shared events|engagements|concerns|agreements|statements|events"
+                       r"|accounts|other accounts)\b|The other 1\b|All 1\b|\b1 were\b|\b1 more are\b|On all 1\b")
+    assert not {path: wrong.findall(text) for path, text in pages.items() if wrong.search(text)}
+    home = pages["index.md"]
+    assert "(1 briefing, 1 shared event)" in home
+    landing = pages["briefings/visit/index.md"]
+    assert "The other engagement was scheduled; the sources do not confirm that it took place." in landing
+    assert "1 concern, who raised it, the reply, its status" in landing and "1 event before and after" in landing
+    assert "1 statement or quote" in landing and "2 engagements, day by day" in landing
+
+
+@pytest.mark.parametrize("category, shown", [("security", "Security"), ("consular", "Consular"),
+                                             ("diplomatic", "Diplomatic"), ("human-rights", "Human rights")])
+def test_disputes_beyond_trade_have_their_category_and_an_under_discussion_status(content, category, shown):
+    folder = content({"briefings/visit/disputes.yml": [{
+        "id": "concern", "title": "A concern", "category": category, "raised_by": ["wang-wentao"],
+        "description": "Raised at the meeting.", "status": "under-discussion",
+        "history": [{"when": "2023-08-28", "status": "raised", "text": "Raised.",
+                     "sources": [{"source": "article", "para": 2}]}],
+        "sources": [{"source": "article", "para": 2}]}]})
+    page = build(folder, ROOT / "templates" / "pages").pages["briefings/visit/disputes.md"].body.decode()
+    assert f'<span class="badge badge--under-discussion">under discussion</span> {shown}' in page

@@ -224,6 +224,26 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
     assert f"Serving on http://127.0.0.1:{port}/" in terminal
 
 
+def test_every_scaffold_keeps_the_preview_up(tmp_path):
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
+    briefing = project / "content" / "briefings" / "paris-talks" / "briefing.yml"
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/index.html"
+        _wait_for(page, lambda s, b: s == 200 and "Paris talks" in b, server, "first build")
+        for args in (["source", "new-report"], ["person", "marie-curie", "--source", "new-report"],
+                     ["organization", "city-council"], ["event", "summit"],
+                     ["briefing", "lyon-visit", "--actor", "marie-curie"]):
+            done = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "new", *args],
+                                  cwd=project, capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout + done.stderr
+        # A save after the scaffolds shows: every build since was of the site, not of problems.
+        briefing.write_text(briefing.read_text(encoding="utf-8").replace("title: Paris talks",
+                                                                         "title: Geneva round"), encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
+        assert ERROR_TITLE not in body
+    assert "problem" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
 def test_live_server_starts_on_broken_content_and_survives_a_template_mistake(tmp_path):
     project = make_project(tmp_path / "p", SMALL_CONTENT)
     people = project / "content" / "people.yml"

@@ -3,6 +3,7 @@ shared-event references, and `briefing serve` on a port that is taken."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,14 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import check, check_summary
+from generator.build import build, check, check_summary
 from generator.cli import main
 from generator.errors import ContentErrors
 from generator.dataset.model import index_dataset
 from generator.content.schema import Role
 from generator.dataset.timeline import Entry, Span, at_label, by_relation, group_timeline, relation, role_period, span_of
 
-from support import MINIMAL, ROOT
+from support import FIXTURE_CONTENT, MINIMAL, ROOT, write_content
 
 
 def test_a_month_is_the_whole_month_and_a_year_the_whole_year():
@@ -134,3 +135,79 @@ def test_a_role_says_when_it_was_held_and_never_more():
     assert role_period(_role(period="since 2021", as_of="2023")) == "in 2023"
     assert role_period(_role()) == ""
     assert at_label("2023") == "in 2023"
+
+def _follow_up(folder: Path, context: list[dict], **briefing) -> Path:
+    """A second briefing, a month after the fixture's, written into the content `folder`."""
+    cite = [{"source": "article", "para": 2}]
+    write_content(folder, {
+        "briefings/follow-up/briefing.yml": {
+            "title": "The follow-up talks", "places": [{"city": "Washington", "country": "US"}],
+            "status": "concluded", "updated": "2023-09-30", "start": "2023-09-28", "end": "2023-09-29",
+            "principals": ["ada-secretary"], "summary": "The talks went on.", "sources": cite, **briefing},
+        "briefings/follow-up/context.yml": context,
+    })
+    return folder
+
+
+def test_a_context_entry_about_another_briefing_keeps_its_own_text_and_citation(tmp_path):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    _follow_up(content, [{
+        "id": "the-visit", "when": "2023-08", "title": "The August visit, as this briefing tells it",
+        "summary": "Where the working group was first agreed.", "event": "visit",
+        "sources": [{"source": "readout", "quote": "a working group"}]}], events=["spring-summit", "visit"])
+    built = build(content, ROOT / "templates" / "pages")
+    page = built.pages["briefings/follow-up/context.md"].body.decode()
+    # The entry's own title, text and citation, linked to the briefing it is about; shown once.
+    assert "The August visit, as this briefing tells it" in page
+    assert "Where the working group was first agreed." in page
+    assert 'Briefing: <a href="../visit/index.html">' in page
+    assert page.count('href="../visit/index.html"') == 1
+    assert 'href="../../sources/readout.html' in page and "a working group" in page
+    assert "A spring summit" in page  # a shared event listed as before
+    # The briefing it is about links back; so does the shared event's page.
+    assert "The follow-up talks" in built.pages["briefings/visit/context.md"].body.decode()
+    assert [b.id for b in built.index.listed_by["visit"]] == ["follow-up"]
+
+
+def test_people_appear_under_every_briefing_that_shows_an_event_of_theirs(tmp_path):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    # The follow-up shows the shared event (its actors: ada-secretary, mofcom) and the visit
+    # (its principals: ada-secretary, li-minister), one through a context entry.
+    _follow_up(content, [{"id": "summit", "when": "2023-05", "title": "The summit, briefly",
+                          "summary": "Where talks resumed.", "event": "spring-summit",
+                          "sources": [{"source": "readout"}]}], events=["visit"], principals=[])
+    built = build(content, ROOT / "templates" / "pages")
+    minister = built.pages["people/li-minister.md"].body.decode()
+    section = minister.split('id="appearances-heading"')[1]
+    assert 'href="../briefings/follow-up/index.html">The follow-up talks</a>' in section
+    assert ('Briefing in its context:</span> <a href="../briefings/visit/index.html">The Secretary&#39;s visit</a> '
+            '<span class="meta">(principal)</span>') in section
+    assert "No appearances in a briefing yet" not in minister
+    ministry = built.pages["organizations/mofcom.md"].body.decode().split('id="appearances-heading"')[1]
+    follow_up = ministry.split("The follow-up talks")[1]
+    assert ('Shared event in its context:</span> <a href="../events/spring-summit.html">A spring summit</a> '
+            '<span class="meta">(involved)</span>') in follow_up
+    # On the person's timeline too.
+    assert "follow-up/index.html" in minister.split('id="timeline-heading"')[1].split("</section>")[0]
+
+
+def test_a_context_entry_about_its_own_briefing_or_an_unknown_event_is_a_problem(content):
+    def entry(rid: str, event: str) -> dict:
+        return {"id": rid, "when": "2023", "title": "T", "summary": "S", "event": event,
+                "sources": [{"source": "article"}]}
+
+    with pytest.raises(ContentErrors) as caught:
+        check(content({"briefings/visit/context.yml": [entry("e", "visit"), entry("f", "sumit")]}))
+    assert sorted(f"{e.message} ({e.hint})" for e in caught.value.errors) == [
+        "context entry 'e' is about its own briefing (point it at a shared event or another briefing)",
+        "event 'sumit' is not a known shared event (events.yml) or briefing (did you mean 'visit'?)"]
+
+
+def test_a_context_entry_about_a_draft_briefing_keeps_its_text_without_the_link(tmp_path):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    _follow_up(content, [], draft=True)
+    write_content(content, {"briefings/visit/context.yml": [{
+        "id": "next", "when": "2023-09", "title": "Talks to follow", "summary": "More talks.",
+        "event": "follow-up", "sources": [{"source": "readout"}]}]})
+    page = build(content, ROOT / "templates" / "pages").pages["briefings/visit/context.md"].body.decode()
+    assert "Talks to follow" in page and "follow-up" not in page

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from copy import deepcopy
 
 import pytest
 
 from generator.build import check
 from generator.errors import ContentErrors
-from support import ARCHIVE_CONTENT, MINIMAL, ROOT
+from support import ARCHIVE_CONTENT, MINIMAL
 
 PEOPLE_HEAD = """\
 - id: wang-wentao
@@ -361,3 +362,23 @@ def test_a_republication_needs_the_address_of_the_copy(content):
     ]
     sources[0]["url"] = "https://copy.example.net/article"
     assert check(content({"sources.yml": sources})).sources["article"].republication is True
+
+def test_old_forms_are_recognised_and_the_hint_names_the_new_one(content):
+    person = MINIMAL["people.yml"][0]
+    role = {"title": "Commerce Minister", "organization": "mofcom", "sources": [{"source": "article", "para": 1}]}
+    people = [{**person, "roles": [{**deepcopy(role), "title": "Chinese Commerce Minister"}, deepcopy(role),
+                                   deepcopy(role)]}]
+    unnumbered = {**MINIMAL["sources.yml"][0], "id": "readout", "title": "A readout"}
+    del unnumbered["paragraphs"]
+    briefing = {**MINIMAL["briefings/visit/briefing.yml"], "sources": [{"source": "readout", "para": 2}]}
+    found = problems(content, {"people.yml": people, "sources.yml": [MINIMAL["sources.yml"][0], unnumbered],
+                              "briefings/visit/briefing.yml": briefing})
+    assert found == [
+        "content/briefings/visit/briefing.yml:12:9: source 'readout' has no numbered paragraphs (cite it by its "
+        "words (quote: \"…\") or as a whole; since 2026-12-06 `para` cites only a source whose own paragraphs "
+        "its record lists)",
+        "content/people.yml:6:12: role title 'Chinese Commerce Minister' names the country (write 'Commerce "
+        "Minister': the site adds the country, 'Commerce Minister (China)' (the format since 2026-12-06))",
+        "content/people.yml:16:5: role 'Commerce Minister' is given twice (also role 2) (give each role once, "
+        "with every source that names it under its sources (the format since 2026-12-06))",
+    ]

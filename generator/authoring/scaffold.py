@@ -3,8 +3,8 @@
 Each field is written under a comment made from its docstring and its type in words (the same
 words as the authoring guide's reference); optional fields whose example would be a made-up fact
 are written commented out. A scaffold cites an existing source and names an existing person or
-organisation, so `briefing check` passes the moment it is written; the editor replaces the
-`TODO` text and the placeholders.
+organisation, and is a draft (`draft: true`), so `briefing check` passes the moment it is written,
+with its placeholders listed as notes; the editor replaces the `TODO` text and the placeholders.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "archive_url": Off("https://web.archive.org/web/2023/https://example.com/the-article"),
             "description": Off("TODO: what the source is and how the briefing uses it."),
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
-            "editor_note": NOTE,
+            "editor_note": NOTE, "draft": True,
         },
         "person": {
             "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
@@ -175,13 +175,13 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
                        "organization": Off(subject.organization or "an-organisation-id"),
                        "period": Off("since 2023"), "since": Off(today), "until": Off(today),
                        "as_of": Off(today), "sources": cite}],
-            "sources": cite,
+            "sources": cite, "draft": True,
         },
         "organization": {
             "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"),
             "short_name": Off("TODO"), "country": Off("US"), "kind": "other",
             "parent": Off(subject.organization or "an-organisation-id"),
-            "url": Off("https://example.com"), "wikidata": Off("Q42"), "sources": cite,
+            "url": Off("https://example.com"), "wikidata": Off("Q42"), "sources": cite, "draft": True,
         },
         "briefing": {
             "title": "TODO: the briefing's headline", "subtitle": Off("TODO: one line under the headline"),
@@ -200,8 +200,10 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
         "event": {
             "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
             "title": "TODO: what happened, in a few words",
-            "summary": "TODO: what happened and why it matters.", "actors": [actor] if actor else [],
-            "sources": cite, "editor_note": NOTE,
+            "summary": "TODO: what happened and why it matters.",
+            # Off: the scaffold knows no one who took part (the last person in a file would be a guess).
+            "actors": Off(["a-person-or-organisation-id"]),
+            "sources": cite, "editor_note": NOTE, "draft": True,
         },
         "agenda": {
             "id": "first-engagement", "title": "TODO: a short name for the engagement", "day": "Monday",
@@ -245,7 +247,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
-            "editor_note": NOTE,
+            "editor_note": NOTE, "event": Off("an-event-or-briefing-id"),
         },
     }
     return examples[kind]
@@ -341,8 +343,10 @@ def subject_for(content: Path, *, source: str | None, actor: str | None, today: 
     return Subject(cited, named, named in people.ids, organization, today)
 
 
-def append_record(content: Path, kind: str, rid: str, subject: Subject) -> Path:
-    """Append a scaffold record with id `rid` to the shared file of `kind`, creating the file if needed."""
+def append_record(content: Path, kind: str, rid: str, subject: Subject, after: str | None = None) -> Path:
+    """Add a scaffold record with id `rid` to the shared file of `kind`, creating the file if
+    needed: at its end, or just after the record `after` (people are listed by rank, the most
+    senior first)."""
     check_id(rid, NOUNS[kind])
     shared = read_shared(content, kind)
     others = [shared] + [read_shared(content, k) for k in _SHARING_IDS.get(kind, ())]
@@ -351,20 +355,41 @@ def append_record(content: Path, kind: str, rid: str, subject: Subject) -> Path:
             shared_ids = " (people and organisations share one set of ids)" if other is not shared else ""
             raise ScaffoldError(f"{other.display} already has a record with id '{rid}'{shared_ids}; "
                                 "choose another id, or edit that record")
+    if after is not None and after not in shared.ids:
+        raise ScaffoldError(f"there is no record '{after}' in {shared.display} to put '{rid}' after")
     record = render_record(kind, rid, subject)
     if shared.text is None:
         text = "\n".join(file_header(shared.path, kind, content.parent) + record) + "\n"
     else:
         existing = shared.text if shared.records else _drop_empty_list(shared.text)
-        text = existing.rstrip("\n") + "\n\n" + "\n".join(record) + "\n"
+        text = _inserted(existing, shared, after, record, kind) if after is not None else \
+            existing.rstrip("\n") + "\n\n" + "\n".join(record) + "\n"
     parsed = parse_yaml(text, shared.display, kind)
-    appended = parsed.data[-1] if isinstance(parsed, Document) and isinstance(parsed.data, list) else None
-    if not isinstance(appended, dict) or appended.get("id") != rid:
-        raise ScaffoldError(f"cannot append to {shared.display}: write its records as a block list "
+    records = parsed.data if isinstance(parsed, Document) and isinstance(parsed.data, list) else []
+    ids = [r.get("id") if isinstance(r, dict) else None for r in records]
+    place = ids.index(rid) if rid in ids else -1
+    if place < 0 or (ids[place - 1] != after if after is not None else place != len(ids) - 1):
+        raise ScaffoldError(f"cannot add to {shared.display}: write its records as a block list "
                             "(each starting with '- ') and try again")
     content.mkdir(parents=True, exist_ok=True)
     shared.path.write_text(text, encoding="utf-8")
     return shared.path
+
+
+def _inserted(text: str, shared: SharedFile, after: str, record: list[str], kind: str) -> str:
+    """`text` with `record` put between the record `after` and the next, above the next one's
+    comments; at the end if `after` is the last."""
+    following = shared.ids.index(after) + 1
+    parsed = parse_yaml(text, shared.display, kind)
+    if following >= len(shared.ids) or not isinstance(parsed, Document):
+        return text.rstrip("\n") + "\n\n" + "\n".join(record) + "\n"
+    index = next(i for i, r in enumerate(shared.records)
+                 if isinstance(r, dict) and r.get("id") == shared.ids[following])
+    lines = text.splitlines()
+    at = parsed.position((index,)).line - 1
+    while at > 0 and lines[at - 1].lstrip().startswith("#"):
+        at -= 1
+    return "\n".join(lines[:at] + record + [""] + lines[at:]) + "\n"
 
 
 def _drop_empty_list(text: str) -> str:

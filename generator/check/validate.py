@@ -19,6 +19,7 @@ from ..read.load import Content
 from ..read.parse import Document, Path_
 from ..dataset.model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
 from ..content.fields import ID_PATTERN, WEEKDAYS, id_problem
+from .formats import old_role_forms, para_hint
 from .schema_errors import describe, schema_error
 from ..content.schema import KINDS, AgendaItem, Briefing, Citation, Record
 from ..dataset.track import Reuse
@@ -174,6 +175,8 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
     names["actor"] = _merge(names["person"], names["organization"])
     for item in shared["source"].values():
         _check_paragraph_numbers(item, errors)
+    for item in shared["person"].values():
+        errors.extend(old_role_forms(item.record, item.error))
     paragraphs = {sid: len(source.record.paragraphs) for sid, source in shared["source"].items()}
     summary = Shared(names, paragraphs)
     _check_links([*shared["person"].values(), *shared["organization"].values(), *shared["event"].values()],
@@ -271,7 +274,7 @@ def _check_citations(item: Located, paragraphs: dict[str, int], errors: list[Con
         count = paragraphs[sub.source]
         if count == 0:
             errors.append(item.error(path + ("para",), f"source '{sub.source}' has no numbered paragraphs",
-                                     "remove 'para' or number the source's paragraphs"))
+                                     para_hint()))
         elif sub.para > count:
             errors.append(item.error(path + ("para",), f"source '{sub.source}' has no paragraph {sub.para}",
                                      f"it has paragraphs 1 to {count}"))
@@ -349,6 +352,9 @@ def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Sh
     errors.extend(header[0].error(("events", i), f"briefing '{bid}' lists itself as an event",
                                   "list shared events and other briefings only")
                   for i, listed in enumerate(header[0].record.events) if listed == bid)
+    errors.extend(item.error(("event",), f"context entry '{item.record.id}' is about its own briefing",
+                             "point it at a shared event or another briefing")
+                  for item in local["context"].values() if item.record.event == bid)
     kept = {kind: tuple(i.record for i in local[kind].values()) for kind in local}
     return BriefingBundle(
         id=bid, briefing=header[0].record, agenda=kept["agenda"], disputes=kept["dispute"],

@@ -15,8 +15,16 @@ from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
 
 # A note for editors, the last field of the records that have one.
 EditorNote = Annotated[Text | None, Field(description=(
-    "A note for editors (how the sources differ, what is still to check). Never part of the reader's "
-    "text; a source's page lists its note under \"Notes for editors\"."))]
+    "A note for editors (how the sources differ, what is still to check), never shown to readers on "
+    "a page, in the search or in the list of changes."))]
+
+
+# Whether a shared record (a source, a person, an organisation, a shared event) is still being
+# written, as `briefing new` writes it.
+SharedDraft = Annotated[bool, Field(description=(
+    "true while the record is being written (`briefing new` writes it so): checked, its placeholders "
+    "listed as notes, but left out of the published site; a published record may not refer to it. "
+    "Remove the line when it is ready."))]
 
 
 class Record(BaseModel):
@@ -96,6 +104,7 @@ class Source(Record):
     """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
     covers; only for a source whose text the editors have. Cite other sources by `quote`."""
     editor_note: EditorNote = None
+    draft: SharedDraft = False
 
     @field_validator("republication")
     @classmethod

@@ -16,9 +16,10 @@ from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
                      OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
-from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, Source
+from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, SharedDraft, Source
 
-__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
+# Defined in records.py:
+__all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "SharedDraft", "Source"]
 
 class Role(Record):
     """A position a person holds or held."""
@@ -58,6 +59,7 @@ class Person(Record):
     its organisation; the title without the country ("Commerce Secretary"), which the site adds."""
     sources: Citations
     """Where the person is mentioned."""
+    draft: SharedDraft = False
 
 
 class Organization(Record):
@@ -84,6 +86,7 @@ class Organization(Record):
     """The organisation's Wikidata item, like 'Q42', only where you are sure it is its own."""
     sources: Citations
     """Where the organisation is mentioned."""
+    draft: SharedDraft = False
 
 
 class Place(Record):
@@ -233,8 +236,11 @@ class Dispute(Record):
     title: Text
     """The concern, in a few words."""
     category: Literal["tariffs", "semiconductors", "investment", "subsidies", "sanctions",
-                      "export-controls", "market-access", "other"]
-    """What area of policy it concerns."""
+                      "export-controls", "market-access", "security", "consular", "diplomatic",
+                      "human-rights", "other"]
+    """What area of policy it concerns: trade and economic ones (`tariffs` to `market-access`),
+    `security` (military channels, defence), `consular` (detained or barred citizens, visas),
+    `diplomatic` (Taiwan, representation, channels of talks), `human-rights`; else `other`."""
     raised_by: list[ActorRef] = Field(min_length=1)
     """Who raised it: people and organisations."""
     raised_at: AgendaRef | None = None
@@ -256,7 +262,9 @@ class Dispute(Record):
     """Where the sources disagree on a fact of the concern (a word, a name): each source's account,
     one preferred."""
     status: DisputeStatus
-    """Where the dispute stands now."""
+    """Where the dispute stands now: `raised` (put to the other side), `under-discussion` (the sides
+    are talking about it), `referred` (handed to a working group or another forum), `unresolved`
+    (the sides stated their positions and stay apart), `resolved`."""
     history: list[StatusChange] = Field(default_factory=list)
     """How it got there: dated steps, oldest first."""
     sources: Citations
@@ -322,8 +330,8 @@ class Statement(Record):
     editor_note: EditorNote = None
 
 
-class ContextEvent(Record):
-    """Something before or after the event that explains it, for this briefing only (context.yml)."""
+class Happening(Record):
+    """What a context entry and a shared event have in common: when, what, who, and where from."""
 
     id: Id
     """The event's id within the briefing."""
@@ -343,11 +351,21 @@ class ContextEvent(Record):
     editor_note: EditorNote = None
 
 
-class Event(ContextEvent):
+class ContextEvent(Happening):
+    """Something before or after the event that explains it, for this briefing only (context.yml)."""
+
+    event: EventRef | None = None
+    """The shared event (events.yml) or other briefing this entry is about: the timeline shows the
+    entry's own title, text and citations, with a link to it, and it counts as listed under the
+    briefing's `events` (no need to list it there too)."""
+
+
+class Event(Happening):
     """An event that several briefings share as context: a visit, an order, a summit (events.yml)."""
 
     id: Id
     """The event's id, unique across events and briefings; briefings list it under `events`."""
+    draft: SharedDraft = False
 
 
 @dataclass(frozen=True)

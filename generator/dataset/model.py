@@ -41,6 +41,12 @@ class BriefingBundle:
                 yield kind, record
 
     @cached_property
+    def shown_events(self) -> tuple[str, ...]:
+        """The ids of the shared events and other briefings on this briefing's context timeline:
+        those listed under `events` and those its context entries are about, each once."""
+        return tuple(dict.fromkeys([*self.briefing.events, *(c.event for c in self.context if c.event)]))
+
+    @cached_property
     def by_id(self) -> Mapping[tuple[str, str], Record]:
         """The records of the folder by (kind, id), for references such as `raised_at` or `about`."""
         return MappingProxyType({(kind, record.id): record for kind, record in self.records()
@@ -77,12 +83,15 @@ def event_order(bundle: BriefingBundle) -> tuple[bool, str, str, str]:
 
 @dataclass(frozen=True)
 class Appearance:
-    """A record of a briefing in which a person or organisation takes part."""
+    """A record of a briefing in which a person or organisation takes part; with `via`, a shared
+    event or another briefing on the briefing's context timeline (`record`, of `kind` "event" or
+    "briefing"), of which they are an actor or a principal."""
 
     briefing: str
     kind: str
     record: Record
     role: str
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +331,28 @@ def _links_of(briefing: str | None, records: Iterable[tuple[str, Record]]) -> _L
                    for source, paras in by_paragraph.items()})
 
 
+def _with_shown(bundle: BriefingBundle, links: _Links, shown: tuple[Event | BriefingBundle | None, ...]) -> _Links:
+    """A briefing's links with the appearances through its context timeline: each actor of a
+    shared event it shows and each principal of a briefing it shows, under this briefing (unless
+    a context entry about that event already names them)."""
+    named = {(entry.event, actor) for entry in bundle.context if entry.event for actor in entry.actors}
+    appearances = {target: list(found) for target, found in links.appearances.items()}
+    for item in shown:
+        if isinstance(item, Event):
+            ids, kind, record, role, via = item.actors, "event", item, "actors", item.id
+        elif item is not None:  # a listed draft is absent from a published build
+            ids, kind, record, role, via = item.briefing.principals, "briefing", item.briefing, "principals", item.id
+        else:
+            continue
+        for target in dict.fromkeys(ids):
+            if (via, target) not in named:
+                appearances.setdefault(target, []).append(Appearance(bundle.id, kind, record, role, via))
+    if len(appearances) == len(links.appearances) and all(
+            len(found) == len(links.appearances[target]) for target, found in appearances.items()):
+        return links
+    return links._replace(appearances={target: tuple(found) for target, found in appearances.items()})
+
+
 def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
     """Who appears where, which facts cite each source, who holds roles in each organisation;
     each list in dataset order. With `reuse` (a rebuild's), what each unchanged briefing and
@@ -354,9 +385,12 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
     for event in data.events.values():
         for actor in dict.fromkeys(event.actors):
             events_of.setdefault(actor, []).append(event)
+    bundles = {bundle.id: bundle for bundle in data.briefings}
     for bundle in data.briefings:
-        add(reuse.get(bundle.id, bundle, lambda: _links_of(bundle.id, bundle.records())), bundle)
-        for listed in dict.fromkeys(bundle.briefing.events):
+        links = reuse.get(bundle.id, bundle, lambda: _links_of(bundle.id, bundle.records()))
+        shown = tuple(data.events.get(ref) or bundles.get(ref) for ref in bundle.shown_events)
+        add(reuse.get(("shown", bundle.id), (links, shown), lambda: _with_shown(bundle, links, shown)), bundle)
+        for listed in bundle.shown_events:
             listed_by.setdefault(listed, []).append(bundle)
     index = Index(
         appearances=_frozen(appearances, tuple),
@@ -367,7 +401,7 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
             by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
         events_of=_frozen(events_of, tuple),
         listed_by=_frozen(listed_by, tuple),
-        bundles=MappingProxyType({bundle.id: bundle for bundle in data.briefings}),
+        bundles=MappingProxyType(bundles),
     )
     reuse.next_build()
     return index

@@ -204,9 +204,12 @@ def site_entries(data: Dataset) -> list[Entry]:
 
 def context_entries(data: Dataset, index: Index, bundle: BriefingBundle) -> list[Entry]:
     """The context of a briefing: its own context events, the shared events it lists and the other
-    briefings it lists, oldest first."""
+    briefings it lists (but those a context entry is about, which that entry shows), oldest first."""
     entries = [Entry("context", event, span_of(event.when), bundle.id) for event in bundle.context]
+    told = {event.event for event in bundle.context}  # an entry about an event stands for it
     for ref in bundle.briefing.events:
+        if ref in told:
+            continue
         if ref in data.events:
             entries.append(Entry("event", data.events[ref], span_of(data.events[ref].when)))
         elif ref in index.bundles:  # a listed draft is absent from a published build

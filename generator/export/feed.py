@@ -13,6 +13,7 @@ from ..dataset.history import History, RecordChange
 from ..pages.markup import render_markdown
 from ..dataset.model import Dataset
 from ..content.schema import Briefing
+from ..dataset.timeline import date_label
 from .site import TAG_PREFIX, Linker, SiteInfo
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -90,18 +91,30 @@ def changes_feed(history: History, site: SiteInfo, briefing: str | None = None, 
     for revision in history.revisions:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"{TAG_PREFIX}{path.removesuffix('.atom')}/{revision.commit}")
-        _sub(entry, "title", revision.message or revision.commit[:12])
+        _sub(entry, "title", ("Correction: " if revision.correction else "") + (
+            revision.note or f"Updated {date_label(revision.date[:10])}"))
         _sub(entry, "updated", revision.date)
         if briefing:
-            _sub(entry, "link", rel="alternate", type="text/html", href=f"{page}#rev-{revision.commit[:12]}")
-        _sub(entry, "content", "\n".join(change_words(c) for c in revision.changes)
+            _sub(entry, "link", rel="alternate", type="text/html", href=f"{page}#{revision.anchor}")
+        _sub(entry, "content", "\n".join(change_words(c, not briefing) for c in revision.changes)
              or "The history of the content starts here in this copy.", type="text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def change_words(change: RecordChange) -> str:
-    """One change as a line of plain text: "dispute chips-export-controls changed: status: raised → answered"."""
-    where = f"{change.briefing}: " if change.briefing else ""
+_ACTIONS = {"added": "added", "removed": "removed", "changed": "updated"}
+
+
+def change_words(change: RecordChange, in_site: bool = True) -> str:
+    """One change as a line of plain text for readers: "Dispute “Export controls” updated: status:
+    raised → resolved"; in the feed of the whole site, after the id of its briefing."""
+    if change.action == "unreadable":
+        return "Some records could not be compared in this revision."
+    where = f"{change.briefing}: " if change.briefing and in_site else ""
     fields = f": {'; '.join(change.fields)}" if change.fields else ""
-    return f"{where}{change.kind} {change.record} {change.action}{fields}"
+    return f"{where}{_KIND_WORDS.get(change.kind, change.kind)} “{change.title}” {_ACTIONS[change.action]}{fields}"
+
+
+_KIND_WORDS = {"briefing": "Briefing", "agenda": "Agenda item", "dispute": "Dispute", "agreement": "Agreement",
+               "statement": "Statement", "context": "Context event", "person": "Person",
+               "organization": "Organisation", "source": "Source", "event": "Shared event"}

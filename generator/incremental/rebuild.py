@@ -133,7 +133,7 @@ class Rebuilder:
             self.parses.next_build()
             self.schema_checks.next_build()
         index = index_dataset(data, self.index)
-        self.history = read_history(self.content_dir)
+        self.history = read_history(self.content_dir, sources=data.sources)
         pages = self._render(page_globals(data, index, list_exports(data)), list(_jobs(data, self.history)))
         return Built(data, index, pages, self.files(data) if files else MappingProxyType({}))
 

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 import jinja2
 from jinja2.filters import do_truncate
 
+from ..errors import counted
 from .glossary import link_first_uses
 from ..dataset.history import NO_GIT, History
 from .linked import LINKED_DATA
@@ -274,6 +275,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.filters["inline"] = render_inline
     env.filters["group_by"] = group_by
     env.filters["date_label"] = date_label
+    env.filters["counted"] = counted
     env.globals["anchor"] = record_anchor
     env.globals["kind_names"] = KIND_NAMES
     # Functions of their arguments alone: what they read of the dataset, a page hands them.

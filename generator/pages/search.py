@@ -21,10 +21,11 @@ from ..dataset.track import Reuse
 INDEX_PATH = "search/index.js"
 
 # Fields whose strings are codes, dates or addresses rather than words a reader searches for.
-# Reference fields (ids of other records) and citations are left out too.
+# Reference fields (ids of other records) and citations are left out too, and editors' notes,
+# which are never readers' text.
 _NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "when", "day", "since", "until",
                        "as_of", "status", "kind", "category", "country", "sources", "measure_sources",
-                       "ask_sources", "paragraphs"})
+                       "ask_sources", "paragraphs", "editor_note"})
 _TAG = re.compile(r"<[^>]*>")
 
 
