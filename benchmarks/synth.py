@@ -11,6 +11,7 @@ suffix, so caches keyed on the text cannot make the benchmark faster than real c
 from __future__ import annotations
 
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -18,6 +19,7 @@ from typing import Any, get_args
 import yaml
 
 from generator.build import check
+from generator.fields import TEXTS_DIR
 from generator.model import Dataset, iter_records, iter_refs, ref_kind
 from generator.schema import KINDS, Markdown, Record
 
@@ -122,6 +124,8 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
 
     for kind, records in (("source", sources), ("person", people), ("organization", organizations)):
         (out / KINDS[kind].filename).write_text(_dump(records), encoding="utf-8")
+    if (seed_dir / TEXTS_DIR).is_dir():  # the sources' texts, which every copy of a source names
+        shutil.copytree(seed_dir / TEXTS_DIR, out / TEXTS_DIR)
     per_briefing = [sum(1 for _ in b.records()) for b in seed.briefings]
     records = len(sources) + len(people) + len(organizations) + sum(
         per_briefing[i % len(per_briefing)] for i in range(briefings))

@@ -15,6 +15,7 @@ from .history import read_history
 from .load import load_content
 from .parse import Document
 from .model import Dataset, Index, index_dataset
+from .quotations import QuotationReport, check_quotations
 from .track import Reuse
 from .validate import Validate, validate_content, validate_document
 
@@ -45,6 +46,8 @@ class Summary:
     notes: list[ContentError] = field(default_factory=list)
     drafts: int = 0
     """How many briefings are drafts (left out of `data` unless drafts were asked for)."""
+    quotations: QuotationReport | None = None
+    """How many quotations were checked against their sources' texts, and how many could not be."""
 
     @property
     def briefings(self) -> int:
@@ -93,9 +96,10 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     with collector_paused():
         content, errors = load_content(content_dir, parse or store)
         data, more = validate_content(content, validate, reuse)
+        quotations = check_quotations(content)
     if store is not None:
         store.save()
-    errors += more
+    errors += more + quotations.errors
     notes: list[ContentError] = []
     names: frozenset[str] = frozenset()
     if data is not None:
@@ -107,7 +111,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
             errors += problems
             data = published(data)
     errors = in_report_order(errors)
-    return Summary(errors, None if errors else data, notes, len(names))
+    return Summary(errors, None if errors else data, notes, len(names), quotations)
 
 
 def check(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,

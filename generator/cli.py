@@ -44,6 +44,10 @@ def check(content_dir: Path, fmt: str) -> None:
     drafts = f" ({counted(summary.drafts, 'draft')}, not published)" if summary.drafts else ""
     click.echo(f"content OK: {counted(summary.briefings + summary.drafts, 'briefing')}{drafts}, "
                f"{counted(summary.records, 'record')}, 0 problems")
+    quotations = summary.quotations
+    if quotations.checked or quotations.unchecked:
+        click.echo(f"{counted(quotations.checked, 'quotation')} checked against their sources' texts, "
+                   f"{quotations.unchecked} in sources without a text")
     if summary.notes:
         click.echo(f"\n{counted(len(summary.notes), 'placeholder')} left in drafts; replace them before "
                    "publishing:\n" + format_grouped(summary.notes, noun="placeholder"))

@@ -163,6 +163,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "archive_url": Off("https://web.archive.org/web/2023/https://example.com/the-article"),
             "description": Off("TODO: what the source is and how the briefing uses it."),
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
+            "text_file": Off(f"texts/{rid or 'the-source'}.txt"),
+            "excerpts": Off(["TODO: a short passage of the source, word for word"]),
             "editor_note": NOTE,
         },
         "person": {
@@ -197,7 +199,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": rid, "when": str(subject.today.year), "when_text": Off("earlier this year"),
             "title": "TODO: what happened, in a few words",
             "summary": "TODO: what happened and why it matters.", "actors": [actor] if actor else [],
-            "sources": cite, "editor_note": NOTE,
+            "claims": claims, "sources": cite, "editor_note": NOTE,
         },
         "agenda": {
             "id": "first-engagement", "title": "TODO: a short name for the engagement", "day": "Monday",
@@ -238,8 +240,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": "first-background-event", "when": str(subject.today.year),
             "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
-            "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
-            "editor_note": NOTE,
+            "summary": "TODO: what happened and why it matters.", "actors": [actor], "claims": claims,
+            "sources": cite, "editor_note": NOTE,
         },
     }
     return examples[kind]

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
-                     OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
+                     OrganizationRef, PersonRef, Text, TextFile, Time, Url, Weekday, WikidataId)
 from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, Source
 
 __all__ = ["Citation", "Citations", "Claim", "EditorNote", "Paragraph", "Record", "Source"]  # defined in records.py
@@ -320,6 +320,8 @@ class ContextEvent(Record):
     """What happened and why it matters."""
     actors: list[ActorRef] = Field(default_factory=list)
     """The people and organisations involved."""
+    claims: list[Claim] = Field(default_factory=list)
+    """Where the sources word or report the event differently: each source's account, one preferred."""
     sources: Citations
     """Where it is reported."""
     editor_note: EditorNote = None
