@@ -1,4 +1,4 @@
-"""The `briefing` command line: check, schema, docs, new, build, serve. A thin layer over the pipeline."""
+"""The `briefing` command line: check, links, schema, docs, new, build, serve. A thin layer over the pipeline."""
 
 from __future__ import annotations
 
@@ -51,6 +51,38 @@ def check(content_dir: Path, fmt: str) -> None:
     if summary.notes:
         click.echo(f"\n{counted(len(summary.notes), 'placeholder')} left in drafts; replace them before "
                    "publishing:\n" + format_grouped(summary.notes, noun="placeholder"))
+
+
+@main.command()
+@CONTENT
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds an address may take to answer.")
+def links(content_dir: Path, timeout: float) -> None:
+    """Request every source's address and write what answered, with the date, to link-report.yml in
+    the content folder, which the site then shows. Needs the internet; never part of a build.
+    Exits 1 if an address failed."""
+    from .linkcheck import check_links, write_report
+
+    summary = check_summary(content_dir)
+    if summary.data is None:
+        click.echo(format_grouped(summary.errors))
+        sys.exit(1)
+    checks = check_links(summary.data.sources.values(), dt.datetime.now(dt.timezone.utc).date(), timeout=timeout)
+    report = write_report(content_dir, checks)
+    failed = [check for check in checks if not check.ok]
+    for check in checks:
+        if not check.ok:
+            archived = summary.data.sources[check.source].archive_url
+            click.echo(f"{check.source}: {check.url}: {check.problem}"
+                       + (f" (the site leads to the archived copy, {archived})" if archived else
+                          " (add an archived copy as 'archive_url', or correct 'url')"))
+        elif check.final_url:
+            click.echo(f"{check.source}: {check.url} leads to {check.final_url} (update 'url' if it has moved for good)")
+    click.echo(f"checked {len(checks)} {'address' if len(checks) == 1 else 'addresses'}: "
+               f"{len(checks) - len(failed)} answered, "
+               f"{len(failed)} failed; wrote {report.as_posix()}")
+    if failed:
+        sys.exit(1)
 
 
 DRAFTS = click.option("--drafts", is_flag=True,

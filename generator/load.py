@@ -20,6 +20,7 @@ from typing import Callable, Mapping
 from .errors import ContentError, did_you_mean
 from .parse import Document, line_col, parse_yaml
 from .fields import TEXTS_DIR
+from .linkcheck import LINK_REPORT, LINK_REPORT_KIND
 from .schema import FILE_KINDS
 
 MAX_FILE_BYTES = 10_000_000
@@ -28,9 +29,6 @@ MAX_FILE_BYTES = 10_000_000
 SHARED_FILES = {k.filename: k.kind for k in FILE_KINDS if k.shared}
 BRIEFING_FILES = {k.filename: k.kind for k in FILE_KINDS if not k.shared}
 BRIEFINGS_DIR = "briefings"
-# Written by `briefing links`, read by the build (linkcheck.py): not records, but read as YAML.
-LINK_REPORT = "link-report.yml"
-LINK_REPORT_KIND = "link-report"
 
 
 @dataclass(frozen=True)

@@ -69,16 +69,19 @@ class SourceText:
                 return n
         return None
 
-    def closest(self, quotation: str) -> tuple[float, str]:
-        """How close the nearest run of words of a passage is to `quotation` (0 to 1), and a hint
-        that shows that run."""
+    def closest(self, quotation: str) -> tuple[tuple[int, float], str]:
+        """How close the nearest run of words of a passage is to `quotation` (the words they share,
+        then how alike they are as text, 0 to 1), and a hint that shows that run."""
         size = max(1, len(quotation.split()))
-        best = (-1.0, "")
+        wanted = set(_WORD.findall(quotation))
+        best: tuple[tuple[int, float], str] = ((-1, -1.0), "")
         for n, passage in enumerate(self.passages, 1):
             words = passage.split()
             normal_words = [normalise(w) for w in words]
             for start in range(max(1, len(words) - size + 1)):
-                score = difflib.SequenceMatcher(None, quotation, " ".join(normal_words[start:start + size])).ratio()
+                run = " ".join(normal_words[start:start + size])
+                score = (len(wanted.intersection(_WORD.findall(run))),
+                         difflib.SequenceMatcher(None, quotation, run).ratio())
                 if score > best[0]:
                     where = f"{self.unit} {n}" if len(self.passages) > 1 or self.unit == "paragraph" else self.unit
                     best = (score, f"closest in {self.source}, {where}: {_around(words, start, size)}")
@@ -314,8 +317,8 @@ def _verify(quotation: Quotation, texts: dict[str, SourceText]) -> tuple[str, st
     where = sources[0].source if len(sources) == 1 else "any of " + ", ".join(t.source for t in sources)
     if quotation.kind == "statement":
         message = f"the text of this quote is not in the text of {where}"
-    elif quotation.kind == "locator" and para is not None:
-        message = f"quote “{shown_words}” is not in paragraph {para} of {where}"
+    elif quotation.kind == "locator":
+        message = f"quote “{shown_words}” is not in " + (f"paragraph {para} of {where}" if para else f"the text of {where}")
     else:
         message = f"quotation “{shown_words}” is not in the text of {where}"
     score, hint = max(text.closest(normalise(quotation.words)) for text in sources)

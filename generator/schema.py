@@ -367,8 +367,12 @@ def json_schemas() -> dict[str, dict]:
     """The JSON Schema of each content file, by schema file name (`people.schema.json`, ...)."""
     from pydantic import TypeAdapter
 
+    from .linkcheck import LINK_REPORT, LinkCheck
+
     schemas = {}
-    for file_kind in FILE_KINDS:
+    # The report `briefing links` writes beside the content files is read as they are.
+    report = FileKind("link-report", LINK_REPORT, LinkCheck, True, True)
+    for file_kind in (*FILE_KINDS, report):
         name = file_kind.filename.removesuffix(".yml") + ".schema.json"
         if file_kind.is_list:
             schema = TypeAdapter(list[file_kind.model]).json_schema()

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, NamedTuple
 from pydantic import ValidationError
 
 from .errors import ContentError, did_you_mean
+from .linkcheck import read_link_report
 from .load import Content
 from .parse import Document, Path_
 from .model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
@@ -304,6 +305,7 @@ def validate_content(content: Content, validate: Validate = validate_document, r
     records = read_records(content, errors, validate)
     shared, summary = check_shared(records, errors)
     bundles = check_briefings(records, summary, errors, reuse)
+    links = read_link_report(content.link_report, {k: v.record for k, v in shared["source"].items()}, errors)
     if errors:
         return None, errors
     bundles.sort(key=event_order, reverse=True)
@@ -313,6 +315,7 @@ def validate_content(content: Content, validate: Validate = validate_document, r
         organizations=MappingProxyType({k: v.record for k, v in shared["organization"].items()}),
         briefings=tuple(bundles),
         events=MappingProxyType({k: v.record for k, v in shared["event"].items()}),
+        links=links,
     ), errors
 
 
