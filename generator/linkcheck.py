@@ -76,14 +76,14 @@ def check_address(url: str, timeout: float = TIMEOUT_S) -> tuple[bool, int | Non
         final = exc.geturl()
         return False, exc.code, final if final and final != url else None, f"{exc.code} {exc.reason}".strip()
     except urllib.error.URLError as exc:
-        return False, None, None, _problem(exc.reason)
+        return False, None, None, _problem(exc.reason, timeout)
     except (OSError, http.client.HTTPException) as exc:
-        return False, None, None, _problem(exc)
+        return False, None, None, _problem(exc, timeout)
 
 
-def _problem(reason: object) -> str:
+def _problem(reason: object, timeout: float) -> str:
     if isinstance(reason, (socket.timeout, TimeoutError)):
-        return f"no answer within {TIMEOUT_S:g} s"
+        return f"no answer within {timeout:g} s"
     if isinstance(reason, ConnectionResetError):
         return "the connection was reset"
     if isinstance(reason, http.client.RemoteDisconnected):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import html
+import re
 
 import pytest
 
-from generator.build import check_summary
+from generator.build import build, check_summary
 from generator.quotations import VERBATIM_LIMIT, normalise
 
-from support import MINIMAL, write_content
+from support import EXAMPLE_CONTENT, MINIMAL, ROOT, build_site, write_content
 
 TITLE = "Ministers meet in Beijing"
 # A fictional article: its title, then three paragraphs of its own.
@@ -186,3 +188,35 @@ def test_a_text_file_must_be_named_inside_the_texts_folder(tmp_path):
 ])
 def test_normalising_makes_typography_and_case_alike(written, source):
     assert normalise(written).strip(".\"") in normalise(source)
+
+
+def _runs(text: str, size: int) -> set[tuple[str, ...]]:
+    """Every run of `size` consecutive words of `text`, its markup and typography aside."""
+    words = re.findall(r"\w+(?:['-]\w+)*", normalise(html.unescape(re.sub(r"<[^>]+>", " ", text))))
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def _published_runs(files: dict[str, bytes], size: int) -> set[tuple[str, ...]]:
+    found: set[tuple[str, ...]] = set()
+    for name, body in files.items():
+        if not name.endswith((".png", ".ico", ".gz")):
+            found |= _runs(body.decode("utf-8", "replace"), size)
+    return found
+
+
+def test_no_stored_text_reaches_the_site_or_the_exports(tmp_path):
+    files = content(briefings__visit__agenda_yml=agenda(
+        summary='They agreed on a "working group on trade".',
+        sources=[{"source": "article", "para": 1, "quote": "which is to meet twice a year"}]))
+    site = build_site(tmp_path / "project", files)
+    published = {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    assert "data/briefings.json" in published and "search/index.js" in published
+    # Twelve words in a row: longer than any quotation of the content, so only a copy could match.
+    assert not _runs(TEXT, 12) & _published_runs(published, 12)
+
+
+def test_the_example_publishes_no_long_run_of_its_article():
+    built = build(EXAMPLE_CONTENT, ROOT / "templates" / "pages")
+    article = (EXAMPLE_CONTENT / "texts" / "raimondo-beijing-visit-article.txt").read_text(encoding="utf-8")
+    published = {path: page.body for path, page in built.pages.items()} | dict(built.exports)
+    assert not _runs(article, VERBATIM_LIMIT + 1) & _published_runs(published, VERBATIM_LIMIT + 1)
