@@ -85,7 +85,8 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
 
     `parse` reads each file's text (as parse.parse_yaml), `validate` checks each document against
     the schema (as validate.validate_document): a rebuild passes its caches of them, and its
-    `reuse` of each briefing folder's checks (validate.check_briefings). By default each text is
+    `reuse` of each briefing folder's checks (validate.check_briefings) and of each document's
+    quotations (quotations.check_quotations). By default each text is
     parsed through the cache kept between runs (cache.ParseStore).
     Placeholders are problems outside draft briefings, notes inside them; with `drafts` (a
     preview), they are notes everywhere and the drafts stay in the dataset.
@@ -95,8 +96,9 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     store = ParseStore(content_dir) if parse is None else None
     with collector_paused():
         content, errors = load_content(content_dir, parse or store)
+        # Before validate_content, whose checks end the build's use of `reuse` (Reuse.next_build).
+        quotations = check_quotations(content, reuse)
         data, more = validate_content(content, validate, reuse)
-        quotations = check_quotations(content)
     if store is not None:
         store.save()
     errors += more + quotations.errors

@@ -84,10 +84,10 @@ def check_address(url: str, timeout: float = TIMEOUT_S) -> tuple[bool, int | Non
 def _problem(reason: object, timeout: float) -> str:
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return f"no answer within {timeout:g} s"
+    if isinstance(reason, http.client.RemoteDisconnected):  # a kind of ConnectionResetError: first
+        return "the server closed the connection without answering"
     if isinstance(reason, ConnectionResetError):
         return "the connection was reset"
-    if isinstance(reason, http.client.RemoteDisconnected):
-        return "the server closed the connection without answering"
     if isinstance(reason, socket.gaierror):
         return "the host name is not known"
     if isinstance(reason, ConnectionRefusedError):

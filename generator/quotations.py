@@ -24,6 +24,7 @@ from typing import Any, Iterator, NamedTuple
 from .errors import ContentError
 from .load import Content, display_path
 from .parse import Document, Path_
+from .track import Reuse
 
 VERBATIM_LIMIT = 40
 """The most consecutive words of a stored text that a field may reproduce."""
@@ -109,36 +110,54 @@ class QuotationReport:
     unchecked: int
 
 
-def check_quotations(content: Content) -> QuotationReport:
+def check_quotations(content: Content, reuse: Reuse | None = None) -> QuotationReport:
     """Check every quotation of `content` against its sources' texts, and every field against the
-    verbatim limit; report a source's text file that is missing or named by no source."""
+    verbatim limit; report a source's text file that is missing or named by no source.
+
+    With `reuse` (a rebuild's, whose unchanged files give the same documents), a document that
+    is the same object as last time, checked against the same texts, gives last time's findings.
+    """
+    reuse = reuse or Reuse()
     errors: list[ContentError] = []
     texts = _source_texts(content, errors)
-    runs = _word_runs(texts)
+    # Compared once, not once per document: a token that stays the same object while the texts do.
+    token = reuse.get(("quotation texts",), tuple(texts.items()), object)
+    runs = reuse.get(("quotation runs",), token, lambda: _word_runs(texts))
     checked = unchecked = 0
     for doc in content.documents:
-        quotations: list[Quotation] = []
-        long_texts: list[tuple[Path_, str]] = []
-        for at, record, own in _records(doc):
-            _collect(record, at, ((own, None),) if own else (), quotations, long_texts,
-                     own=own, statements=doc.kind == "statement")
-        for quotation in quotations:
-            verdict = _verify(quotation, texts)
-            if verdict is None:
-                unchecked += 1
-                continue
-            checked += 1
-            if verdict:
-                message, hint = verdict
-                errors.append(doc.error(quotation.at, message, hint))
-        for at, value in long_texts if runs.starts else ():
-            copied = _longest_copy(value, runs)
-            if copied is not None:
-                length, source, where = copied
-                errors.append(doc.error(at, f"reproduces {length} consecutive words of the text of {source} "
-                                        f"({where}); the limit is {VERBATIM_LIMIT}",
-                                        "the site cites its sources and does not republish them: say it in "
-                                        "your own words, quoting only short excerpts"))
+        found = reuse.get(("quotations", doc.path), (doc, token), lambda doc=doc: _check_document(doc, texts, runs))
+        errors += found.errors
+        checked += found.checked
+        unchecked += found.unchecked
+    return QuotationReport(errors, checked, unchecked)
+
+
+def _check_document(doc: Document, texts: dict[str, SourceText], runs: _Runs) -> QuotationReport:
+    """The findings of one document (see check_quotations)."""
+    errors: list[ContentError] = []
+    quotations: list[Quotation] = []
+    long_texts: list[tuple[Path_, str]] = []
+    for at, record, own in _records(doc):
+        _collect(record, at, ((own, None),) if own else (), quotations, long_texts,
+                 own=own, statements=doc.kind == "statement")
+    checked = unchecked = 0
+    for quotation in quotations:
+        verdict = _verify(quotation, texts)
+        if verdict is None:
+            unchecked += 1
+            continue
+        checked += 1
+        if verdict:
+            message, hint = verdict
+            errors.append(doc.error(quotation.at, message, hint))
+    for at, value in long_texts if runs.starts else ():
+        copied = _longest_copy(value, runs)
+        if copied is not None:
+            length, source, where = copied
+            errors.append(doc.error(at, f"reproduces {length} consecutive words of the text of {source} "
+                                    f"({where}); the limit is {VERBATIM_LIMIT}",
+                                    "the site cites its sources and does not republish them: say it in "
+                                    "your own words, quoting only short excerpts"))
     return QuotationReport(errors, checked, unchecked)
 
 

@@ -142,7 +142,7 @@ def test_check_summary_counts_the_briefings_and_records_of_the_dataset(tmp_path)
     summary = check_summary(tmp_path / "content")
     assert (summary.errors, summary.briefings, summary.records) == ([], 6, archive.records)
     example = check_summary(ROOT / "content")
-    assert (example.briefings, example.records) == (1, 55) and len(data.briefings) == 6
+    assert (example.briefings, example.records) == (1, 56) and len(data.briefings) == 6
 
 
 def test_check_summary_reports_every_problem_check_raises_and_no_dataset(tmp_path):

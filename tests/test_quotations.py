@@ -9,7 +9,9 @@ import re
 import pytest
 
 from generator.build import build, check_summary
+from generator.errors import ContentErrors
 from generator.quotations import VERBATIM_LIMIT, normalise
+from generator.rebuild import Rebuilder
 
 from support import EXAMPLE_CONTENT, MINIMAL, ROOT, build_site, write_content
 
@@ -220,3 +222,26 @@ def test_the_example_publishes_no_long_run_of_its_article():
     article = (EXAMPLE_CONTENT / "texts" / "raimondo-beijing-visit-article.txt").read_text(encoding="utf-8")
     published = {path: page.body for path, page in built.pages.items()} | dict(built.exports)
     assert not _runs(article, VERBATIM_LIMIT + 1) & _published_runs(published, VERBATIM_LIMIT + 1)
+
+
+def test_a_rebuild_checks_the_quotations_of_what_changed_as_a_full_check_does(tmp_path):
+    files = content(briefings__visit__agenda_yml=agenda(summary='They spoke of "serious concerns".'))
+    root = write_content(tmp_path / "content", files)
+    rebuilder = Rebuilder(root, ROOT / "templates" / "pages")
+    rebuilder.build()
+
+    def rebuilt_problems() -> list[str]:
+        with pytest.raises(ContentErrors) as stopped:
+            rebuilder.build()
+        assert stopped.value.errors == check_summary(root).errors
+        return [str(e) for e in stopped.value.errors]
+
+    agenda_file = root / "briefings" / "visit" / "agenda.yml"
+    agenda_file.write_text(agenda_file.read_text(encoding="utf-8").replace("serious", "grave"), encoding="utf-8")
+    assert "quotation “grave concerns” is not in the text of article" in rebuilt_problems()[0]
+    agenda_file.write_text(agenda_file.read_text(encoding="utf-8").replace("grave", "serious"), encoding="utf-8")
+    rebuilder.build()
+    # A change to the text alone is a change for every quotation of it.
+    text_file = root / "texts" / "article.txt"
+    text_file.write_text(TEXT.replace("“serious concerns”", "concerns"), encoding="utf-8")
+    assert "quotation “serious concerns” is not in the text of article" in rebuilt_problems()[0]
