@@ -57,7 +57,9 @@ def check(content_dir: Path, fmt: str) -> None:
 @CONTENT
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds an address may take to answer.")
-def links(content_dir: Path, timeout: float) -> None:
+@click.option("--even-if-none-answer", "record_silence", is_flag=True,
+              help="Write the report even when no server answered at all (else taken for being offline).")
+def links(content_dir: Path, timeout: float, record_silence: bool) -> None:
     """Request every source's address and write what answered, with the date, to link-report.yml in
     the content folder, which the site then shows. Needs the internet; never part of a build.
     Exits 1 if an address failed."""
@@ -68,6 +70,12 @@ def links(content_dir: Path, timeout: float) -> None:
         click.echo(format_grouped(summary.errors))
         sys.exit(1)
     checks = check_links(summary.data.sources.values(), dt.datetime.now(dt.timezone.utc).date(), timeout=timeout)
+    if checks and all(check.status is None for check in checks) and not record_silence:
+        # Every address dead at once is far likelier to be this computer offline: the site would
+        # otherwise call every source's address failed.
+        click.echo(f"no server answered at all ({checks[0].source}: {checks[0].problem}); is this computer "
+                   "online? The report is unchanged (--even-if-none-answer writes it anyway)", err=True)
+        sys.exit(1)
     report = write_report(content_dir, checks)
     failed = [check for check in checks if not check.ok]
     for check in checks:

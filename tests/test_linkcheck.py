@@ -133,6 +133,25 @@ def test_briefing_links_writes_the_report_and_exits_1_when_an_address_failed(ser
     assert data.links["source-moved"].final_url == f"{server}/ok"
 
 
+def test_briefing_links_leaves_the_report_alone_when_no_server_answers(tmp_path, monkeypatch):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    files = copy.deepcopy(MINIMAL)
+    files["sources.yml"][0]["url"] = f"http://127.0.0.1:{port}/article"
+    content = write_content(tmp_path / "content", files)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["links", "--content", "content", "--timeout", str(TIMEOUT)])
+    assert result.exit_code == 1
+    assert result.output == ("no server answered at all (article: the connection was refused); is this computer "
+                             "online? The report is unchanged (--even-if-none-answer writes it anyway)\n")
+    assert not (content / LINK_REPORT).exists()
+    result = CliRunner().invoke(main, ["links", "--content", "content", "--timeout", str(TIMEOUT),
+                                       "--even-if-none-answer"])
+    assert result.exit_code == 1
+    assert "problem: the connection was refused" in (content / LINK_REPORT).read_text(encoding="utf-8")
+
+
 def _checks(server: str, today: str = "2026-12-01") -> list:
     sources = [Source(id=f"source-{name}", title="t", kind="article", url=f"{server}/{name}")
                for name in ("ok", "missing")]
