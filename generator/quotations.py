@@ -54,7 +54,7 @@ def normalise(text: str) -> str:
 @dataclass(frozen=True)
 class SourceText:
     """What the editors hold of a source's text: its paragraphs (or its excerpts), as written and
-    normalised, and the consecutive runs of words a field must not reproduce."""
+    normalised."""
 
     source: str
     unit: str
@@ -199,12 +199,10 @@ def _find_word(passage: str, piece: str, start: int) -> int:
     return -1
 
 
-def _paragraphs(text: str, headings: list[Any]) -> list[str]:
-    """A text file's paragraphs (blocks of lines apart by a blank line), without those that repeat
-    the record's title or standfirst: the source's own paragraphs, counted from 1."""
-    skip = {normalise(h) for h in headings if isinstance(h, str)}
-    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
-    return [block for block in blocks if block and normalise(block) not in skip]
+def _paragraphs(text: str) -> list[str]:
+    """A text file's paragraphs, blocks of lines apart by a blank line: the source's own
+    paragraphs, counted from 1 (its title and standfirst are the record's)."""
+    return [joined for block in re.split(r"\n\s*\n", text) if (joined := " ".join(block.split()))]
 
 
 def _source_texts(content: Content, errors: list[ContentError]) -> dict[str, SourceText]:
@@ -229,13 +227,14 @@ def _source_texts(content: Content, errors: list[ContentError]) -> dict[str, Sou
                     errors.append(doc.error((i, "text_file"), f"{root}/{file} does not exist",
                                             "keep the source's text there, or remove 'text_file'"))
                     continue
-                passages = _paragraphs(text, [record.get("title"), record.get("standfirst")])
+                passages = _paragraphs(text)
                 listed = record.get("paragraphs")
                 if isinstance(listed, list) and listed and len(listed) != len(passages):
-                    errors.append(doc.error((i, "text_file"), f"{root}/{file} has {len(passages)} paragraphs "
-                                            f"besides its title and standfirst; the record lists {len(listed)}",
-                                            "a blank line ends a paragraph; keep only the source's own text "
-                                            "(no menus, comment forms or captions of the page)"))
+                    errors.append(doc.error((i, "text_file"), f"{root}/{file} has {len(passages)} paragraphs; "
+                                            f"the record lists {len(listed)}",
+                                            "a blank line ends a paragraph; keep only the source's own "
+                                            "paragraphs: its title and standfirst go in the record, and no "
+                                            "menus, comment forms or captions of the page"))
                 texts[sid] = SourceText(sid, "paragraph", tuple(passages), tuple(map(normalise, passages)))
             elif isinstance(excerpts, list) and excerpts:
                 kept = tuple(" ".join(e.split()) for e in excerpts if isinstance(e, str))

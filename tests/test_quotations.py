@@ -16,10 +16,8 @@ from generator.rebuild import Rebuilder
 from support import EXAMPLE_CONTENT, MINIMAL, ROOT, build_site, write_content
 
 TITLE = "Ministers meet in Beijing"
-# A fictional article: its title, then three paragraphs of its own.
-TEXT = f"""{TITLE}
-
-The two ministers met on Monday in Beijing and agreed to set up a “working group on trade”,
+# A fictional article's three paragraphs (its title is the record's).
+TEXT = """The two ministers met on Monday in Beijing and agreed to set up a “working group on trade”,
 which is to meet twice a year. Officials on both sides called the talks candid, constructive
 and pragmatic, and said that the group would report to the ministers before the end of the year,
 after consulting companies, trade associations and the chambers of commerce of both countries.
@@ -30,7 +28,7 @@ companies, and asked that they be lifted — “the sooner, the better”.
 The secretary said there was no room for compromise on national security.
 """
 # The first paragraph's words, more than the verbatim limit allows, as a field might copy them.
-COPIED = " ".join(" ".join(TEXT.split("\n\n")[1].split()).split()[:VERBATIM_LIMIT + 1])
+COPIED = " ".join(TEXT.split("\n\n")[0].split()[:VERBATIM_LIMIT + 1])
 
 
 def content(**changes) -> dict:
@@ -168,9 +166,9 @@ def test_the_text_files_problems_are_reported(tmp_path):
     files["sources.yml"][1]["text_file"] = "texts/missing.txt"
     files["texts/unused.txt"] = "Nobody names this text.\n"
     assert problems(tmp_path, files) == [
-        "content/sources.yml:14:14: content/texts/article.txt has 3 paragraphs besides its title and standfirst; "
-        "the record lists 4 (a blank line ends a paragraph; keep only the source's own text (no menus, "
-        "comment forms or captions of the page))",
+        "content/sources.yml:14:14: content/texts/article.txt has 3 paragraphs; the record lists 4 (a blank "
+        "line ends a paragraph; keep only the source's own paragraphs: its title and standfirst go in the "
+        "record, and no menus, comment forms or captions of the page)",
         "content/sources.yml:18:14: content/texts/missing.txt does not exist (keep the source's text there, "
         "or remove 'text_file')",
         "content/texts/unused.txt:1:1: no source names this text (name it in its source's 'text_file', or remove it)"]
