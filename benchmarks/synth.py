@@ -14,6 +14,7 @@ text cannot make the benchmark faster than real content.
 from __future__ import annotations
 
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -21,6 +22,7 @@ from typing import Any, get_args
 import yaml
 
 from generator.build import check
+from generator.content.fields import TEXTS_DIR
 from generator.dataset.model import Dataset, iter_records, iter_refs, ref_kind
 from generator.content.schema import KINDS, Markdown, Record
 
@@ -144,6 +146,8 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
                           ("event", events)):
         if records or kind != "event":
             (out / KINDS[kind].filename).write_text(_dump(records), encoding="utf-8")
+    if (seed_dir / TEXTS_DIR).is_dir():  # the sources' texts, which every copy of a source names
+        shutil.copytree(seed_dir / TEXTS_DIR, out / TEXTS_DIR)
     per_briefing = [sum(1 for _ in b.records()) for b in seed.briefings]
     records = len(sources) + len(people) + len(organizations) + len(events) + sum(
         per_briefing[i % len(per_briefing)] for i in range(briefings))

@@ -16,6 +16,7 @@ from .read.load import load_content
 from .read.parse import Document
 from .dataset.model import Dataset, Index, index_dataset
 from .dataset.track import Reuse
+from .check.quotations import QuotationReport, check_quotations
 from .check.validate import Validate, validate_content, validate_document
 
 Parse = Callable[[str, str, str, "str | None"], "Document | ContentError"]
@@ -45,6 +46,8 @@ class Summary:
     notes: list[ContentError] = field(default_factory=list)
     drafts: int = 0
     """How many briefings are drafts (left out of `data` unless drafts were asked for)."""
+    quotations: QuotationReport | None = None
+    """How many quotations were checked against their sources' texts, and how many could not be."""
 
     @property
     def briefings(self) -> int:
@@ -82,7 +85,8 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
 
     `parse` reads each file's text (as parse.parse_yaml), `validate` checks each document against
     the schema (as validate.validate_document): a rebuild passes its caches of them, and its
-    `reuse` of each briefing folder's checks (validate.check_briefings). By default each text is
+    `reuse` of each briefing folder's checks (validate.check_briefings) and of each document's
+    quotations (quotations.check_quotations). By default each text is
     parsed through the cache kept between runs (cache.ParseStore).
     Placeholders are problems outside drafts (briefings and shared records), notes inside them,
     and a published record may not refer to a shared draft; with `drafts` (a preview), they are
@@ -93,10 +97,12 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     store = ParseStore(content_dir) if parse is None else None
     with collector_paused():
         content, errors = load_content(content_dir, parse or store)
+        # Before validate_content, whose checks end the build's use of `reuse` (Reuse.next_build).
+        quotations = check_quotations(content, reuse)
         data, more = validate_content(content, validate, reuse)
     if store is not None:
         store.save()
-    errors += more
+    errors += more + quotations.errors
     notes: list[ContentError] = []
     names: frozenset[str] = frozenset()
     if data is not None:
@@ -108,7 +114,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
             errors += problems + draft_references(content, data)
             data = published(data)
     errors = in_report_order(errors)
-    return Summary(errors, None if errors else data, notes, len(names))
+    return Summary(errors, None if errors else data, notes, len(names), quotations)
 
 
 def check(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,

@@ -1,4 +1,4 @@
-"""The `briefing` command line: check, schema, docs, new, build, serve. A thin layer over the pipeline."""
+"""The `briefing` command line: check, links, schema, docs, new, build, serve. A thin layer over the pipeline."""
 
 from __future__ import annotations
 
@@ -42,9 +42,53 @@ def check(content_dir: Path, fmt: str) -> None:
     drafts = f" ({counted(summary.drafts, 'draft')}, not published)" if summary.drafts else ""
     click.echo(f"content OK: {counted(summary.briefings + summary.drafts, 'briefing')}{drafts}, "
                f"{counted(summary.records, 'record')}, 0 problems")
+    quotations = summary.quotations
+    if quotations.checked or quotations.unchecked:
+        click.echo(f"{counted(quotations.checked, 'quotation')} checked against their sources' texts, "
+                   f"{quotations.unchecked} in sources without a text")
     if summary.notes:
         click.echo(f"\n{counted(len(summary.notes), 'placeholder')} left in drafts; replace them before "
                    "publishing:\n" + format_grouped(summary.notes, noun="placeholder"))
+
+
+@main.command()
+@CONTENT
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds an address may take to answer.")
+@click.option("--even-if-none-answer", "record_silence", is_flag=True,
+              help="Write the report even when no server answered at all (else taken for being offline).")
+def links(content_dir: Path, timeout: float, record_silence: bool) -> None:
+    """Request every source's address and write what answered, with the date, to link-report.yml in
+    the content folder, which the site then shows. Needs the internet; never part of a build.
+    Exits 1 if an address failed."""
+    from .check.linkcheck import check_links, write_report
+
+    summary = check_summary(content_dir)
+    if summary.data is None:
+        click.echo(format_grouped(summary.errors))
+        sys.exit(1)
+    checks = check_links(summary.data.sources.values(), dt.datetime.now(dt.timezone.utc).date(), timeout=timeout)
+    if checks and all(check.status is None for check in checks) and not record_silence:
+        # Every address dead at once is far likelier to be this computer offline: the site would
+        # otherwise call every source's address failed.
+        click.echo(f"no server answered at all ({checks[0].source}: {checks[0].problem}); is this computer "
+                   "online? The report is unchanged (--even-if-none-answer writes it anyway)", err=True)
+        sys.exit(1)
+    report = write_report(content_dir, checks)
+    failed = [check for check in checks if not check.ok]
+    for check in checks:
+        if not check.ok:
+            archived = summary.data.sources[check.source].archive_url
+            click.echo(f"{check.source}: {check.url}: {check.problem}"
+                       + (f" (the site leads to the archived copy, {archived})" if archived else
+                          " (add an archived copy as 'archive_url', or correct 'url')"))
+        elif check.final_url:
+            click.echo(f"{check.source}: {check.url} leads to {check.final_url} (update 'url' if it has moved for good)")
+    click.echo(f"checked {len(checks)} {'address' if len(checks) == 1 else 'addresses'}: "
+               f"{len(checks) - len(failed)} answered, "
+               f"{len(failed)} failed; wrote {report.as_posix()}")
+    if failed:
+        sys.exit(1)
 
 
 DRAFTS = click.option("--drafts", is_flag=True,

@@ -27,8 +27,8 @@ BRIEFING = "raimondo-china-2023"
 ARTICLE = "raimondo-beijing-visit-article"
 
 # Length in characters of the source article's title, standfirst and nine body paragraphs, with
-# runs of whitespace counted as one space and the page's trailing "Leave a Reply" left out.
-# Counted once from the article; the project does not ship or read the article itself.
+# runs of whitespace counted as one space: the source's title and standfirst and its text as the
+# editors keep it (content/texts/).
 ARTICLE_CHARS = 3815
 
 PEOPLE = {
@@ -272,6 +272,12 @@ def test_no_source_quote_is_longer_than_200_characters(built):
     quotes = [c.quote for c in _citations(built) if c.quote]
     assert quotes
     assert max(len(q) for q in quotes) <= 200
+
+
+def test_the_article_length_is_that_of_the_kept_text(built):
+    source = built.data.sources[ARTICLE]
+    text = (ROOT / "content" / "texts" / f"{ARTICLE}.txt").read_text(encoding="utf-8")
+    assert len(" ".join(f"{source.title}\n{source.standfirst}\n{text}".split())) == ARTICLE_CHARS
 
 
 def test_the_site_quotes_only_a_small_part_of_the_article(built, bundle):

@@ -215,7 +215,7 @@ REFUSED = {
     "long unknown field": (
         record(title="title: x\n  " + "k" * 300 + ": y"),
         ["content/briefings/visit/context.yml:4:3: unknown field '" + "k" * 80 + "…' (allowed fields: id, when, "
-         "when_text, title, summary, actors, sources, editor_note, event)"]),
+         "when_text, title, summary, actors, claims, sources, editor_note, event)"]),
     "YAML 1.1 no is the text 'no', not false": (
         record(title="title: x\n  actors: [no]"),
         ["content/briefings/visit/context.yml:4:12: actor 'no' is not a known person or organisation"]),
@@ -368,6 +368,12 @@ class Injectable:
                     for part in path[:-1]:
                         target = target[part]
                     target[path[-1]] = value
+            if name == KINDS["source"].filename:
+                # The payloads land in quotations too: without the sources' texts, which are not
+                # copied, they are counted, not checked (tests/test_quotations.py checks them).
+                for source in data:
+                    source.pop("text_file", None)
+                    source.pop("excerpts", None)
             files[name] = data
         return write_content(folder / "content", files)
 

@@ -140,7 +140,7 @@ def test_unreadable_files_are_reported_with_their_place(tmp_path, monkeypatch):
     assert content.documents == ()
     assert [str(e) for e in sorted(errors)] == [
         "content/notes.txt:1:1: unexpected file in the content folder "
-        "(content files are .yml; move other files elsewhere)",
+        "(content files are .yml, and sources' texts .txt files in texts/; move other files elsewhere)",
         "content/people.yml:2:12: file is not valid UTF-8 (save the file as UTF-8)",
         "content/sources.yml:1:1: file is 10,000,001 bytes, larger than the limit of 10,000,000 "
         "(split the records across briefings or shorten them)",

@@ -33,6 +33,7 @@ _NAMED: dict[int, tuple[str, str]] = {
         (schema.Url, ("web address (`https://…`)", "web addresses")),
         (schema.Country, ("country code (`US`, `CN`)", "country codes")),
         (schema.WikidataId, ("Wikidata id (`Q42`)", "Wikidata ids")),
+        (schema.TextFile, ("text file (`texts/NAME.txt`)", "text files")),
     )
 }
 _REFS: dict[str, tuple[str, str]] = {

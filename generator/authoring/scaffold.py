@@ -166,6 +166,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "archive_url": Off("https://web.archive.org/web/2023/https://example.com/the-article"),
             "description": Off("TODO: what the source is and how the briefing uses it."),
             "paragraphs": [{"n": 1, "about": "TODO: what the first paragraph covers, in your own words"}],
+            "text_file": Off(f"texts/{rid or 'the-source'}.txt"),
+            "excerpts": Off(["TODO: a short passage of the source, word for word"]),
             "editor_note": NOTE, "draft": True,
         },
         "person": {
@@ -203,7 +205,7 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "summary": "TODO: what happened and why it matters.",
             # Off: the scaffold knows no one who took part (the last person in a file would be a guess).
             "actors": Off(["a-person-or-organisation-id"]),
-            "sources": cite, "editor_note": NOTE, "draft": True,
+            "claims": claims, "sources": cite, "editor_note": NOTE, "draft": True,
         },
         "agenda": {
             "id": "first-engagement", "title": "TODO: a short name for the engagement", "day": "Monday",
@@ -246,8 +248,8 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "id": "first-background-event", "when": str(subject.today.year),
             "when_text": Off("earlier this year"),
             "title": "TODO: what happened before, in a few words",
-            "summary": "TODO: what happened and why it matters.", "actors": [actor], "sources": cite,
-            "editor_note": NOTE, "event": Off("an-event-or-briefing-id"),
+            "summary": "TODO: what happened and why it matters.", "actors": [actor], "claims": claims,
+            "sources": cite, "editor_note": NOTE, "event": Off("an-event-or-briefing-id"),
         },
     }
     return examples[kind]

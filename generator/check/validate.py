@@ -20,6 +20,7 @@ from ..read.parse import Document, Path_
 from ..dataset.model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
 from ..content.fields import ID_PATTERN, WEEKDAYS, id_problem
 from .formats import old_role_forms, para_hint
+from .linkcheck import read_link_report
 from .schema_errors import describe, schema_error
 from ..content.schema import KINDS, AgendaItem, Briefing, Citation, Record
 from ..dataset.track import Reuse
@@ -313,6 +314,7 @@ def validate_content(content: Content, validate: Validate = validate_document, r
     records = read_records(content, errors, validate)
     shared, summary = check_shared(records, errors)
     bundles = check_briefings(records, summary, errors, reuse)
+    links = read_link_report(content.link_report, {k: v.record for k, v in shared["source"].items()}, errors)
     if errors:
         return None, errors
     bundles.sort(key=event_order, reverse=True)
@@ -322,6 +324,7 @@ def validate_content(content: Content, validate: Validate = validate_document, r
         organizations=MappingProxyType({k: v.record for k, v in shared["organization"].items()}),
         briefings=tuple(bundles),
         events=MappingProxyType({k: v.record for k, v in shared["event"].items()}),
+        links=links,
     ), errors
 
 

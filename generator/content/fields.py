@@ -34,6 +34,9 @@ _URL_RE = re.compile(r"^https?://[^\s<>\"'`]+$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
+# A source's text, kept beside the records and never published: a plain file name under texts/.
+TEXTS_DIR = "texts"
+_TEXT_FILE_RE = re.compile(r"^texts/[a-z0-9]+(?:-[a-z0-9]+)*\.txt$")
 
 
 def _fail(message: str, hint: str | None = None) -> PydanticCustomError:
@@ -151,6 +154,13 @@ def _check_wikidata(value: str) -> str:
     return value
 
 
+def _check_text_file(value: str) -> str:
+    if not _TEXT_FILE_RE.match(value):
+        raise _fail(f"{shown(value)} is not the name of a source's text file",
+                    "keep the text in content/texts/ and write its name so, like 'texts/news-article.txt'")
+    return value
+
+
 def wikidata_url(item: str) -> str:
     """The address of a Wikidata item's page, from its id ('Q42')."""
     return "https://www.wikidata.org/wiki/" + item
@@ -195,6 +205,8 @@ Url = _string(_check_url, "An http:// or https:// address.", pattern=_URL_RE.pat
 Country = _string(_check_country, "Two-letter ISO 3166 country code, like US or CN.",
                   pattern=_COUNTRY_RE.pattern)
 WikidataId = _string(_check_wikidata, "A Wikidata item id: Q and digits, like Q42.", pattern=_WIKIDATA_RE.pattern)
+TextFile = _string(_check_text_file, "A file of content/texts/, named from the content folder: texts/NAME.txt.",
+                   pattern=_TEXT_FILE_RE.pattern)
 
 
 def ref(kind: str, description: str) -> object:

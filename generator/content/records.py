@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from .fields import ApproxDate, Id, Markdown, SourceRef, Text, Url
+from .fields import ApproxDate, Id, Markdown, SourceRef, Text, TextFile, Url
 
 
 # A note for editors, the last field of the records that have one.
@@ -103,6 +103,13 @@ class Source(Record):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     """The source's own paragraphs as published (n: 1, 2, ...), each with a short note of what it
     covers; only for a source whose text the editors have. Cite other sources by `quote`."""
+    text_file: TextFile | None = None
+    """The editors' copy of the source's text, a plain-text file in content/texts/ (paragraphs
+    apart by a blank line): never published; `briefing check` finds every quotation of the
+    source in it."""
+    excerpts: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list)
+    """For a source whose whole text the editors do not hold: short passages of it, word for
+    word (at most 200 characters each), against which its quotations are checked."""
     editor_note: EditorNote = None
     draft: SharedDraft = False
 

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from .fields import (ActorRef, AgendaRef, ApproxDate, Country, Date, EventRef, Id, IssueRef, Markdown,
-                     OrganizationRef, PersonRef, Text, Time, Url, Weekday, WikidataId)
+                     OrganizationRef, PersonRef, Text, TextFile, Time, Url, Weekday, WikidataId)
 from .records import Citation, Citations, Claim, EditorNote, Paragraph, Record, SharedDraft, Source
 
 # Defined in records.py:
@@ -346,6 +346,8 @@ class Happening(Record):
     """What happened and why it matters."""
     actors: list[ActorRef] = Field(default_factory=list)
     """The people and organisations involved."""
+    claims: list[Claim] = Field(default_factory=list)
+    """Where the sources word or report the event differently: each source's account, one preferred."""
     sources: Citations
     """Where it is reported."""
     editor_note: EditorNote = None
@@ -401,8 +403,12 @@ def json_schemas() -> dict[str, dict]:
     """The JSON Schema of each content file, by schema file name (`people.schema.json`, ...)."""
     from pydantic import TypeAdapter
 
+    from .linkreport import LINK_REPORT, LinkCheck
+
     schemas = {}
-    for file_kind in FILE_KINDS:
+    # The report `briefing links` writes beside the content files is read as they are.
+    report = FileKind("link-report", LINK_REPORT, LinkCheck, True, True)
+    for file_kind in (*FILE_KINDS, report):
         name = file_kind.filename.removesuffix(".yml") + ".schema.json"
         if file_kind.is_list:
             schema = TypeAdapter(list[file_kind.model]).json_schema()

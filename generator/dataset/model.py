@@ -11,12 +11,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from ..content.fields import Ref
 from ..content.schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
                      Person, Record, Role, Source, Statement)
 from .track import Reuse
+
+if TYPE_CHECKING:
+    from ..content.linkreport import LinkCheck
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Dataset:
     organizations: Mapping[str, Organization]
     briefings: tuple[BriefingBundle, ...]
     events: Mapping[str, Event] = field(default_factory=lambda: MappingProxyType({}))
+    links: Mapping[str, LinkCheck] = field(default_factory=lambda: MappingProxyType({}))
+    """The last check of each source's address that still holds (linkcheck.read_link_report)."""
 
     def actor(self, actor_id: str) -> Person | Organization:
         return self.people.get(actor_id) or self.organizations[actor_id]

@@ -1,20 +1,26 @@
 """Stage 1: read the content folder's YAML files (each through parse.parse_yaml) into a Content.
 
 Where a file sits decides what it holds: shared collections at the top, one folder a briefing.
-Files that are not content files, links, folders and pipes where a file should be, files that
-cannot be read and text that is not UTF-8 are each reported as one ContentError.
+Besides the records, a content folder may hold the editors' copies of sources' texts (`texts/`,
+never published; see quotations.py) and the report of the last check of the sources' addresses
+(`link-report.yml`, see linkcheck.py). Files that are not content files, links, folders and
+pipes where a file should be, files that cannot be read and text that is not UTF-8 are each
+reported as one ContentError.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 from ..errors import ContentError, did_you_mean
 from .parse import Document, line_col, parse_yaml
+from ..content.fields import TEXTS_DIR
+from ..content.linkreport import LINK_REPORT, LINK_REPORT_KIND
 from ..content.schema import FILE_KINDS
 
 MAX_FILE_BYTES = 10_000_000
@@ -33,6 +39,10 @@ class Content:
     documents: tuple[Document, ...]
     unreadable: frozenset[tuple[str, str | None]] = frozenset()
     """(kind, briefing) of files that could not be parsed: their ids are unknown, not missing."""
+    texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """The sources' texts by file name from the content folder (`texts/article.txt`): never published."""
+    link_report: Document | None = None
+    """The report of the last check of the sources' addresses, if there is one."""
 
 
 def read_text(file: Path | str, display: str) -> str | ContentError:
@@ -123,6 +133,8 @@ def load_content(root: Path, parse: Callable[..., Document | ContentError] = par
     documents: list[Document] = []
     errors: list[ContentError] = []
     unreadable: set[tuple[str, str | None]] = set()
+    texts: dict[str, str] = {}
+    link_report: Document | None = None
     for parts, entry in content_entries(root):
         display = f"{display_root}/{'/'.join(parts)}"
         if entry.is_symlink():
@@ -131,10 +143,26 @@ def load_content(root: Path, parse: Callable[..., Document | ContentError] = par
                                        "copy the file or folder into the content folder"))
             continue
         name = parts[-1]
+        if len(parts) == 2 and parts[0] == TEXTS_DIR and name.endswith(".txt") and not entry.is_dir():
+            text = read_text(entry.path, display)
+            if isinstance(text, ContentError):
+                errors.append(text)
+            else:
+                texts["/".join(parts)] = text
+            continue
+        if parts == (LINK_REPORT,):
+            text = read_text(entry.path, display)
+            parsed = text if isinstance(text, ContentError) else parse(text, display, LINK_REPORT_KIND, None)
+            if isinstance(parsed, ContentError):
+                errors.append(parsed)
+            else:
+                link_report = parsed
+            continue
         if not name.endswith((".yml", ".yaml")):
             if not entry.is_dir() and name.lower() not in ("readme.md", "readme.txt"):
                 errors.append(ContentError(display, 1, 1, "unexpected file in the content folder",
-                                           "content files are .yml; move other files elsewhere"))
+                                           "content files are .yml, and sources' texts .txt files in "
+                                           f"{TEXTS_DIR}/; move other files elsewhere"))
             continue
         kind, briefing, hint = _classify(parts)
         if kind is None:
@@ -149,4 +177,5 @@ def load_content(root: Path, parse: Callable[..., Document | ContentError] = par
             unreadable.add((kind, briefing))
         else:
             documents.append(parsed)
-    return Content(root, tuple(documents), frozenset(unreadable)), errors
+    return (Content(root, tuple(documents), frozenset(unreadable), MappingProxyType(texts), link_report),
+            errors)
