@@ -195,7 +195,7 @@ def test_the_sources_differing_words_are_said_in_a_sentence(built, bundle):
     assert "de-globalization" in words and "anti-globalization" in words
     exchange = bundle.by_id["agreement", "export-control-information-exchange"]
     assert any("“export control information exchange”" in c.text for c in exchange.claims)
-    for part, phrase in (("disputes", "“de-globalization”"), ("agreements", "without “enforcement”"),
+    for part, phrase in (("disputes", "has de-globalization"), ("agreements", "without “enforcement”"),
                          ("briefing", "the US readout lists four")):
         html = _page(built, part, briefing=BRIEFING)
         visible = _text(re.sub(r"<details class=\"claims__others\">.*?</details>", "", html, flags=re.S))
