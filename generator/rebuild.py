@@ -116,6 +116,8 @@ class Rebuilder:
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
         self.history = History(note=NO_GIT)  # the last build's (read_history)
+        self.versions: dict[str, Any] = {}
+        """The records of each version of a content file in the history, by blob id (read_history)."""
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
         self.parsed = 0
@@ -133,7 +135,7 @@ class Rebuilder:
             self.parses.next_build()
             self.schema_checks.next_build()
         index = index_dataset(data, self.index)
-        self.history = read_history(self.content_dir)
+        self.history = read_history(self.content_dir, known=self.versions)
         pages = self._render(page_globals(data, index, list_exports(data)), list(_jobs(data, self.history)))
         return Built(data, index, pages, self.files(data) if files else MappingProxyType({}))
 
