@@ -44,7 +44,7 @@ def id_problem(value: str) -> tuple[str, str | None] | None:
     """What is wrong with `value` as an id, and a hint; None for a good id."""
     if len(value) > ID_MAX:
         return f"id is {len(value)} characters long; the limit is {ID_MAX}", None
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         return (f"{shown(value)} is not a valid id",
                 "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
     if value in _WINDOWS_NAMES:
@@ -105,7 +105,7 @@ ACCEPTED_TEXT = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}][^{_CONTROLS}]*$"
 
 
 def _check_date(value: str) -> str:
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a date", "write dates as YYYY-MM-DD, like '2023-08-28'")
     try:
         dt.date.fromisoformat(value)
@@ -115,7 +115,7 @@ def _check_date(value: str) -> str:
 
 
 def _check_approx_date(value: str) -> str:
-    if not _APPROX_RE.match(value):
+    if not _APPROX_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a date",
                     "write YYYY, YYYY-MM or YYYY-MM-DD; put wording like 'earlier in 2023' in when_text")
     year, month, day = (value.split("-") + [None, None])[:3]
@@ -127,25 +127,25 @@ def _check_approx_date(value: str) -> str:
 
 
 def _check_time(value: str) -> str:
-    if not _TIME_RE.match(value):
+    if not _TIME_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a time", "write 24-hour local time as HH:MM, like '09:30'")
     return value
 
 
 def _check_url(value: str) -> str:
-    if not _URL_RE.match(value):
+    if not _URL_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a web address", "only http:// and https:// addresses are allowed")
     return value
 
 
 def _check_country(value: str) -> str:
-    if not _COUNTRY_RE.match(value):
+    if not _COUNTRY_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a country code", "use the two-letter ISO code, like 'US' or 'CN'")
     return value
 
 
 def _check_wikidata(value: str) -> str:
-    if not _WIKIDATA_RE.match(value):
+    if not _WIKIDATA_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a Wikidata id",
                     "write the item's id as its Wikidata page shows it: Q and digits, like 'Q42'")
     return value

@@ -29,6 +29,7 @@ from pydantic.fields import FieldInfo
 from generator import render
 from generator.build import check
 from generator.cli import main
+from generator.errors import one_line
 from generator.load import load_content
 from generator.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
@@ -269,6 +270,50 @@ def test_url_field_refuses_other_schemes(written: str, shown: str, tmp_path: Pat
     assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
         f"content/sources.yml:{line}:8: '{shown}' is not a web address (only http:// and https:// addresses "
         "are allowed)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns match whole values: a trailing line break is no part of an id, code, date or address.
+
+PEOPLE = "content/people.yml"
+AGENDA = "content/briefings/visit/agenda.yml"
+
+
+@pytest.mark.parametrize("file, line, written, expected", [
+    (PEOPLE, "  country: US", '  country: "US\\n"',
+     "content/people.yml:3:12: 'US\\n' is not a country code (use the two-letter ISO code, like 'US' or 'CN')"),
+    (PEOPLE, "  wikidata: Q1", '  wikidata: "Q1\\n"',
+     "content/people.yml:5:13: 'Q1\\n' is not a Wikidata id (write the item's id as its Wikidata page shows it: "
+     "Q and digits, like 'Q42')"),
+    (AGENDA, "  date: 2023-08-28", '  date: "2023-08-28\\n"',
+     "content/briefings/visit/agenda.yml:4:9: '2023-08-28\\n' is not a date (write dates as YYYY-MM-DD, like "
+     "'2023-08-28')"),
+    (AGENDA, '  time: "09:30"', '  time: "09:30\\n"',
+     "content/briefings/visit/agenda.yml:5:9: '09:30\\n' is not a time (write 24-hour local time as HH:MM, "
+     "like '09:30')"),
+    (CONTEXT, "  when: 2022-10", '  when: "2022-10\\n"',
+     "content/briefings/visit/context.yml:2:9: '2022-10\\n' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD; "
+     "put wording like 'earlier in 2023' in when_text)"),
+    (CONTEXT, "- id: earlier-controls", '- id: "earlier-controls\\n"',
+     "content/briefings/visit/context.yml:1:7: 'earlier-controls\\n' is not a valid id (use lowercase letters, "
+     "digits and single hyphens, like 'wang-wentao')"),
+])
+def test_a_trailing_line_break_is_refused(file: str, line: str, written: str, expected: str, tmp_path: Path,
+                                          monkeypatch) -> None:
+    text = CONTEXT_RECORD if file == CONTEXT else (FIXTURE_CONTENT / file.removeprefix("content/")).read_text(
+        encoding="utf-8")
+    assert line in text
+    found = problems(tmp_path, monkeypatch, {file: text.replace(line, written, 1)})
+    assert found == [expected]
+    assert all(len(problem) < 300 for problem in found)
+
+
+def test_an_address_with_a_trailing_line_break_is_refused(tmp_path: Path, monkeypatch) -> None:
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + '"https://example.org/\\n"\n'
+    line = text.count("\n")
+    assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
+        f"content/sources.yml:{line}:8: 'https://example.org/\\n' is not a web address (only http:// and https:// "
+        "addresses are allowed)"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,12 +559,14 @@ def test_symbolic_link_is_not_read(tmp_path: Path, monkeypatch) -> None:
             "like 'wang-wentao')"),
     ("con", "'con' is a reserved file name on Windows (rename the folder; choose another id, like 'con-1')"),
     ("x" * 100, "id is 100 characters long; the limit is 64 (rename the folder)"),
+    ("visit\n", "'visit\\n' is not a valid id (rename the folder; use lowercase letters, digits and single "
+                "hyphens, like 'wang-wentao')"),
 ])
 def test_briefing_folder_must_be_an_id(folder: str, message: str, tmp_path: Path, monkeypatch) -> None:
     root = content_with(tmp_path, {})
     shutil.move(root / "briefings" / "visit", root / "briefings" / folder)
     assert checked(tmp_path, monkeypatch) == [
-        f"content/briefings/{folder}/agenda.yml:1:1: briefing folder name: {message}"]
+        f"content/briefings/{one_line(folder)}/agenda.yml:1:1: briefing folder name: {message}"]
 
 
 def test_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, monkeypatch) -> None:
@@ -541,3 +588,11 @@ def test_pages_with_hostile_text_pass_the_nu_html_checker(tmp_path: Path) -> Non
     messages = json.loads(run.stderr)["messages"]
     assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
             for m in messages if m["type"] in ("error", "non-document-error")] == []
+
+
+def test_a_refused_pattern_is_never_printed() -> None:
+    from generator.schema_errors import pattern_problem
+
+    err = {"type": "string_pattern_mismatch", "input": "x\n", "ctx": {"pattern": "^(?:" + "a|" * 500 + "b)$"},
+           "msg": "String should match pattern '...'"}
+    assert pattern_problem(err) == ("'x\n' is not in the form this field takes", None)
