@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .addresses import address_problem
 from .errors import shown
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -135,6 +136,9 @@ def _check_time(value: str) -> str:
 def _check_url(value: str) -> str:
     if not _URL_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a web address", "only http:// and https:// addresses are allowed")
+    problem = address_problem(value)
+    if problem is not None:
+        raise _fail(f"{shown(value)} {problem[0]}", problem[1])
     return value
 
 

@@ -11,6 +11,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from .addresses import spoofs
+
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "br",
                 "hr", "h3", "h4", "h5", "h6", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -80,7 +82,7 @@ def convert_markdown(text: str) -> Markup:
 
 
 def _keep_safe_link(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "href" and not _SAFE_HREF.fullmatch(value):
+    if attribute == "href" and (not _SAFE_HREF.fullmatch(value) or spoofs(value)):
         return None
     return value
 

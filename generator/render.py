@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 import jinja2
 from jinja2.filters import do_truncate
 
+from .addresses import shown_address
 from .glossary import link_first_uses
 from .history import NO_GIT, History
 from .export.calendar import item_date
@@ -269,6 +270,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.filters["inline"] = render_inline
     env.filters["group_by"] = group_by
     env.filters["date_label"] = date_label
+    env.filters["address"] = shown_address
     env.globals["anchor"] = record_anchor
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,

@@ -27,7 +27,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import render
-from generator.build import check
+from generator.addresses import shown_address
+from generator.build import build, check
 from generator.cli import main
 from generator.errors import one_line
 from generator.load import load_content
@@ -270,6 +271,42 @@ def test_url_field_refuses_other_schemes(written: str, shown: str, tmp_path: Pat
     assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
         f"content/sources.yml:{line}:8: '{shown}' is not a web address (only http:// and https:// addresses "
         "are allowed)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses cannot spoof: no user name before the host, no bidirectional controls.
+
+@pytest.mark.parametrize("written, message", [
+    ("https://good.example@evil.example/", "'https://good.example@evil.example/' names a user before its host "
+     "(write the address without the part up to '@': a reader sees one host and reaches another)"),
+    ("https://user:pass@example.org/", "'https://user:pass@example.org/' names a user before its host "
+     "(write the address without the part up to '@': a reader sees one host and reaches another)"),
+    ("https://example.org/\u202egpj.exe", "'https://example.org/\\u202egpj.exe' holds the bidirectional control "
+     "U+202E (remove it: it makes an address read as another)"),
+])
+def test_url_field_refuses_spoofing(written: str, message: str, tmp_path: Path, monkeypatch) -> None:
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + written + "\n"
+    line = text.count("\n")
+    assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [f"content/sources.yml:{line}:8: {message}"]
+
+
+@pytest.mark.parametrize("link", ["https://good.example@evil.example/", "https://example.org/\u202egpj.exe",
+                                  "https://example.org/\u2066x"])
+def test_markdown_link_that_spoofs_loses_its_target(link: str) -> None:
+    assert render.render_markdown(f"See [the page]({link}).") == Markup("<p>See <a>the page</a>.</p>")
+
+
+def test_a_host_that_mixes_scripts_is_shown_in_punycode(tmp_path: Path) -> None:
+    # A Cyrillic "а" among Latin letters: the address reads as apple.example.
+    spoof = "https://\u0430pple.example/page"
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + spoof + "\n"
+    root = content_with(tmp_path, {SOURCES: text})
+    built = build(root, ROOT / "templates" / "pages")
+    page = built.pages["sources/extra.md"].html
+    assert ">https://xn--pple-43d.example/page</a>" in page and ">" + spoof not in page
+    # One script, or the scripts Japanese writes together, are shown as written.
+    assert shown_address("https://b\u00fccher.example/") == "https://b\u00fccher.example/"
+    assert shown_address("https://\u4f8b\u3048.jp/") == "https://\u4f8b\u3048.jp/"
 
 
 # ---------------------------------------------------------------------------------------------
