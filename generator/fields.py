@@ -155,6 +155,85 @@ def _check_wikidata(value: str) -> str:
     return value
 
 
+# What Markdown can read quickly and without deep recursion (Python-Markdown recurses once per
+# level of nested lists and quotes, and reads from each '[' of a link to its ']' and '(' to its
+# ')': an unclosed one, to the end of the text). Far beyond what a briefing's text needs.
+MAX_MARKDOWN = 20_000
+MAX_MARKDOWN_NESTING = 10
+_MAX_BRACKET_READING = 200_000
+# One container at the start of a line: a list item's marker or a quote's `>`.
+_CONTAINER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)(?=[ \t]|$)[ \t]*")
+_DEEP_START = re.compile(r"^[ \t]{8}|^[ \t]*(?:[-*+>]|\d{1,9}[.)])[ \t]+(?:[-*+>]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+
+
+def markdown_problem(value: str) -> tuple[str, str] | None:
+    """What keeps Markdown text from being read quickly and safely, and a hint; None if nothing."""
+    if len(value) > MAX_MARKDOWN:
+        return (f"Markdown text is {len(value):,} characters long; the limit is {MAX_MARKDOWN:,}",
+                "split it, or shorten it")
+    if _DEEP_START.search(value) and _nesting(value) > MAX_MARKDOWN_NESTING:
+        return f"Markdown nested deeper than {MAX_MARKDOWN_NESTING} levels of lists and quotes", "flatten the lists"
+    if "[" in value:
+        problem = _bracket_problem(value)
+        if problem is not None:
+            return (f"Markdown brackets that are left open or nested deeply: {problem}",
+                    "write a bracket that starts no link as \\[")
+    return None
+
+
+def _nesting(value: str) -> int:
+    """The deepest nesting of lists and quotes: on each line, a level per four columns of
+    indentation and per container marker."""
+    deepest = 0
+    for line in value.split("\n"):
+        stripped = line.lstrip(" \t")
+        depth = len(line[:len(line) - len(stripped)].expandtabs(4)) // 4
+        at = 0
+        while (found := _CONTAINER.match(stripped, at)) is not None and found.end() > at:
+            depth, at = depth + 1, found.end()
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bracket_problem(value: str) -> str | None:
+    """Why Markdown's link parser would read too much of `value`, or None: it reads from each '['
+    (not escaped) to its ']', and from each '(' just after a ']' to its ')', or to the end."""
+    reading, deepest = 0, 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []  # where each '(' opens, and whether it opens a link's address
+    escaped = False
+    for at, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            brackets.append(at)
+            deepest = max(deepest, len(brackets))
+        elif char == "]" and brackets:
+            reading += at - brackets.pop()
+        elif char == "(":
+            parens.append((at, at > 0 and value[at - 1] == "]"))
+        elif char == ")" and parens:
+            start, link = parens.pop()
+            reading += at - start if link else 0
+    open_links = [start for start, link in parens if link]
+    reading += sum(len(value) - start for start in brackets + open_links)
+    if reading <= _MAX_BRACKET_READING:
+        return None
+    if brackets or open_links:
+        first = min(brackets + open_links)
+        return f"a '{value[first]}' at character {first + 1} is never closed"
+    return f"brackets are nested {deepest:,} deep"
+
+
+def _check_markdown(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem is not None:
+        raise _fail(*problem)
+    return value
+
+
 def wikidata_url(item: str) -> str:
     """The address of a Wikidata item's page, from its id ('Q42')."""
     return "https://www.wikidata.org/wiki/" + item
@@ -187,7 +266,8 @@ def _text(description: str) -> object:
 
 
 Text = _text("Plain text; shown exactly as written (never as markup).")
-Markdown = _text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.")
+Markdown = Annotated[_text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML."),
+                     AfterValidator(_check_markdown)]
 Id = Annotated[str, StringConstraints(max_length=ID_MAX, pattern=ACCEPTED_ID),
                WithJsonSchema({"type": "string", "description": "An id: lowercase letters, digits and single hyphens.",
                                "pattern": ID_PATTERN, "maxLength": ID_MAX})]

@@ -235,6 +235,30 @@ REFUSED = {
         b"# " + b"x" * 10 * 1024 * 1024 + b"\n",
         ["content/briefings/visit/context.yml:1:1: file is 10,485,763 bytes, larger than the limit of 10,000,000 "
          "(split the records across briefings or shorten them)"]),
+    "Markdown lists 1,000 deep": (
+        record(summary='summary: "' + "- " * 1000 + 'x"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown nested deeper than 10 levels of lists and quotes "
+         "(flatten the lists)"]),
+    "Markdown lists indented 30 deep": (
+        record(summary="summary: |\n" + "".join("    " + "    " * i + "- x\n" for i in range(30))),
+        ["content/briefings/visit/context.yml:4:12: Markdown nested deeper than 10 levels of lists and quotes "
+         "(flatten the lists)"]),
+    "20,000 opening brackets": (
+        record(summary='summary: "' + "[" * 20000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "a '[' at character 1 is never closed (write a bracket that starts no link as \\[)"]),
+    "links left open": (
+        record(summary='summary: "' + "[a](" * 1000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "a '(' at character 4 is never closed (write a bracket that starts no link as \\[)"]),
+    "brackets 2,000 deep": (
+        record(summary='summary: "' + "[" * 2000 + "]" * 2000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "brackets are nested 2,000 deep (write a bracket that starts no link as \\[)"]),
+    "very long Markdown": (
+        record(summary='summary: "' + "*a_" * 10000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown text is 30,000 characters long; the limit is 20,000 "
+         "(split it, or shorten it)"]),
 }
 # Which file each case replaces, where it is not context.yml.
 REFUSED_FILE = {"empty briefing.yml": "content/briefings/visit/briefing.yml"}
