@@ -26,11 +26,11 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator import render
+from generator import markup, render
 from generator.addresses import shown_address
 from generator.build import build, check
 from generator.cli import main
-from generator.errors import one_line
+from generator.errors import ContentErrors, one_line
 from generator.load import load_content
 from generator.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
@@ -295,6 +295,26 @@ def test_url_field_refuses_other_schemes(written: str, shown: str, tmp_path: Pat
     assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
         f"content/sources.yml:{line}:8: '{shown}' is not a web address (only http:// and https:// addresses "
         "are allowed)"]
+
+
+def test_a_field_that_fails_to_render_is_a_problem_at_its_place(tmp_path: Path, monkeypatch) -> None:
+    """Markdown that the check accepts builds; should a field still fail to render, the build stops
+    with that field's place, never a traceback."""
+    root = content_with(tmp_path, {CONTEXT: record(summary="summary: Breaks *the* renderer.")})
+    monkeypatch.chdir(tmp_path)
+    real = markup._MD.convert
+
+    def convert(text: str) -> str:
+        if "Breaks" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text)
+
+    monkeypatch.setattr(markup._MD, "convert", convert)
+    with pytest.raises(ContentErrors) as stopped:
+        build(root.relative_to(tmp_path), ROOT / "templates" / "pages")
+    assert [str(e) for e in stopped.value.errors] == [
+        "content/briefings/visit/context.yml:4:12: this Markdown cannot be rendered (RecursionError: maximum "
+        "recursion depth exceeded)"]
 
 
 # ---------------------------------------------------------------------------------------------
