@@ -260,14 +260,15 @@ class _TextJsonSchema(WithJsonSchema):
         return {**self.json_schema, **({"maxLength": limit} if limit is not None else {})}
 
 
-def _text(description: str) -> object:
-    return Annotated[str, StringConstraints(pattern=ACCEPTED_TEXT),
-                     _TextJsonSchema({"type": "string", "description": description, "minLength": 1})]
+def _text(description: str, *checks: object) -> object:
+    # The JSON Schema last: the authoring reference knows each type by it (see reference.py).
+    return Annotated[(str, StringConstraints(pattern=ACCEPTED_TEXT), *checks,
+                      _TextJsonSchema({"type": "string", "description": description, "minLength": 1}))]
 
 
 Text = _text("Plain text; shown exactly as written (never as markup).")
-Markdown = Annotated[_text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML."),
-                     AfterValidator(_check_markdown)]
+Markdown = _text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.",
+                 AfterValidator(_check_markdown))
 Id = Annotated[str, StringConstraints(max_length=ID_MAX, pattern=ACCEPTED_ID),
                WithJsonSchema({"type": "string", "description": "An id: lowercase letters, digits and single hyphens.",
                                "pattern": ID_PATTERN, "maxLength": ID_MAX})]
