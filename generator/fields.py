@@ -162,8 +162,10 @@ MAX_MARKDOWN = 20_000
 MAX_MARKDOWN_NESTING = 10
 _MAX_BRACKET_READING = 200_000
 # One container at the start of a line: a list item's marker or a quote's `>`.
-_CONTAINER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)(?=[ \t]|$)[ \t]*")
-_DEEP_START = re.compile(r"^[ \t]{8}|^[ \t]*(?:[-*+>]|\d{1,9}[.)])[ \t]+(?:[-*+>]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+_CONTAINER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]*")
+# A line that starts two levels at least: the lines worth counting.
+_DEEP_START = re.compile(r"^(?:[ \t]{8}|[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)))",
+                         re.M)
 
 
 def markdown_problem(value: str) -> tuple[str, str] | None:
