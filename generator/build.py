@@ -16,6 +16,7 @@ from .read.load import load_content
 from .read.parse import Document
 from .dataset.model import Dataset, Index, index_dataset
 from .dataset.track import Reuse
+from .pages.markup import RenderFailure
 from .check.quotations import QuotationReport, check_quotations
 from .check.validate import Validate, validate_content, validate_document
 
@@ -138,7 +139,33 @@ def build(content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, 
     with collector_paused():
         index = index_dataset(data)
     history = read_history(content_dir, sources=data.sources)
-    pages = render_pages(data, index, templates_dir, list_exports(data), history)
-    with collector_paused():
-        exports = render_exports(data, site, history=history)
+    with fields_located(content_dir):
+        pages = render_pages(data, index, templates_dir, list_exports(data), history)
+        with collector_paused():
+            exports = render_exports(data, site, history=history)
     return Built(data, index, pages, exports)
+
+
+@contextmanager
+def fields_located(content_dir: Path) -> Iterator[None]:
+    """Turn a Markdown field that fails to render (markup.RenderFailure) into ContentErrors at
+    the place of each field that holds its text."""
+    try:
+        yield
+    except RenderFailure as failure:
+        message = f"this Markdown cannot be rendered ({failure.reason})"
+        content, _ = load_content(content_dir)
+        found = [doc.error(at, message) for doc in content.documents for at in _paths_of(doc.data, failure.text)]
+        raise ContentErrors(found or [ContentError(str(content_dir), 1, 1, message)]) from None
+
+
+def _paths_of(value: object, text: str, at: tuple = ()) -> Iterator[tuple]:
+    """The path of each place in a parsed value that holds `text`."""
+    if value == text:
+        yield at
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths_of(item, text, at + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths_of(item, text, at + (i,))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import pickle
 import stat
+import threading
 
 import orjson
 import pytest
@@ -26,9 +29,10 @@ TEMPLATES = ROOT / "templates" / "pages"
 
 
 @pytest.fixture
-def parses(monkeypatch, tmp_path):
-    """A fresh cache folder, and the list of the paths that cache.ParseStore parses."""
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+def parses(monkeypatch, tmp_path_factory):
+    """A fresh cache folder (outside the project), and the list of the paths that cache.ParseStore
+    parses."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
     parsed: list[str] = []
     real = cache.parse_yaml
 
@@ -118,12 +122,14 @@ def test_off_means_no_cache_file(content, monkeypatch, tmp_path):
     assert not any(p.name.endswith(".json") for p in tmp_path.rglob("*"))
 
 
-def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(content, monkeypatch, tmp_path):
+def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(content, monkeypatch,
+                                                                           tmp_path_factory):
     monkeypatch.delenv(CACHE_VARIABLE, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    user_cache = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
     root = content()
     check_summary(root)
-    assert len(list((tmp_path / "user-cache" / "briefing-sites").glob("*.json"))) == 1
+    assert len(list((user_cache / "briefing-sites").glob("*.json"))) == 1
     assert not any(p.name.endswith(".json") for p in root.rglob("*"))
 
 
@@ -132,10 +138,10 @@ def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(conte
 # tests/test_rebuild.py (its "stored" runs).
 
 @pytest.fixture
-def stored(content, monkeypatch, tmp_path):
+def stored(content, monkeypatch, tmp_path_factory):
     """A BuildStore asked for, in a fresh cache folder, holding the state of a build of the
     minimal content; and that state."""
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
     root = content()
     state = Rebuilder(root, TEMPLATES)
     state.build()
@@ -188,9 +194,9 @@ def test_a_state_that_someone_else_could_have_written_is_not_used(stored):
     assert store.load() is None
 
 
-def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path):
+def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path_factory):
     root = content()
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
     assert BuildStore(root, root, wanted=False).file is None
     assert BuildStore(root, root, wanted=True).file is not None
     monkeypatch.setenv(CACHE_VARIABLE, "off")
@@ -234,3 +240,101 @@ def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_f
     rendered.clear()
     assert built(reused, "--reuse") == built(plain)
     assert rendered == [] and state.stat().st_ino == written
+
+
+# ---------------------------------------------------------------------------------------------
+# A cache file is untrusted input: each one refused is ignored with a notice, never a traceback.
+
+PLANTED = "Planted words"
+
+
+def _planted(root, store: ParseStore) -> bytes:
+    """A cache file, as this code writes it, whose entries put PLANTED into every person's name."""
+    check_summary(root)
+    written = orjson.loads(store.file.read_bytes())
+    for entry in written["entries"].values():
+        if isinstance(entry[0], list):
+            for item in entry[0]:
+                if isinstance(item, dict) and "name" in item:
+                    item["name"] = PLANTED
+    return orjson.dumps(written)
+
+
+def _names(root) -> set:
+    summary = check_summary(root)
+    assert summary.data is not None
+    return {person.name for person in summary.data.people.values()}
+
+
+def test_a_cache_file_others_may_write_is_ignored_with_a_notice(content, parses, caplog):
+    root = content()
+    store = ParseStore(root)
+    planted = _planted(root, store)
+    store.file.write_bytes(planted)
+    store.file.chmod(0o666)
+    with caplog.at_level(logging.WARNING):
+        assert PLANTED not in _names(root)
+    assert "writable by others" in caplog.text and str(store.file) in caplog.text
+
+
+def test_a_link_in_place_of_the_cache_file_is_not_followed(content, parses, caplog, tmp_path):
+    root = content()
+    store = ParseStore(root)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(_planted(root, store))
+    elsewhere.chmod(0o600)
+    store.file.unlink()
+    store.file.symlink_to(elsewhere)
+    with caplog.at_level(logging.WARNING):
+        assert PLANTED not in _names(root)
+    assert "link" in caplog.text
+
+
+def test_a_pipe_in_place_of_the_cache_file_is_not_read(content, parses, caplog):
+    root = content()
+    store = ParseStore(root)
+    planted = _planted(root, store)
+    store.file.unlink()
+    os.mkfifo(store.file, 0o600)
+    # A writer waits at the pipe: a reader that opened it would read the planted entries.
+    writer = threading.Thread(target=_write_into, args=(store.file, planted), daemon=True)
+    writer.start()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert PLANTED not in _names(root)
+        assert "not a regular file" in caplog.text
+    finally:
+        if writer.is_alive():  # let the writer go: open the pipe, and close it
+            os.close(os.open(store.file, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join()
+
+
+def _write_into(pipe, data: bytes) -> None:
+    with contextlib.suppress(OSError), open(pipe, "wb") as out:
+        out.write(data)
+
+
+def test_an_entry_whose_places_do_not_fit_its_value_is_parsed_again(content, parses):
+    root = content({"people.yml": "- id: a\n  name: A\n  role: nobody\n"})
+    first = check_summary(root)
+    assert first.errors
+    store = ParseStore(root)
+    written = orjson.loads(store.file.read_bytes())
+    written["entries"] = {key: [entry[0], [], entry[2]] for key, entry in written["entries"].items()}
+    store.file.write_bytes(orjson.dumps(written))
+    parses.clear()
+    _same(check_summary(root), first)
+    assert len(parses) == len(list(root.rglob("*.yml")))
+
+
+@pytest.mark.parametrize("where", ["project", "content"])
+def test_a_cache_folder_inside_the_project_is_refused(where, content, monkeypatch, tmp_path, caplog):
+    root = content()
+    folder = tmp_path / ".cache" if where == "project" else root / ".cache"
+    monkeypatch.setenv(CACHE_VARIABLE, str(folder))
+    with caplog.at_level(logging.WARNING):
+        assert ParseStore(root).file is None
+        assert BuildStore(root, root, wanted=True).file is None
+        check_summary(root)
+    assert not folder.exists()
+    assert "inside the project" in caplog.text

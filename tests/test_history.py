@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
 
+from generator.dataset import history as history_module
 from generator.build import build
 from generator.dataset.history import NO_GIT, describe_fields, read_history
+from generator.read.parse import parse_yaml
 
 from support import FIXTURE_CONTENT, ROOT
 
@@ -147,3 +151,171 @@ def test_a_revision_that_changes_only_an_editors_note_is_not_shown(repo: SimpleN
     _git(repo.content.parent, "commit", "-q", "-am", "Note for the desk", day=4)
     history = read_history(repo.content)
     assert [r.date[:10] for r in history.revisions] == ["2026-01-03", "2026-01-02", "2026-01-01"]
+
+# ---------------------------------------------------------------------------------------------
+# The repository is untrusted input: its configuration, its commit messages and its blobs.
+
+def _marker_program(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A program that leaves a file behind when run, and that file."""
+    marker = tmp_path / f"{name}-ran"
+    program = tmp_path / f"{name}.sh"
+    program.write_text(f"#!/bin/sh\ntouch '{marker}'\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    return program, marker
+
+
+def _rev(repo: SimpleNamespace, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo.content), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _commit_object(repo: SimpleNamespace, text: str) -> str:
+    """Write a commit object as given (headers and message) and make it the branch's head."""
+    done = subprocess.run(["git", "-C", str(repo.content), "hash-object", "-t", "commit", "-w", "--stdin"],
+                          input=text.encode("utf-8"), check=True, capture_output=True)
+    commit = done.stdout.decode().strip()
+    _git(repo.content.parent, "update-ref", "HEAD", commit)
+    return commit
+
+
+def test_a_signed_commit_runs_no_program_of_the_repositorys_config(repo: SimpleNamespace, tmp_path: Path):
+    program, marker = _marker_program(tmp_path, "gpg")
+    _edit(repo.content, "disputes.yml", lambda records: [{**records[0], "status": "unresolved"}] + records[1:])
+    _git(repo.content.parent, "add", "-A")
+    tree, parent = _rev(repo, "write-tree"), _rev(repo, "rev-parse", "HEAD")
+    _commit_object(repo, f"tree {tree}\nparent {parent}\nauthor E <e@example.invalid> 1767268800 +0000\n"
+                         "committer E <e@example.invalid> 1767268800 +0000\n"
+                         "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n"
+                         "\nSigned\n")
+    _git(repo.content.parent, "config", "log.showSignature", "true")
+    _git(repo.content.parent, "config", "gpg.program", str(program))
+    history = read_history(repo.content)
+    assert history.available and history.revisions[0].message == "Signed" and not marker.exists()
+
+
+def test_a_missing_object_fetches_nothing_from_a_promisor_remote(repo: SimpleNamespace, tmp_path: Path):
+    program, marker = _marker_program(tmp_path, "ssh")
+    for key, value in (("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+                       ("remote.origin.url", "ssh://example.invalid/content"), ("remote.origin.promisor", "true"),
+                       ("core.sshCommand", str(program))):
+        _git(repo.content.parent, "config", key, value)
+    blob = _rev(repo, "rev-parse", f"HEAD:./briefings/{BRIEFING}/statements.yml")
+    (repo.content.parent / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    read_history(repo.content)
+    assert not marker.exists()
+
+
+def test_git_variables_of_the_caller_are_ignored(repo: SimpleNamespace, monkeypatch):
+    # As a hook exports them: relative to the repository's top, not to the content folder.
+    monkeypatch.setenv("GIT_DIR", ".git")
+    monkeypatch.setenv("GIT_WORK_TREE", ".")
+    history = read_history(repo.content)
+    assert history.available and len(history.revisions) == 3
+
+
+def _edit_and_commit(repo: SimpleNamespace, message: str, day: int, status: str = "resolved") -> None:
+    _edit(repo.content, "disputes.yml", lambda records: [{**records[0], "status": status}] + records[1:])
+    _git(repo.content.parent, "commit", "-q", "-am", message, day=day)
+
+
+def test_separators_in_a_subject_are_text(repo: SimpleNamespace):
+    _edit_and_commit(repo, "One \x1e two \x1f three", day=4, status="unresolved")
+    history = read_history(repo.content)
+    assert [r.message for r in history.revisions][:2] == ["One two three", "Statement withdrawn"]
+
+
+def test_a_forged_subject_cannot_show_another_branch(repo: SimpleNamespace):
+    """A subject written as the old log format's separators named a commit of an unmerged branch
+    as the parent to compare with: its values reached the feeds."""
+    _git(repo.content.parent, "checkout", "-q", "-b", "embargo")
+    _edit(repo.content, "disputes.yml", lambda records: [{**records[0], "ask": "EMBARGOED-WORDS"}] + records[1:])
+    _git(repo.content.parent, "commit", "-q", "-am", "Not yet", day=4)
+    secret = _rev(repo, "rev-parse", "HEAD")
+    _git(repo.content.parent, "checkout", "-q", "-")
+    head = _rev(repo, "rev-parse", "HEAD")
+    _edit_and_commit(repo, f"x\x1e{head}\x1f{secret}\x1f2026-01-05T12:00:00+00:00\x1fforged", day=5,
+                     status="unresolved")
+    built = build(repo.content, TEMPLATES)
+    assert not any(b"EMBARGOED" in text for text in built.exports.values())
+    assert not any("EMBARGOED" in page.html for page in built.pages.values())
+    assert [r.commit for r in read_history(repo.content).revisions].count(head) == 1
+
+
+def test_subjects_lose_control_characters_and_are_cut(repo: SimpleNamespace):
+    _edit_and_commit(repo, "Bell\x07 escape\x1b[2J \uffff" + "long " * 1000, day=4, status="unresolved")
+    message = read_history(repo.content).revisions[0].message
+    assert message.startswith("Bell escape[2J ") and len(message) <= 201 and message.endswith("…")
+    built = build(repo.content, TEMPLATES)
+    for feed in ("changes.atom", f"briefings/{BRIEFING}/changes.atom"):
+        ET.fromstring(built.exports[feed])  # well-formed
+        assert b"\x07" not in built.exports[feed] and b"\x1b" not in built.exports[feed]
+
+
+def test_a_change_made_in_a_merge_commit_is_shown(repo: SimpleNamespace):
+    _git(repo.content.parent, "checkout", "-q", "-b", "side")
+    _edit(repo.content, "statements.yml", lambda records: records)  # no change on the side branch itself
+    _edit_and_commit(repo, "Side: status", day=4, status="unresolved")
+    _git(repo.content.parent, "checkout", "-q", "-")
+    _git(repo.content.parent, "merge", "-q", "--no-ff", "--no-commit", "side", day=5)
+    _edit(repo.content, "disputes.yml", lambda records: [{**records[0], "ask": "Settled in the merge"}] + records[1:])
+    _git(repo.content.parent, "commit", "-q", "-am", "Merge side", day=5)
+    history = read_history(repo.content).of_briefing(BRIEFING)
+    merge = history.revisions[0]
+    assert merge.message == "Merge side"
+    [change] = merge.changes
+    assert any(words.startswith("ask:") for words in change.fields)
+    # The revisions shown end at what the site shows: each change once, on the main line.
+    assert [r.message for r in history.revisions] == ["Merge side", "Statement withdrawn", "Dispute resolved",
+                                                      "First <b>version</b>"]
+
+
+def test_a_blob_over_the_limit_is_not_read_and_says_so(repo: SimpleNamespace, monkeypatch, caplog):
+    monkeypatch.setattr(history_module, "MAX_BLOB_BYTES", 5_000)
+    agenda = repo.content / "briefings" / BRIEFING / "agenda.yml"
+    before = agenda.read_text(encoding="utf-8")
+    agenda.write_text(before + "# " + "x" * 6_000 + "\n", encoding="utf-8")
+    _git(repo.content.parent, "commit", "-q", "-am", "Large", day=4)
+    agenda.write_text(before, encoding="utf-8")
+    _git(repo.content.parent, "commit", "-q", "-am", "Small again", day=5)
+    parsed = []
+    monkeypatch.setattr(history_module, "parse_yaml", lambda text, *args: parsed.append(len(text)) or parse_yaml(text, *args))
+    with caplog.at_level(logging.WARNING):
+        history = read_history(repo.content).of_briefing(BRIEFING)
+    assert parsed and max(parsed) < 5_000
+    # Both revisions hold the large version, before or after: neither is compared, and both say so.
+    for revision in history.revisions[:2]:
+        assert [(c.record, c.action) for c in revision.changes] == [
+            (f"briefings/{BRIEFING}/agenda.yml", "not compared: a version is larger than 5,000 bytes")]
+    assert [r.message for r in history.revisions][:2] == ["Small again", "Large"]
+    assert "larger than 5,000 bytes" in caplog.text
+
+
+def test_each_blob_is_parsed_once_and_kept(repo: SimpleNamespace, monkeypatch):
+    parsed = []
+    monkeypatch.setattr(history_module, "parse_yaml", lambda text, *args: parsed.append(args[0]) or parse_yaml(text, *args))
+    known: dict = {}
+    first = read_history(repo.content, known=known)
+    blobs = len(parsed)
+    # Every file added, then two changed: each version of a file once.
+    files = len(_rev(repo, "ls-files", "--", ".").split())
+    assert blobs == files + 2
+    assert read_history(repo.content, known=known) == first and len(parsed) == blobs
+
+
+def test_long_lists_are_compared_in_linear_time():
+    class Item:
+        compared = 0
+
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def __eq__(self, other: object) -> bool:
+            Item.compared += 1
+            return isinstance(other, Item) and other.n == self.n
+
+        def __hash__(self) -> int:
+            return hash(self.n)
+
+    old, new = [Item(n) for n in range(8_000)], [Item(n) for n in range(1, 8_001)]
+    assert describe_fields({"items": old}, {"items": new}) == ("items: 1 item added; 1 item removed",)
+    assert Item.compared < 5 * 8_000

@@ -26,13 +26,15 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator.pages import render
-from generator.build import check
+from generator.pages import markup, render
+from generator.content.addresses import shown_address
+from generator.build import build, check
 from generator.cli import main
+from generator.errors import ContentErrors, one_line
 from generator.read.load import load_content
 from generator.content.schema import KINDS, Markdown, Text
 from sitecheck import check_site, live_markup
-from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, build_site, write_content
+from support import ARCHIVE_CONTENT, FIXTURE_CONTENT, ROOT, build_site, write_content
 from test_html import MISSING_TOOLS, VNU
 
 CONTEXT = "content/briefings/visit/context.yml"
@@ -233,6 +235,30 @@ REFUSED = {
         b"# " + b"x" * 10 * 1024 * 1024 + b"\n",
         ["content/briefings/visit/context.yml:1:1: file is 10,485,763 bytes, larger than the limit of 10,000,000 "
          "(split the records across briefings or shorten them)"]),
+    "Markdown lists 1,000 deep": (
+        record(summary='summary: "' + "- " * 1000 + 'x"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown nested deeper than 10 levels of lists and quotes "
+         "(flatten the lists)"]),
+    "Markdown lists indented 30 deep": (
+        record(summary="summary: |\n" + "".join("    " + "    " * i + "- x\n" for i in range(30))),
+        ["content/briefings/visit/context.yml:4:12: Markdown nested deeper than 10 levels of lists and quotes "
+         "(flatten the lists)"]),
+    "20,000 opening brackets": (
+        record(summary='summary: "' + "[" * 20000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "a '[' at character 1 is never closed (write a bracket that starts no link as \\[)"]),
+    "links left open": (
+        record(summary='summary: "' + "[a](" * 1000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "a '(' at character 4 is never closed (write a bracket that starts no link as \\[)"]),
+    "brackets 2,000 deep": (
+        record(summary='summary: "' + "[" * 2000 + "]" * 2000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown brackets that are left open or nested deeply: "
+         "brackets are nested 2,000 deep (write a bracket that starts no link as \\[)"]),
+    "very long Markdown": (
+        record(summary='summary: "' + "*a_" * 10000 + '"'),
+        ["content/briefings/visit/context.yml:4:12: Markdown text is 30,000 characters long; the limit is 20,000 "
+         "(split it, or shorten it)"]),
 }
 # Which file each case replaces, where it is not context.yml.
 REFUSED_FILE = {"empty briefing.yml": "content/briefings/visit/briefing.yml"}
@@ -269,6 +295,106 @@ def test_url_field_refuses_other_schemes(written: str, shown: str, tmp_path: Pat
     assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
         f"content/sources.yml:{line}:8: '{shown}' is not a web address (only http:// and https:// addresses "
         "are allowed)"]
+
+
+def test_a_field_that_fails_to_render_is_a_problem_at_its_place(tmp_path: Path, monkeypatch) -> None:
+    """Markdown that the check accepts builds; should a field still fail to render, the build stops
+    with that field's place, never a traceback."""
+    root = content_with(tmp_path, {CONTEXT: record(summary="summary: Breaks *the* renderer.")})
+    monkeypatch.chdir(tmp_path)
+    real = markup._MD.convert
+
+    def convert(text: str) -> str:
+        if "Breaks" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text)
+
+    monkeypatch.setattr(markup._MD, "convert", convert)
+    with pytest.raises(ContentErrors) as stopped:
+        build(root.relative_to(tmp_path), ROOT / "templates" / "pages")
+    assert [str(e) for e in stopped.value.errors] == [
+        "content/briefings/visit/context.yml:4:12: this Markdown cannot be rendered (RecursionError: maximum "
+        "recursion depth exceeded)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses cannot spoof: no user name before the host, no bidirectional controls.
+
+@pytest.mark.parametrize("written, message", [
+    ("https://good.example@evil.example/", "'https://good.example@evil.example/' names a user before its host "
+     "(write the address without the part up to '@': a reader sees one host and reaches another)"),
+    ("https://user:pass@example.org/", "'https://user:pass@example.org/' names a user before its host "
+     "(write the address without the part up to '@': a reader sees one host and reaches another)"),
+    ("https://example.org/\u202egpj.exe", "'https://example.org/\\u202egpj.exe' holds the bidirectional control "
+     "U+202E (remove it: it makes an address read as another)"),
+])
+def test_url_field_refuses_spoofing(written: str, message: str, tmp_path: Path, monkeypatch) -> None:
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + written + "\n"
+    line = text.count("\n")
+    assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [f"content/sources.yml:{line}:8: {message}"]
+
+
+@pytest.mark.parametrize("link", ["https://good.example@evil.example/", "https://example.org/\u202egpj.exe",
+                                  "https://example.org/\u2066x"])
+def test_markdown_link_that_spoofs_loses_its_target(link: str) -> None:
+    assert render.render_markdown(f"See [the page]({link}).") == Markup("<p>See <a>the page</a>.</p>")
+
+
+def test_a_host_that_mixes_scripts_is_shown_in_punycode(tmp_path: Path) -> None:
+    # A Cyrillic "а" among Latin letters: the address reads as apple.example.
+    spoof = "https://\u0430pple.example/page"
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + spoof + "\n"
+    root = content_with(tmp_path, {SOURCES: text})
+    built = build(root, ROOT / "templates" / "pages")
+    page = built.pages["sources/extra.md"].html
+    assert ">https://xn--pple-43d.example/page</a>" in page and ">" + spoof not in page
+    # One script, or the scripts Japanese writes together, are shown as written.
+    assert shown_address("https://b\u00fccher.example/") == "https://b\u00fccher.example/"
+    assert shown_address("https://\u4f8b\u3048.jp/") == "https://\u4f8b\u3048.jp/"
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns match whole values: a trailing line break is no part of an id, code, date or address.
+
+PEOPLE = "content/people.yml"
+AGENDA = "content/briefings/visit/agenda.yml"
+
+
+@pytest.mark.parametrize("file, line, written, expected", [
+    (PEOPLE, "  country: US", '  country: "US\\n"',
+     "content/people.yml:3:12: 'US\\n' is not a country code (use the two-letter ISO code, like 'US' or 'CN')"),
+    (PEOPLE, "  wikidata: Q1", '  wikidata: "Q1\\n"',
+     "content/people.yml:5:13: 'Q1\\n' is not a Wikidata id (write the item's id as its Wikidata page shows it: "
+     "Q and digits, like 'Q42')"),
+    (AGENDA, "  date: 2023-08-28", '  date: "2023-08-28\\n"',
+     "content/briefings/visit/agenda.yml:4:9: '2023-08-28\\n' is not a date (write dates as YYYY-MM-DD, like "
+     "'2023-08-28')"),
+    (AGENDA, '  time: "09:30"', '  time: "09:30\\n"',
+     "content/briefings/visit/agenda.yml:5:9: '09:30\\n' is not a time (write 24-hour local time as HH:MM, "
+     "like '09:30')"),
+    (CONTEXT, "  when: 2022-10", '  when: "2022-10\\n"',
+     "content/briefings/visit/context.yml:2:9: '2022-10\\n' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD; "
+     "put wording like 'earlier in 2023' in when_text)"),
+    (CONTEXT, "- id: earlier-controls", '- id: "earlier-controls\\n"',
+     "content/briefings/visit/context.yml:1:7: 'earlier-controls\\n' is not a valid id (use lowercase letters, "
+     "digits and single hyphens, like 'wang-wentao')"),
+])
+def test_a_trailing_line_break_is_refused(file: str, line: str, written: str, expected: str, tmp_path: Path,
+                                          monkeypatch) -> None:
+    text = CONTEXT_RECORD if file == CONTEXT else (FIXTURE_CONTENT / file.removeprefix("content/")).read_text(
+        encoding="utf-8")
+    assert line in text
+    found = problems(tmp_path, monkeypatch, {file: text.replace(line, written, 1)})
+    assert found == [expected]
+    assert all(len(problem) < 300 for problem in found)
+
+
+def test_an_address_with_a_trailing_line_break_is_refused(tmp_path: Path, monkeypatch) -> None:
+    text = (FIXTURE_CONTENT / "sources.yml").read_text(encoding="utf-8") + EXTRA_SOURCE + '"https://example.org/\\n"\n'
+    line = text.count("\n")
+    assert problems(tmp_path, monkeypatch, {SOURCES: text}) == [
+        f"content/sources.yml:{line}:8: 'https://example.org/\\n' is not a web address (only http:// and https:// "
+        "addresses are allowed)"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,12 +646,14 @@ def test_symbolic_link_is_not_read(tmp_path: Path, monkeypatch) -> None:
             "like 'wang-wentao')"),
     ("con", "'con' is a reserved file name on Windows (rename the folder; choose another id, like 'con-1')"),
     ("x" * 100, "id is 100 characters long; the limit is 64 (rename the folder)"),
+    ("visit\n", "'visit\\n' is not a valid id (rename the folder; use lowercase letters, digits and single "
+                "hyphens, like 'wang-wentao')"),
 ])
 def test_briefing_folder_must_be_an_id(folder: str, message: str, tmp_path: Path, monkeypatch) -> None:
     root = content_with(tmp_path, {})
     shutil.move(root / "briefings" / "visit", root / "briefings" / folder)
     assert checked(tmp_path, monkeypatch) == [
-        f"content/briefings/{folder}/agenda.yml:1:1: briefing folder name: {message}"]
+        f"content/briefings/{one_line(folder)}/agenda.yml:1:1: briefing folder name: {message}"]
 
 
 def test_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, monkeypatch) -> None:
@@ -547,3 +675,11 @@ def test_pages_with_hostile_text_pass_the_nu_html_checker(tmp_path: Path) -> Non
     messages = json.loads(run.stderr)["messages"]
     assert [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
             for m in messages if m["type"] in ("error", "non-document-error")] == []
+
+
+def test_a_refused_pattern_is_never_printed() -> None:
+    from generator.check.schema_errors import pattern_problem
+
+    err = {"type": "string_pattern_mismatch", "input": "x\n", "ctx": {"pattern": "^(?:" + "a|" * 500 + "b)$"},
+           "msg": "String should match pattern '...'"}
+    assert pattern_problem(err) == ("'x\n' is not in the form this field takes", None)

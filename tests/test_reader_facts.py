@@ -122,6 +122,13 @@ def test_a_term_inside_a_longer_term_is_linked_at_its_own_use_never_inside_the_o
         '<a class="term" href="g.html#c">controls</a>.</p>')
 
 
+def test_a_term_is_never_linked_inside_a_character_reference():
+    html = "<p>Rock &amp; roll &#39;x&#39; &#x27;y&#x27;, then 39 and amp and x27.</p>"
+    assert link_first_uses(html, [("39", "g.html#n"), ("AMP", "g.html#a"), ("x27", "g.html#x")]) == (
+        "<p>Rock &amp; roll &#39;x&#39; &#x27;y&#x27;, then <a class=\"term\" href=\"g.html#n\">39</a> and "
+        "<a class=\"term\" href=\"g.html#a\">amp</a> and <a class=\"term\" href=\"g.html#x\">x27</a>.</p>")
+
+
 # 3. The timeline: order, numbering, plain dates.
 
 def test_a_month_only_date_comes_after_the_days_of_its_month_oldest_first():

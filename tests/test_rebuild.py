@@ -65,7 +65,7 @@ def assert_equal(rebuilt: Built, full: Built) -> None:
 
 
 @pytest.fixture(params=["kept", "stored"])
-def project(request, tmp_path, monkeypatch):
+def project(request, tmp_path, tmp_path_factory, monkeypatch):
     """Copies of the fixture archive and the page templates, and a Rebuilder of them: the same
     one throughout (`briefing serve`), or ("stored") each build's read back from the file that
     the build before kept it in (`briefing build --reuse`, cache.BuildStore)."""
@@ -73,7 +73,7 @@ def project(request, tmp_path, monkeypatch):
     shutil.copytree(ARCHIVE_CONTENT, content)
     shutil.copytree(ROOT / "templates" / "pages", templates)
     state = Rebuilder(content, templates)
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
     store = BuildStore(content, (content, templates), wanted=True)
 
     def step(problems: bool = False):

@@ -510,3 +510,75 @@ def test_dirty_builds_give_mkdocs_the_changed_pages_and_every_file_after_a_faile
 def test_nav_paths_are_the_paths_a_nav_setting_names():
     assert nav_paths([{"Home": "index.md"}, {"Briefings": [{"A": "a/index.md"}, "b.md"]}, "c.md"]) == {
         "index.md", "a/index.md", "b.md", "c.md"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Serve never sticks: template runtime errors, a folder where a file was, requests for other hosts.
+
+@pytest.mark.parametrize("mistake, message", [
+    ('{{ "a" + 1 }}', 'template error: can only concatenate str (not "int") to str'),
+    ("{% endfro %}", "template error: Encountered unknown tag 'endfro'."),
+])
+def test_a_template_mistake_stops_a_build_with_one_located_line(tmp_path, monkeypatch, mistake, message):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
+    monkeypatch.chdir(project)
+    template = project / "templates" / "pages" / "disputes.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text + mistake + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    located = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert located == [f"templates/pages/disputes.html:{text.count(chr(10)) + 1}:1: {message}"]
+    assert not (project / "site").exists()
+
+
+def test_the_save_signal_notices_a_folder_in_place_of_a_content_file(tmp_path):
+    content = tmp_path / "content"
+    (content / "briefings" / "visit").mkdir(parents=True)
+    agenda = content / "briefings" / "visit" / "agenda.yml"
+    agenda.write_text("[]\n", encoding="utf-8")
+    signal = RecordedSignal([content])
+    try:
+        assert signal.start()
+        agenda.unlink()
+        signal.wait_for(str(agenda))
+        deleted = signal.count
+        assert deleted >= 1
+        signal.events.clear()
+        agenda.mkdir()
+        signal.wait_for(str(agenda))
+        assert signal.count == deleted + 1
+    finally:
+        signal.close()
+
+
+def test_live_server_shows_a_template_runtime_error_and_refuses_other_hosts(tmp_path):
+    project = make_project(tmp_path / "p", SMALL_CONTENT)
+    template = project / "templates" / "pages" / "disputes.html"
+    good_template = template.read_text(encoding="utf-8")
+    with _served(project, tmp_path / "serve.log") as (server, base):
+        page = f"{base}/briefings/paris-talks/disputes.html"
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site")
+        port = base.rsplit(":", 1)[1]
+        for host, status in ((f"127.0.0.1:{port}", 200), (f"localhost:{port}", 200),
+                             (f"attacker.example:{port}", 403), ("attacker.example", 403)):
+            request = urllib.request.Request(page, headers={"Host": host})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    answered = response.status
+            except urllib.error.HTTPError as exc:
+                answered = exc.code
+            assert answered == status, host
+
+        template.write_text(good_template + '{{ "a" + 1 }}\n', encoding="utf-8")
+        body = _wait_for(page, lambda s, b: s == 200 and ERROR_TITLE in b, server, "the template error page")
+        assert re.search(r"<code>templates/pages/disputes\.html:\d+:1</code>: template error: can only concatenate",
+                         body)
+        template.write_text(good_template, encoding="utf-8")
+        _wait_for(page, lambda s, b: s == 200 and "Tariffs on cheese" in b, server, "the site back")
+        assert server.poll() is None

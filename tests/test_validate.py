@@ -105,6 +105,16 @@ def test_duplicate_id(content):
     ]
 
 
+def test_duplicate_glossary_term_id(content):
+    terms = [{"id": "talks", "term": term, "definition": "Meetings.", "sources": [{"source": "article", "para": 1}]}
+             for term in ("Talks", "Other talks")]
+    briefing = {**MINIMAL["briefings/visit/briefing.yml"], "glossary": terms}
+    assert problems(content, {"briefings/visit/briefing.yml": briefing}) == [
+        "content/briefings/visit/briefing.yml:20:7: duplicate glossary term id 'talks' "
+        "(first used at content/briefings/visit/briefing.yml:14:7)"
+    ]
+
+
 def test_id_shared_by_person_and_organisation(content):
     text = PEOPLE_HEAD + PEOPLE_HEAD.replace("- id: wang-wentao", "- id: mofcom")
     assert problems(content, {"people.yml": text}) == [

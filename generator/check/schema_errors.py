@@ -99,6 +99,8 @@ def pattern_problem(err: dict) -> tuple[str, str | None] | None:
         return id_problem(value)
     if err["type"] == "string_pattern_mismatch" and ctx.get("pattern") == ACCEPTED_TEXT:
         return text_problem(value)
+    if err["type"] == "string_pattern_mismatch":  # never the pattern itself: it is ours, not the editor's
+        return f"{shown(value)} is not in the form this field takes", None
     return None
 
 

@@ -67,7 +67,7 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
         except ValidationError as exc:
             errors.extend(schema_error(doc, at, file_kind.model, e) for e in exc.errors())
             rid = item.get("id") if isinstance(item, dict) else None
-            if isinstance(rid, str) and _ID_RE.match(rid):
+            if isinstance(rid, str) and _ID_RE.fullmatch(rid):
                 broken.add(rid)
         else:
             located.append(Located(record, doc, at))
@@ -241,6 +241,18 @@ def _unique(records: list[Located], what: str, errors: list[ContentError]) -> di
     return seen
 
 
+def _unique_terms(briefing: Located, errors: list[ContentError]) -> None:
+    """Each glossary term of a briefing has its own id: the id is the address of its entry."""
+    first: dict[str, int] = {}
+    for i, term in enumerate(briefing.record.glossary):
+        if term.id in first:
+            pos = briefing.doc.position(briefing.at + ("glossary", first[term.id], "id"))
+            errors.append(briefing.error(("glossary", i, "id"), f"duplicate glossary term id '{term.id}'",
+                                         f"first used at {briefing.doc.path}:{pos.line}:{pos.column}"))
+        else:
+            first[term.id] = i
+
+
 def _check_links(items: list[Located], namespaces: dict[str, dict[str, None]], shared: Shared,
                  errors: list[ContentError]) -> None:
     """`_check_refs` and `_check_citations` for each of `items`; first for all of them at once,
@@ -352,6 +364,7 @@ def _check_briefing(bid: str, docs: list[Document], records: Records, shared: Sh
     if not header:
         return None
     _check_dates(header[0], list(local["agenda"].values()), errors)
+    _unique_terms(header[0], errors)
     errors.extend(header[0].error(("events", i), f"briefing '{bid}' lists itself as an event",
                                   "list shared events and other briefings only")
                   for i, listed in enumerate(header[0].record.events) if listed == bid)

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..errors import shown
+from .addresses import address_problem
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX = 64
@@ -47,7 +48,7 @@ def id_problem(value: str) -> tuple[str, str | None] | None:
     """What is wrong with `value` as an id, and a hint; None for a good id."""
     if len(value) > ID_MAX:
         return f"id is {len(value)} characters long; the limit is {ID_MAX}", None
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         return (f"{shown(value)} is not a valid id",
                 "use lowercase letters, digits and single hyphens, like 'wang-wentao'")
     if value in _WINDOWS_NAMES:
@@ -108,7 +109,7 @@ ACCEPTED_TEXT = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}][^{_CONTROLS}]*$"
 
 
 def _check_date(value: str) -> str:
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a date", "write dates as YYYY-MM-DD, like '2023-08-28'")
     try:
         dt.date.fromisoformat(value)
@@ -118,7 +119,7 @@ def _check_date(value: str) -> str:
 
 
 def _check_approx_date(value: str) -> str:
-    if not _APPROX_RE.match(value):
+    if not _APPROX_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a date",
                     "write YYYY, YYYY-MM or YYYY-MM-DD; put wording like 'earlier in 2023' in when_text")
     year, month, day = (value.split("-") + [None, None])[:3]
@@ -130,25 +131,28 @@ def _check_approx_date(value: str) -> str:
 
 
 def _check_time(value: str) -> str:
-    if not _TIME_RE.match(value):
+    if not _TIME_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a time", "write 24-hour local time as HH:MM, like '09:30'")
     return value
 
 
 def _check_url(value: str) -> str:
-    if not _URL_RE.match(value):
+    if not _URL_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a web address", "only http:// and https:// addresses are allowed")
+    problem = address_problem(value)
+    if problem is not None:
+        raise _fail(f"{shown(value)} {problem[0]}", problem[1])
     return value
 
 
 def _check_country(value: str) -> str:
-    if not _COUNTRY_RE.match(value):
+    if not _COUNTRY_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a country code", "use the two-letter ISO code, like 'US' or 'CN'")
     return value
 
 
 def _check_wikidata(value: str) -> str:
-    if not _WIKIDATA_RE.match(value):
+    if not _WIKIDATA_RE.fullmatch(value):
         raise _fail(f"{shown(value)} is not a Wikidata id",
                     "write the item's id as its Wikidata page shows it: Q and digits, like 'Q42'")
     return value
@@ -158,6 +162,85 @@ def _check_text_file(value: str) -> str:
     if not _TEXT_FILE_RE.match(value):
         raise _fail(f"{shown(value)} is not the name of a source's text file",
                     "keep the text in content/texts/ and write its name so, like 'texts/news-article.txt'")
+
+# What Markdown can read quickly and without deep recursion (Python-Markdown recurses once per
+# level of nested lists and quotes, and reads from each '[' of a link to its ']' and '(' to its
+# ')': an unclosed one, to the end of the text). Far beyond what a briefing's text needs.
+MAX_MARKDOWN = 20_000
+MAX_MARKDOWN_NESTING = 10
+_MAX_BRACKET_READING = 200_000
+# One container at the start of a line: a list item's marker or a quote's `>`.
+_CONTAINER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]*")
+# A line that starts two levels at least: the lines worth counting.
+_DEEP_START = re.compile(r"^(?:[ \t]{8}|[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)))",
+                         re.M)
+
+
+def markdown_problem(value: str) -> tuple[str, str] | None:
+    """What keeps Markdown text from being read quickly and safely, and a hint; None if nothing."""
+    if len(value) > MAX_MARKDOWN:
+        return (f"Markdown text is {len(value):,} characters long; the limit is {MAX_MARKDOWN:,}",
+                "split it, or shorten it")
+    if _DEEP_START.search(value) and _nesting(value) > MAX_MARKDOWN_NESTING:
+        return f"Markdown nested deeper than {MAX_MARKDOWN_NESTING} levels of lists and quotes", "flatten the lists"
+    if "[" in value:
+        problem = _bracket_problem(value)
+        if problem is not None:
+            return (f"Markdown brackets that are left open or nested deeply: {problem}",
+                    "write a bracket that starts no link as \\[")
+    return None
+
+
+def _nesting(value: str) -> int:
+    """The deepest nesting of lists and quotes: on each line, a level per four columns of
+    indentation and per container marker."""
+    deepest = 0
+    for line in value.split("\n"):
+        stripped = line.lstrip(" \t")
+        depth = len(line[:len(line) - len(stripped)].expandtabs(4)) // 4
+        at = 0
+        while (found := _CONTAINER.match(stripped, at)) is not None and found.end() > at:
+            depth, at = depth + 1, found.end()
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _bracket_problem(value: str) -> str | None:
+    """Why Markdown's link parser would read too much of `value`, or None: it reads from each '['
+    (not escaped) to its ']', and from each '(' just after a ']' to its ')', or to the end."""
+    reading, deepest = 0, 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []  # where each '(' opens, and whether it opens a link's address
+    escaped = False
+    for at, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            brackets.append(at)
+            deepest = max(deepest, len(brackets))
+        elif char == "]" and brackets:
+            reading += at - brackets.pop()
+        elif char == "(":
+            parens.append((at, at > 0 and value[at - 1] == "]"))
+        elif char == ")" and parens:
+            start, link = parens.pop()
+            reading += at - start if link else 0
+    open_links = [start for start, link in parens if link]
+    reading += sum(len(value) - start for start in brackets + open_links)
+    if reading <= _MAX_BRACKET_READING:
+        return None
+    if brackets or open_links:
+        first = min(brackets + open_links)
+        return f"a '{value[first]}' at character {first + 1} is never closed"
+    return f"brackets are nested {deepest:,} deep"
+
+
+def _check_markdown(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem is not None:
+        raise _fail(*problem)
     return value
 
 
@@ -187,13 +270,15 @@ class _TextJsonSchema(WithJsonSchema):
         return {**self.json_schema, **({"maxLength": limit} if limit is not None else {})}
 
 
-def _text(description: str) -> object:
-    return Annotated[str, StringConstraints(pattern=ACCEPTED_TEXT),
-                     _TextJsonSchema({"type": "string", "description": description, "minLength": 1})]
+def _text(description: str, *checks: object) -> object:
+    # The JSON Schema last: the authoring reference knows each type by it (see reference.py).
+    return Annotated[(str, StringConstraints(pattern=ACCEPTED_TEXT), *checks,
+                      _TextJsonSchema({"type": "string", "description": description, "minLength": 1}))]
 
 
 Text = _text("Plain text; shown exactly as written (never as markup).")
-Markdown = _text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.")
+Markdown = _text("Markdown: emphasis, lists and http(s)/mailto/relative links; no raw HTML.",
+                 AfterValidator(_check_markdown))
 Id = Annotated[str, StringConstraints(max_length=ID_MAX, pattern=ACCEPTED_ID),
                WithJsonSchema({"type": "string", "description": "An id: lowercase letters, digits and single hyphens.",
                                "pattern": ID_PATTERN, "maxLength": ID_MAX})]

@@ -2,8 +2,11 @@
 
 `read_history` is a function of the content folder alone: it asks git (through its command line,
 `git log` and `git cat-file --batch`) for the newest revisions of the content files, parses each
-file before and after each revision with the content loader, and compares the records by id,
-field by field. Every date comes from a commit, never from the clock, so the same history gives
+version of a file with the content loader (once per version: `known`), and compares the records
+by id, field by field. The repository is untrusted input, as the content is: git runs with its
+caller's GIT_* variables cleared and with the settings that could run a program or reach a
+network off, its output is read by position and only full hex ids are taken from it, subjects
+lose their control characters and are cut short, and file versions over a size limit are not read. Every date comes from a commit, never from the clock, so the same history gives
 the same pages. Without git, outside a repository, or where git fails, there is no history and
 `History.note` says why; a shallow clone gives the revisions it holds.
 
@@ -14,15 +17,17 @@ marked for readers (`Readers: …` or `Correction: …`, see READER_MARKS) is sh
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Hashable, Mapping
 
 from ..errors import counted
 from ..read.load import content_kind
-from ..read.parse import parse_yaml
+from ..read.parse import FORBIDDEN_CHARACTERS, parse_yaml
 
 MAX_REVISIONS = 200
 """How many of the newest revisions of the content are read: a long history keeps builds quick."""
@@ -102,50 +107,90 @@ class History:
 
 NO_GIT = "The content is not kept in git here, so no history of changes is shown."
 
+MAX_BLOB_BYTES = 1_000_000
+"""A version of a content file larger than this is not read from the history: its revision says
+that it was not compared."""
+MAX_HISTORY_BYTES = 20_000_000
+"""How many bytes of file versions one reading of the history reads at most: older revisions
+beyond that are left out, as beyond MAX_REVISIONS."""
+MAX_MESSAGE = 200
+"""How many characters of a commit's subject are kept."""
+MAX_NOTE = 600
+"""How many characters of a commit message's lines for readers are shown."""
+# Settings that keep a repository's own configuration from running a program or reaching a
+# network while its history is read: no signature checks (gpg.program), no transport at all (a
+# promisor remote's lazy fetch runs core.sshCommand), no file-system monitor, no external diff.
+_SAFE_CONFIG = ("core.quotePath=false", "log.showSignature=false", "protocol.allow=never",
+                "core.fsmonitor=false", "log.showRoot=true", "i18n.logOutputEncoding=UTF-8")
+_HEX_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})")
+# One line of `git log --raw -z`: modes, the blob before and after (all zeros for none), status.
+_RAW = re.compile(r"\n?:[0-7]{6} [0-7]{6} ([0-9a-f]{40}(?:[0-9a-f]{24})?) ([0-9a-f]{40}(?:[0-9a-f]{24})?) [A-Z][0-9]*")
+_log = logging.getLogger(__name__)
 
-def read_history(content_dir: Path, limit: int = MAX_REVISIONS,
-                 sources: Mapping[str, Any] | None = None) -> History:
+
+def read_history(content_dir: Path, limit: int = MAX_REVISIONS, sources: Mapping[str, Any] | None = None,
+                 known: dict[str, Any] | None = None) -> History:
     """The newest `limit` revisions of the content folder's files that changed records; citations
-    are named by the titles of `sources` (the checked content's, by id), else by their ids."""
+    are named by the titles of `sources` (the checked content's, by id), else by their ids.
+
+    The history is the first-parent line of the checked-out branch, merges included (each compared
+    with its first parent): it ends at what the site shows. `known` keeps the records of each file
+    version (by blob id) across readings: pass the same dict to parse each version once.
+    """
+    known = {} if known is None else known
     try:
-        log = _git(content_dir, "log", f"-n{limit + 1}", "--no-merges", "--no-renames", "--relative",
-                   "--format=%x1e%H%x1f%P%x1f%cI%x1f%B%x1d", "--name-only", "--", ".")
+        commits = _log_commits(content_dir, limit + 1)
         shallow = _shallow_commits(content_dir)
-    except (OSError, subprocess.SubprocessError):
+        sizes = _blob_sizes(content_dir, sorted(set().union(*(c.blobs for c in commits[:limit]))))
+    except (OSError, subprocess.SubprocessError, ValueError):
         return History(note=NO_GIT)
-    commits = []
-    for chunk in log.split("\x1e")[1:]:
-        head, _, names = chunk.partition("\x1d")
-        commit, parents, date, message = head.split("\x1f", 3)
-        files = [name for name in names.split("\n") if name and _kind_of(name)]
-        commits.append((commit, parents.split(), date, message, files))
     capped = len(commits) > limit
-    commits = commits[:limit]
-    wanted = [f"{rev}:./{name}" for commit, parents, _, _, files in commits for name in files
-              for rev in ([commit] + parents[:1])]
+    commits, budget = commits[:limit], MAX_HISTORY_BYTES
+    tallied: set[str] = set()
+    for kept, commit in enumerate(commits):
+        for blob in commit.blobs - tallied - known.keys():
+            tallied.add(blob)
+            budget -= sizes.get(blob, 0) if sizes.get(blob, 0) <= MAX_BLOB_BYTES else 0
+        if budget < 0:
+            commits, capped = commits[:kept], True
+            break
+    used = set().union(*(c.blobs for c in commits))
+    wanted = sorted(b for b in used - known.keys() if sizes.get(b, MAX_BLOB_BYTES + 1) <= MAX_BLOB_BYTES)
     try:
-        blobs = dict(zip(wanted, _cat_files(content_dir, wanted)))
-    except (OSError, subprocess.SubprocessError):
+        texts = _cat_blobs(content_dir, wanted)
+    except (OSError, subprocess.SubprocessError, ValueError):
         return History(note=NO_GIT)
     names = {sid: source.title for sid, source in (sources or {}).items()}
     revisions = []
-    for commit, parents, date, message, files in commits:
-        complete = commit not in shallow
+    for commit in commits:
+        complete = commit.id not in shallow
         changes: list[RecordChange] = []
-        for name in files if complete else ():
-            before = blobs.get(f"{parents[0]}:./{name}") if parents else None
-            changes += diff_file(name, before, blobs[f"{commit}:./{name}"], names)
+        for name, before, after in commit.files if complete else ():
+            if max((sizes.get(blob, 0) for blob in (before, after) if blob), default=0) > MAX_BLOB_BYTES:
+                _log.warning("the history of %s is not compared at commit %s: a version is larger than %s bytes",
+                             name, commit.id[:12], f"{MAX_BLOB_BYTES:,}")
+                kind, briefing = _kind_of(name) or ("", None)
+                changes.append(RecordChange(kind, name, f"not compared: a version is larger than {MAX_BLOB_BYTES:,} bytes",
+                                            (), briefing))
+                continue
+            old, new = (_known_records(known, texts, name, blob) for blob in (before, after))
+            changes += diff_records(name, old, new, names)
         if changes or not complete:
-            note, correction = reader_note(message)
-            revisions.append(Revision(commit, date, message.strip().partition("\n")[0], tuple(changes), complete,
-                                      note, correction))
+            revisions.append(Revision(commit.id, commit.date, commit.message, tuple(changes), complete,
+                                      commit.note, commit.correction))
+    # Keep the versions this history holds, and forget those that fell out of it.
+    for blob in known.keys() - used:
+        del known[blob]
     return History(_anchored(revisions), capped=capped)
 
 
 def reader_note(message: str) -> tuple[str, bool]:
-    """The lines of a commit message marked for readers, joined, and whether one marks a correction."""
+    """The lines of a commit message marked for readers, joined (without control characters, at
+    most MAX_NOTE characters), and whether one marks a correction."""
     found = _MARKED.findall(message)
-    return " ".join(text.strip() for _, text in found), any(READER_MARKS[mark.lower()] for mark, _ in found)
+    note = clean_message(" ".join(text.strip() for _, text in found), MAX_NOTE)
+    return note, any(READER_MARKS[mark.lower()] for mark, _ in found)
 
 
 def _anchored(revisions: list[Revision]) -> tuple[Revision, ...]:
@@ -160,37 +205,126 @@ def _anchored(revisions: list[Revision]) -> tuple[Revision, ...]:
     return tuple(replace(r, anchor=a) for r, a in zip(revisions, reversed(anchors)))
 
 
-def _git(content_dir: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(content_dir), "-c", "core.quotePath=false", *args],
+@dataclass(frozen=True)
+class _Commit:
+    """One commit of the log: its id, date, subject (made safe to show), and each content file it
+    changed as (path, blob before, blob after), None where there was no file."""
+
+    id: str
+    date: str
+    message: str
+    files: tuple[tuple[str, str | None, str | None], ...]
+    note: str = ""
+    """The message's lines marked for readers (see READER_MARKS), "" if none."""
+    correction: bool = False
+
+    @property
+    def blobs(self) -> set[str]:
+        """The ids of the file versions before and after this commit."""
+        return {blob for _, before, after in self.files for blob in (before, after) if blob}
+
+
+def _git(content_dir: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """What git prints for `args` in the content folder, run so that nothing of the repository's
+    configuration or of the caller's GIT_* variables decides what it runs or reads."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0", GIT_NO_REPLACE_OBJECTS="1", GIT_OPTIONAL_LOCKS="0")
+    config = [arg for setting in _SAFE_CONFIG for arg in ("-c", setting)]
+    done = subprocess.run(["git", "--no-pager", "-C", str(content_dir), *config, *args], input=stdin, env=env,
                           capture_output=True, check=True, timeout=_GIT_TIMEOUT)
-    return done.stdout.decode("utf-8", "replace")
+    return done.stdout
+
+
+def _log_commits(content_dir: Path, count: int) -> list[_Commit]:
+    """The newest `count` commits that changed the content folder, newest first.
+
+    The log is NUL-separated and read by position: each commit's id, date and subject, then its
+    changed files (git lets no NUL into a subject, so a subject is one field whatever it holds).
+    Only full hex ids are accepted.
+    """
+    out = _git(content_dir, "log", f"-n{count}", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+               "--relative", "--raw", "--no-abbrev", "-z", "--no-color", "--no-ext-diff", "--no-textconv",
+               "--no-show-signature", "--no-notes", "--format=%H%x00%cI%x00%s%x00%b", "--", ".")
+    fields = out.decode("utf-8", "replace").split("\0")
+    if fields and fields[-1] in ("", "\n"):
+        fields.pop()
+    commits, at = [], 0
+    while at < len(fields):
+        commit, date, subject, body = fields[at:at + 4]
+        if not _HEX_ID.fullmatch(commit) or not _ISO_DATE.fullmatch(date):
+            raise ValueError("unexpected output of git log")
+        at += 4
+        files = []
+        while at + 1 < len(fields) and (raw := _RAW.fullmatch(fields[at])):
+            name, before, after = fields[at + 1], raw.group(1), raw.group(2)
+            if _kind_of(name):
+                files.append((name, None if not before.strip("0") else before, None if not after.strip("0") else after))
+            at += 2
+        note, correction = reader_note(f"{subject}\n{body}")
+        commits.append(_Commit(commit, date, clean_message(subject), tuple(files), note, correction))
+    return commits
+
+
+def clean_message(subject: str, limit: int = MAX_MESSAGE) -> str:
+    """A commit's words as a page may show them: no control characters, at most `limit` characters."""
+    text = " ".join(FORBIDDEN_CHARACTERS.sub("", subject).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _shallow_commits(content_dir: Path) -> set[str]:
     """The commits where a shallow clone's history stops (none in a full clone)."""
-    path = Path(_git(content_dir, "rev-parse", "--git-path", "shallow").strip())
+    path = Path(_git(content_dir, "rev-parse", "--git-path", "shallow").decode("utf-8", "replace").strip())
     path = path if path.is_absolute() else content_dir / path
-    return set(path.read_text(encoding="ascii").split()) if path.is_file() else set()
+    if not path.is_file():
+        return set()
+    return {line for line in path.read_text(encoding="ascii", errors="replace").split() if _HEX_ID.fullmatch(line)}
 
 
-def _cat_files(content_dir: Path, names: list[str]) -> list[str | None]:
-    """The text of each `<commit>:<path>`, None where that commit has no such file."""
-    if not names:
-        return []
-    done = subprocess.run(["git", "-C", str(content_dir), "cat-file", "--batch"], input="\n".join(names).encode() + b"\n",
-                          capture_output=True, check=True, timeout=_GIT_TIMEOUT)
-    out, at, texts = done.stdout, 0, []
-    for _ in names:
+def _blob_sizes(content_dir: Path, blobs: list[str]) -> dict[str, int]:
+    """The size of each blob, by id; a blob the repository lacks is left out."""
+    if not blobs:
+        return {}
+    out = _git(content_dir, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+               stdin="\n".join(blobs).encode("ascii") + b"\n")
+    sizes = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob" and _HEX_ID.fullmatch(parts[0]) and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
+def _cat_blobs(content_dir: Path, blobs: list[str]) -> dict[str, str]:
+    """The text of each blob, by id; a blob the repository lacks is left out. The output is read
+    by position: each blob's header line says how many bytes follow."""
+    if not blobs:
+        return {}
+    out = _git(content_dir, "cat-file", "--batch", stdin="\n".join(blobs).encode("ascii") + b"\n")
+    at, texts = 0, {}
+    for blob in blobs:
         end = out.index(b"\n", at)
         header = out[at:end].split()
-        if header[-1] == b"missing" or len(header) != 3:
-            texts.append(None)
-            at = end + 1
-            continue
+        at = end + 1
+        if len(header) != 3 or header[0].decode("ascii", "replace") != blob or not header[2].isdigit():
+            continue  # missing
         size = int(header[2])
-        texts.append(out[end + 1:end + 1 + size].decode("utf-8", "replace"))
-        at = end + 1 + size + 1
+        texts[blob] = out[at:at + size].decode("utf-8", "replace")
+        at += size + 1
     return texts
+
+
+def _known_records(known: dict[str, Any], texts: dict[str, str], name: str, blob: str | None) -> dict[str, Any] | None:
+    """The records of one version of a file ({} for no file; None if it cannot be read), parsed
+    once per blob and kept in `known`."""
+    if blob is None:
+        return {}
+    if blob not in known:
+        text = texts.get(blob)
+        if text is None:  # not in this copy of the repository
+            return None
+        kind, briefing = _kind_of(name) or ("", None)
+        known[blob] = _records(name, kind, briefing, text)
+    return known[blob]
 
 
 def _kind_of(name: str) -> tuple[str, str | None] | None:
@@ -200,10 +334,8 @@ def _kind_of(name: str) -> tuple[str, str | None] | None:
     return (kind, briefing) if kind else None
 
 
-def _records(name: str, kind: str, briefing: str | None, text: str | None) -> dict[str, Any] | None:
-    """A file's records by id ({} for no file), or None if the file does not parse."""
-    if text is None:
-        return {}
+def _records(name: str, kind: str, briefing: str | None, text: str) -> dict[str, Any] | None:
+    """A file's records by id, or None if the file does not parse."""
     doc = parse_yaml(text, name, kind, briefing)
     data = getattr(doc, "data", None)
     if isinstance(data, dict) and kind == "briefing":
@@ -215,10 +347,18 @@ def _records(name: str, kind: str, briefing: str | None, text: str | None) -> di
 
 def diff_file(name: str, before: str | None, after: str | None,
               names: Mapping[str, str] | None = None) -> list[RecordChange]:
-    """The records added, removed or changed between two texts of a content file; citations are
-    named by the titles in `names` (source id -> title)."""
+    """The records added, removed or changed between two texts of a content file (None: no file);
+    citations are named by the titles in `names` (source id -> title)."""
     kind, briefing = _kind_of(name) or ("", None)
-    old, new = _records(name, kind, briefing, before), _records(name, kind, briefing, after)
+    return diff_records(name, *(_records(name, kind, briefing, text) if text is not None else {}
+                                for text in (before, after)), names)
+
+
+def diff_records(name: str, old: dict[str, Any] | None, new: dict[str, Any] | None,
+                 names: Mapping[str, str] | None = None) -> list[RecordChange]:
+    """The records added, removed or changed between two versions of a content file's records by
+    id (None: a version that cannot be read)."""
+    kind, briefing = _kind_of(name) or ("", None)
     if old is None or new is None:
         return [RecordChange(kind, name, "unreadable", (), briefing)] if old != new else []
     changes = []
@@ -310,8 +450,11 @@ def _list_words(field: str, old: list, new: list, names: Mapping[str, str]) -> l
     """How a list changed: short items added and removed by name; records (roles, steps, terms)
     matched by their name, each told as added, removed or how it changed."""
     if not all(isinstance(i, dict) for i in old + new):
-        added = [item for item in new if item not in old]
-        removed = [item for item in old if item not in new]
+        # Compared by their frozen form, in one pass over each list.
+        old_keys, new_keys = [_frozen(item) for item in old], [_frozen(item) for item in new]
+        old_set, new_set = set(old_keys), set(new_keys)
+        added = [item for item, key in zip(new, new_keys) if key not in old_set]
+        removed = [item for item, key in zip(old, old_keys) if key not in new_set]
         parts = []
         for verb, items in (("added", added), ("removed", removed)):
             if items and all(_is_short(i) for i in items):
@@ -338,3 +481,12 @@ def _named(records: list[dict]) -> dict[str, dict]:
         key = next((k for k in _ITEM_NAMES if k in record and _is_short(record[k])), None)
         named[f"‘{_cut(str(record[key]), 60)}’" if key else f"{i + 1}"] = record
     return named
+
+
+def _frozen(value: Any) -> Hashable:
+    """A plain value (text, number, list, mapping) as a hashable one that is equal where it is."""
+    if isinstance(value, dict):
+        return (dict, frozenset((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return (list, tuple(_frozen(item) for item in value))
+    return value

@@ -18,7 +18,6 @@ import copyreg
 import functools
 import hashlib
 import importlib.metadata
-import os
 import pickle
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Hashable
 
 from ..build import collector_paused
-from ..read.cache import cache_file, write_whole
+from ..read.cache import cache_file, open_private, write_whole
 from .rebuild import Rebuilder
 
 
@@ -70,8 +69,11 @@ class BuildStore:
         if self.file is None:
             return None
         try:
-            with open(self.file, "rb") as handle:
-                if not _private(handle.fileno()) or handle.read(len(header := _build_version())) != header:
+            handle = open_private(self.file)
+            if handle is None:
+                return None
+            with handle:
+                if handle.read(len(header := _build_version())) != header:
                     return None
                 unpickler = pickle.Unpickler(handle)
                 if unpickler.load() != self.key:
@@ -97,11 +99,3 @@ class BuildStore:
 
         write_whole(self.file, write)
 
-
-def _private(handle: int) -> bool:
-    """Whether an open file is the user's own and no one else may write it (always, where files
-    have no owner)."""
-    if not hasattr(os, "getuid"):
-        return True
-    found = os.fstat(handle)
-    return found.st_uid == os.getuid() and not found.st_mode & 0o022

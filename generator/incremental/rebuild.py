@@ -29,7 +29,7 @@ from typing import Any, Mapping
 import jinja2
 from jinja2 import meta
 
-from ..build import Built, check
+from ..build import Built, check, fields_located
 from ..errors import ContentError
 from ..export import SiteInfo, list_exports, render_exports
 from ..dataset.history import NO_GIT, History, read_history
@@ -116,6 +116,8 @@ class Rebuilder:
         self.bytecode = MemoryBytecodeCache()
         self.last: Rendered | None = None
         self.history = History(note=NO_GIT)  # the last build's (read_history)
+        self.versions: dict[str, Any] = {}
+        """The records of each version of a content file in the history, by blob id (read_history)."""
         self.rendered: tuple[str, ...] = ()
         """The pages the last build rendered (the others it kept from the build before)."""
         self.parsed = 0
@@ -133,14 +135,16 @@ class Rebuilder:
             self.parses.next_build()
             self.schema_checks.next_build()
         index = index_dataset(data, self.index)
-        self.history = read_history(self.content_dir, sources=data.sources)
-        pages = self._render(page_globals(data, index, list_exports(data)), list(_jobs(data, self.history)))
+        self.history = read_history(self.content_dir, sources=data.sources, known=self.versions)
+        with fields_located(self.content_dir):
+            pages = self._render(page_globals(data, index, list_exports(data)), list(_jobs(data, self.history)))
         return Built(data, index, pages, self.files(data) if files else MappingProxyType({}))
 
     def files(self, data: Dataset) -> Mapping[str, bytes]:
         """The export files of `data`, the last build's dataset (export.render_exports), reusing
         the pieces of the builds before that still hold."""
-        return render_exports(data, self.site, self.exports, self.history)
+        with fields_located(self.content_dir):
+            return render_exports(data, self.site, self.exports, self.history)
 
     def _parse(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
         """parse_yaml, or the last load's parse of the same file if its text is the same."""

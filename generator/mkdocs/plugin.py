@@ -12,7 +12,6 @@ from html import unescape
 from pathlib import Path
 from typing import Iterable
 
-from jinja2 import TemplateError
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -27,7 +26,7 @@ from ..pages.render import Page
 from ..pages.search import INDEX_PATH, search_script
 from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
-from .serve import DirtyBuilds, Preview, frame_of, template_problem
+from .serve import DirtyBuilds, HostCheck, Preview, frame_of, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -146,10 +145,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 raise ContentProblems(exc.errors) from None
             self.pages = dict(self.preview.problems(exc.errors, content_dir))
             return
-        except TemplateError as exc:
-            if self.preview is None:
+        except Exception as exc:
+            problem = template_problem(exc, templates_dir)
+            if problem is None:
                 raise
-            self.pages = dict(self.preview.problems([template_problem(exc, templates_dir)], content_dir))
+            if self.preview is None:
+                raise ContentProblems([problem]) from None
+            self.pages = dict(self.preview.problems([problem], content_dir))
             return
         self.built = built
         # A one-off build lets go of each page once MkDocs holds its HTML (see on_page_content).
@@ -310,6 +312,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.ahead.ready(self.rebuilder, functools.partial(_build_ahead, self.rebuilder))
 
     def on_serve(self, server, /, *, config, builder):
+        host, port = server.server_address[:2]
+        server.set_app(HostCheck(server.get_app(), host, port))
         folders = [self._dir(config, "content_dir"), self._dir(config, "templates_dir")]
         self._stop_saves()
         self.ahead = Ahead()

@@ -51,7 +51,8 @@ class SaveSignal:
         handler.on_any_event = self.on_event  # type: ignore[method-assign]
         # Asked of the system too, where it can (inotify), so that reads make no events at all.
         wanted = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent,
-                  events.FileMovedEvent, events.FileClosedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+                  events.FileMovedEvent, events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent,
+                  events.DirMovedEvent]
         self.folders = [folder for folder in folders if folder.is_dir()]
         for folder in self.folders:
             self.observer.schedule(handler, str(folder), recursive=True, event_filter=wanted)
@@ -68,9 +69,11 @@ class SaveSignal:
     def on_event(self, event: object) -> None:
         """Rewrite the signal's file if `event` (watchdog's) changed a file that builds read."""
         kind = getattr(event, "event_type", None)
-        # A folder counts when it goes (deleted, or moved out: its files tell nothing then); a
+        # A folder counts when it goes (deleted, or moved out: its files tell nothing then), and when
+        # it is made with a content file's name (where the file was: a build reports it); another
         # folder made or changed tells nothing its files do not.
-        if kind not in self.changes or (getattr(event, "is_directory", False) and kind not in ("deleted", "moved")):
+        if kind not in self.changes or (getattr(event, "is_directory", False) and kind not in ("deleted", "moved")
+                                        and not (kind == "created" and _content_file_name(event))):
             return
         # A move counts by either end: editors save by renaming a hidden temporary file.
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
@@ -98,6 +101,11 @@ class SaveSignal:
             self.observer.stop()
             self.observer.join(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _content_file_name(event: object) -> bool:
+    """Whether an event's path is named as a content file is (`.yml`, `.yaml`)."""
+    return str(getattr(event, "src_path", "")).endswith((".yml", ".yaml"))
 
 
 def _tells_closes(observer: object) -> bool:

@@ -20,7 +20,7 @@ import tempfile
 import traceback
 from pathlib import Path
 from types import MappingProxyType
-from typing import Collection, Iterable, Mapping, TextIO
+from typing import Callable, Collection, Iterable, Mapping, TextIO
 
 import jinja2
 from markupsafe import Markup
@@ -51,22 +51,47 @@ def error_html(errors: list[ContentError], home: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def template_problem(exc: jinja2.TemplateError, templates_dir: Path) -> ContentError:
-    """A mistake in a page template as a problem at its template's line, for the same report."""
+def template_problem(exc: Exception, templates_dir: Path) -> ContentError | None:
+    """A mistake in a page template as a problem at its template's line, for the same report: a
+    Jinja error, or an error the template's own code raised (`{{ "a" + 1 }}`). None for any other
+    exception, which is a bug of the code and keeps its traceback."""
     where: tuple[str, int] = (str(templates_dir), 1)
+    # A template's compiled code runs under the template's file name; its Python line maps back
+    # to the template's own line.
+    root = templates_dir.resolve()
+    stack = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in stack if Path(f.filename).resolve().is_relative_to(root)]
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = (exc.filename, exc.lineno)
-    else:
-        # A template's compiled code runs under the template's file name; its Python line maps
-        # back to the template's own line.
-        root = templates_dir.resolve()
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if Path(f.filename).resolve().is_relative_to(root)]
-        if frames:
-            name = Path(frames[-1].filename).resolve().relative_to(root).as_posix()
-            template = make_environment(templates_dir).get_template(name)
-            where = (frames[-1].filename, template.get_corresponding_lineno(frames[-1].lineno or 1))
-    return ContentError(display_path(Path(where[0])), where[1], 1, f"template error: {exc.message or exc}")
+    elif not isinstance(exc, jinja2.TemplateError) and not (stack and frames and stack[-1] == frames[-1]):
+        return None
+    elif frames:
+        name = Path(frames[-1].filename).resolve().relative_to(root).as_posix()
+        template = make_environment(templates_dir).get_template(name)
+        where = (frames[-1].filename, template.get_corresponding_lineno(frames[-1].lineno or 1))
+    message = getattr(exc, "message", None) or exc
+    return ContentError(display_path(Path(where[0])), where[1], 1, f"template error: {message}")
+
+
+class HostCheck:
+    """The preview's WSGI application, answering only requests addressed to the address it is
+    bound to: a page elsewhere that has its own host name resolve to this computer (DNS
+    rebinding) could otherwise read the drafts. Requests for other hosts get 403. Bound to every
+    address (0.0.0.0), it answers any host, as asked."""
+
+    _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+    def __init__(self, app: Callable, host: str, port: int) -> None:
+        self.app = app
+        names = set(self._LOOPBACK) if host in self._LOOPBACK else {host, f"[{host}]"}
+        self.allowed = None if host in ("", "0.0.0.0", "::") else {f"{name}:{port}" for name in names}
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        host = environ.get("HTTP_HOST", "").lower()
+        if self.allowed is not None and host and host not in self.allowed:
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"This preview answers only requests addressed to its own address.\n"]
+        return self.app(environ, start_response)
 
 
 def implied_paths(content_dir: Path) -> set[str]:

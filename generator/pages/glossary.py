@@ -19,13 +19,19 @@ _SKIP = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "sup", "dt", 
                    "caption", "script", "style", "title"})
 
 
+# A character reference of escaped text (`&amp;`, `&#39;`, `&#x27;`): matched whole, so that no
+# term is ever found inside one.
+_REFERENCE = r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);"
+
+
 @lru_cache(maxsize=64)
 def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     """The whole-word use of any of `terms` in escaped HTML text, any case, singular or plural; the
-    group `t<n>` holds a use of the n-th term. At one place a longer term wins over a shorter one."""
+    group `t<n>` holds a use of the n-th term. At one place a longer term wins over a shorter one,
+    and a character reference wins over any term (its match has no group)."""
     order = sorted(range(len(terms)), key=lambda n: -len(terms[n]))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<t{n}>{re.escape(escape(terms[n], quote=False))}s?)"
-                                                  for n in order) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(_REFERENCE + r"|(?<![\w-])(?:" + "|".join(
+        f"(?P<t{n}>{re.escape(escape(terms[n], quote=False))}s?)" for n in order) + r")(?![\w-])", re.IGNORECASE)
 
 
 def link_first_uses(html: str, terms: Sequence[tuple[str, str]]) -> str:

@@ -11,6 +11,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from ..content.addresses import spoofs
+
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "br",
                 "hr", "h3", "h4", "h5", "h6", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -69,10 +71,23 @@ def render_markdown(text: str) -> Markup:
     return convert_markdown(text)
 
 
+class RenderFailure(Exception):
+    """A Markdown field that could not be rendered: its text, and why (build.fields_located
+    reports it at the field's place)."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(reason)
+        self.text, self.reason = text, reason
+
+
 def convert_markdown(text: str) -> Markup:
-    """render_markdown without the shortcut for plain text: Python-Markdown, then the sanitiser."""
+    """render_markdown without the shortcut for plain text: Python-Markdown, then the sanitiser.
+    Raises RenderFailure if Python-Markdown fails on the text."""
     _MD.reset()
-    html = _MD.convert(text)
+    try:
+        html = _MD.convert(text)
+    except Exception as exc:  # whatever the converter raises (RecursionError, ...) is about this field
+        raise RenderFailure(text, f"{type(exc).__name__}: {exc}") from exc
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                       attribute_filter=_keep_safe_link, link_rel=LINK_REL)
     # HTML allows rel only on a link with a target; a link whose target was dropped keeps its text.
@@ -80,7 +95,7 @@ def convert_markdown(text: str) -> Markup:
 
 
 def _keep_safe_link(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "href" and not _SAFE_HREF.fullmatch(value):
+    if attribute == "href" and (not _SAFE_HREF.fullmatch(value) or spoofs(value)):
         return None
     return value
 

@@ -21,6 +21,7 @@ import jinja2
 from jinja2.filters import do_truncate
 
 from ..errors import counted
+from ..content.addresses import shown_address
 from .glossary import link_first_uses
 from ..dataset.history import NO_GIT, History
 from .linked import LINKED_DATA
@@ -276,6 +277,7 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.filters["group_by"] = group_by
     env.filters["date_label"] = date_label
     env.filters["counted"] = counted
+    env.filters["address"] = shown_address
     env.globals["anchor"] = record_anchor
     env.globals["kind_names"] = KIND_NAMES
     # Functions of their arguments alone: what they read of the dataset, a page hands them.

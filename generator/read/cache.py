@@ -16,23 +16,27 @@ in the same folder.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import pickle
+import stat
 import tempfile
 from array import array
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import orjson
 import yaml
 
-from ..errors import ContentError
+from ..errors import ContentError, one_line
 from . import parse
-from .parse import Document, parse_yaml
+from .parse import MAX_DEPTH, Document, parse_yaml
 
 CACHE_VARIABLE = "BRIEFING_CACHE"
+_log = logging.getLogger(__name__)
 
 
 def _version() -> str:
@@ -54,10 +58,50 @@ def cache_folder() -> Path | None:
 
 
 def cache_file(content_dir: Path, suffix: str) -> Path | None:
-    """The cache file of one content folder, or None if caching is off."""
+    """The cache file of one content folder, or None if caching is off or the cache folder is
+    inside the project (the folder that holds the content folder), where a contributor could
+    commit a cache file."""
     folder = cache_folder()
+    if folder is None:
+        return None
+    project = content_dir.resolve().parent
+    if folder.resolve().is_relative_to(project):
+        _notice(folder, f"it is inside the project ({project}), where files can be committed; "
+                        f"set {CACHE_VARIABLE} to a folder outside it")
+        return None
     name = hashlib.sha256(str(content_dir.resolve()).encode("utf-8")).hexdigest()[:32]
-    return folder / f"{name}{suffix}" if folder is not None else None
+    return folder / f"{name}{suffix}"
+
+
+def _notice(path: Path, reason: str) -> None:
+    """Say that a cache file or folder is not used, and why."""
+    _log.warning("briefing: not using the cache %s: %s", one_line(str(path)), reason)
+
+
+def open_private(file: Path) -> BinaryIO | None:
+    """A cache file opened for reading, if it is the user's own: a regular file (not a link, which
+    is not followed, nor a pipe or a device) that the user owns and that no one else may write.
+    None, with a notice, otherwise; None alone if there is no such file."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(file, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        reason = "it is a symbolic link" if exc.errno == errno.ELOOP else f"it cannot be read ({exc.strerror or exc})"
+        _notice(file, reason)
+        return None
+    found = os.fstat(handle)
+    reason = None
+    if not stat.S_ISREG(found.st_mode):
+        reason = "it is not a regular file"
+    elif hasattr(os, "getuid") and (found.st_uid != os.getuid() or found.st_mode & 0o022):
+        reason = "it is owned by another user or writable by others"
+    if reason is not None:
+        os.close(handle)
+        _notice(file, reason + "; it is written anew")
+        return None
+    return os.fdopen(handle, "rb")
 
 
 def write_whole(file: Path, write: Callable[[Any], None]) -> None:
@@ -91,7 +135,12 @@ class ParseStore:
         if self.file is None:
             return {}
         try:
-            found = orjson.loads(self.file.read_bytes())
+            handle = open_private(self.file)
+            if handle is None:
+                return {}
+            with handle:
+                # A regular file's own size bounds the read.
+                found = orjson.loads(handle.read(os.fstat(handle.fileno()).st_size))
         except (OSError, orjson.JSONDecodeError):
             return {}
         if not isinstance(found, dict) or found.get("version") != self.version:
@@ -133,10 +182,27 @@ class ParseStore:
 
 
 def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Document | None:
-    """The Document of a cache entry, or None if the entry is not one this code wrote."""
+    """The Document of a cache entry, or None if the entry is not one this code wrote: a value
+    no deeper than parsing allows, one place for each of its values and keys, and placeholders
+    that are texts at paths."""
     try:
         data, marks, placeholders = entry
+        if _places(data, 0) != len(marks) or not all(
+                isinstance(at, list) and all(isinstance(p, (str, int)) for p in at) and isinstance(text, str)
+                for at, text in placeholders):
+            return None
         return Document(path, kind, briefing, data, array("Q", marks),
                         tuple((tuple(at), text) for at, text in placeholders))
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _places(value: Any, depth: int) -> int:
+    """How many places (Document.marks) a parsed value has: one for each value and each key."""
+    if depth > MAX_DEPTH:
+        raise ValueError("deeper than parsing allows")
+    if isinstance(value, dict):
+        return 1 + sum(1 + _places(item, depth + 1) for item in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_places(item, depth + 1) for item in value)
+    return 1

@@ -116,7 +116,7 @@ class _Resolver(yaml.resolver.BaseResolver):
         if kind is ScalarNode:
             if implicit[0]:
                 for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
+                    if regexp.fullmatch(value):
                         return tag
             return self.DEFAULT_SCALAR_TAG
         return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
