@@ -36,7 +36,7 @@ from .history import NO_GIT, History, read_history
 from .parse import Document, parse_yaml
 from .model import Dataset, index_dataset
 from .render import Page, _jobs, make_environment, page_globals, render_jobs
-from .search import search_script
+from .search import search_documents
 from .track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
 from .validate import Located, validate_document
 
@@ -158,9 +158,9 @@ class Rebuilder:
         return self.schema_checks.get(doc.path, doc, lambda: _keep_equal(
             validate_document(doc), self.schema_checks.previous(doc.path)))
 
-    def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
-        """search.search_script, reusing the last build's entries."""
-        return search_script(data, pages, self.search)
+    def search_documents(self, data: Dataset, pages: Mapping[str, Page]) -> dict[str, str]:
+        """search.search_documents, reusing the last build's entries."""
+        return search_documents(data, pages, self.search)
 
     def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
         """A new Jinja environment for the page templates, and their sources. Never the last
