@@ -109,19 +109,22 @@
         url: relative(sub.url),
         title: sub.title,
         where: sub.anchor ? page.meta.page : (page.meta.kind || ""),
-        snippet: [words, start + count(sub.title), end === undefined ? words.length : end, sub.locations],
+        text: {words: words, start: start + count(sub.title), end: end === undefined ? words.length : end,
+               hits: sub.locations},
         score: score(sub),
         order: order
       };
     }).sort(function (a, b) { return (b.score - a.score) || (a.order - b.order); });
   }
 
-  function show(found, pages, more) {
+  function show(found, pages, total) {
+    var counted = (found.length === 1 ? "1 result" : found.length + " results") + " for “" + query + "”";
     results.textContent = "";
     results.appendChild(element("p", "search-summary", found.length === 0 ?
       "Nothing found for “" + query + "”. Try fewer or other words." :
-      (found.length === 1 ? "1 result" : found.length + " results") + " for “" + query + "”" +
-      (more ? " on the first " + pages + " pages found, the best first: add words to narrow the search." : ".")));
+      total > pages ? counted + " on the first " + pages + " of " + total + " pages found: add words to narrow the search." :
+      found.length > SHOWN ? counted + ", the first " + SHOWN + " shown: add words to narrow the search." :
+      counted + "."));
     found.slice(0, SHOWN).forEach(function (result) {
       var article = element("article", "search-result");
       var heading = element("h3");
@@ -133,10 +136,10 @@
       if (result.where) {
         article.appendChild(element("p", "search-result__page", result.where));
       }
-      var snippet = result.snippet;
-      if (snippet[2] > snippet[1]) {
+      var part = result.text;
+      if (part.end > part.start) {
         var text = element("p", "search-result__text");
-        appendSnippet(text, snippet[0], snippet[1], snippet[2], snippet[3]);
+        appendSnippet(text, part.words, part.start, part.end, part.hits);
         article.appendChild(text);
       }
       results.appendChild(article);
@@ -150,7 +153,7 @@
       return Promise.all(pages.map(function (result) { return result.data(); })).then(function (data) {
         var found = [];
         data.forEach(function (page) { found = found.concat(records(page)); });
-        show(found, pages.length, search.results.length > pages.length || found.length > SHOWN);
+        show(found, pages.length, search.results.length);
       });
     });
   }).catch(function () {
