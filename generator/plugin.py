@@ -25,7 +25,7 @@ from .errors import ContentErrors, format_plain
 from .export import SiteInfo, list_exports
 from .render import Page
 from .search import search_documents
-from .search_bundle import SearchBundle, SearchBundleError, write_bundle
+from .search_bundle import SearchBundle, SearchBundleError
 from .rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
 from .serve import DirtyBuilds, Preview, frame_of, template_problem
@@ -116,6 +116,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.written()
+        self.search.stop()  # the last save's search bundle, if still indexing, would be out of date
         self.shown = set()
         if self.preview is not None:
             # While serving, the process holds the whole archive for the next build: the cyclic
@@ -290,7 +291,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             assert self.dirty is not None
             for path, content in self._files().items():
                 self.dirty.file_source(path, content, site_dir)
-            write_bundle(self._search_documents(), site_dir)
+            # Indexed while the editor reads the page, behind the next save's build, which stops it.
+            self.search.start(self._search_documents(), site_dir, nice=True)
+            self.search.finish_later()
         except Exception:  # a thread's error reaches no one else: tell it
             logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
         finally:

@@ -4,18 +4,23 @@
 Pagefind splits the index into fragments: a reader's query fetches its small runtime, the list of
 index chunks, the chunks that hold the words asked for and one fragment per result shown, never
 the whole archive. Its binary comes pinned with the `pagefind` package (`pagefind[bin]`); it
-reads the documents from a temporary folder and writes nothing else. Its output is the same
-bytes for the same documents (tests/test_reproducible.py).
+reads the documents from a temporary folder. Its output is the same bytes for the same documents
+(tests/test_reproducible.py).
 
 `SearchBundle.start` starts the indexer and returns at once, so that it runs while MkDocs writes
-the pages; `wait` returns when the bundle is written, and raises if it could not be.
+the pages; `wait` returns when the bundle is in place, and raises if it could not be made. Under
+`briefing serve`, `finish_later` leaves it to a thread, at a lower priority than the next save's
+build, which stops it if it is still running: its bundle would be out of date.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Mapping
 
@@ -44,60 +49,101 @@ def _executable() -> str:
     return str(found)
 
 
-class SearchBundle:
-    """One run of the indexer: the documents of a build into `<site_dir>/pagefind`."""
+class _Run:
+    """One run of the indexer: its process, its documents' folder and where it writes."""
 
-    def __init__(self) -> None:
-        self.process: subprocess.Popen | None = None
-        self.folder: Path | None = None
-        self.output: Path | None = None
-
-    def start(self, documents: Mapping[str, str], site_dir: str | Path) -> None:
-        """Write `documents` (path in the site -> HTML) to a temporary folder and start indexing them."""
-        self.stop()
+    def __init__(self, documents: Mapping[str, str], site_dir: Path, nice: bool) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="briefing-search-"))
         for path, text in documents.items():
             target = self.folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        self.output = Path(site_dir).resolve() / BUNDLE_DIR
-        shutil.rmtree(self.output, ignore_errors=True)
+        self.target = site_dir / BUNDLE_DIR
+        # Written beside its place, then moved there whole: a reader never meets half a bundle.
+        self.output = site_dir / f".{BUNDLE_DIR}-{os.getpid()}-{id(self)}"
         command = [_executable(), "--site", str(self.folder), "--output-path", str(self.output), *_OPTIONS]
+        self.stopped = self.done = False
+        self.lock = threading.Lock()
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
+        if nice:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
 
-    def wait(self) -> None:
-        """Wait until the bundle is written; SearchBundleError if the indexer failed."""
-        process = self.process
-        if process is None:
-            return
+    def finish(self) -> None:
+        """Wait for the indexer and put its bundle in place, once; SearchBundleError if it failed.
+        A run stopped is only reaped, and its folders removed."""
+        with self.lock:
+            if not self.done:
+                self.done = True
+                self._finish()
+
+    def _finish(self) -> None:
         try:
-            output, _ = process.communicate()
+            output, _ = self.process.communicate()
+            if self.stopped:
+                return
+            if self.process.returncode != 0:
+                raise SearchBundleError(f"indexing the search documents failed (exit {self.process.returncode}):\n"
+                                        + output.decode("utf-8", errors="replace"))
+            for name in _UNUSED:
+                (self.output / name).unlink(missing_ok=True)
+            shutil.rmtree(self.target, ignore_errors=True)
+            os.rename(self.output, self.target)
         finally:
-            self._clean()
-        if process.returncode != 0:
-            raise SearchBundleError(f"indexing the search documents failed (exit {process.returncode}):\n"
-                                    + output.decode("utf-8", errors="replace"))
-        assert self.output is not None
-        for name in _UNUSED:
-            (self.output / name).unlink(missing_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            shutil.rmtree(self.output, ignore_errors=True)
 
     def stop(self) -> None:
-        """End a run still going (a build that failed or was stopped) and remove its documents."""
-        if self.process is not None and self.process.poll() is None:
+        self.stopped = True
+        if self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
-        self._clean()
 
-    def _clean(self) -> None:
-        self.process = None
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
+
+class SearchBundle:
+    """The indexer of one site folder's search bundle, run after run."""
+
+    def __init__(self) -> None:
+        self.run: _Run | None = None
+
+    def start(self, documents: Mapping[str, str], site_dir: str | Path, *, nice: bool = False) -> None:
+        """Write `documents` (path in the site -> HTML) to a temporary folder and start indexing
+        them into `<site_dir>/pagefind`; a run still going is stopped first. With `nice`, at a
+        lower priority than this process."""
+        self.stop()
+        self.run = _Run(documents, Path(site_dir).resolve(), nice)
+
+    def wait(self) -> None:
+        """Wait until the bundle is in place; SearchBundleError if the indexer failed."""
+        run, self.run = self.run, None
+        if run is not None:
+            run.finish()
+
+    def finish_later(self) -> threading.Thread | None:
+        """Let a thread wait for the bundle and put it in place (a failure is logged); the thread."""
+        run = self.run
+        if run is None:
+            return None
+        thread = threading.Thread(target=_finish_logged, args=(run,), name="briefing-search", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """End a run still going (a build that failed or was stopped, or a newer save's)."""
+        run, self.run = self.run, None
+        if run is not None:
+            run.stop()
+            run.finish()  # once its thread (finish_later) is done with it, if it has one
+
+
+def _finish_logged(run: _Run) -> None:
+    try:
+        run.finish()
+    except (SearchBundleError, OSError):
+        logging.getLogger("mkdocs.plugins.briefing").exception("writing the search bundle failed")
 
 
 def write_bundle(documents: Mapping[str, str], site_dir: str | Path) -> None:
-    """Index `documents` into `<site_dir>/pagefind` and return when it is written."""
+    """Index `documents` into `<site_dir>/pagefind` and return when it is in place."""
     bundle = SearchBundle()
     try:
         bundle.start(documents, site_dir)
