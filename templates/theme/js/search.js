@@ -11,6 +11,7 @@
   var PAGES = 20;        // pages whose fragments are fetched at most, for those results
   var SNIPPET = 30;      // words of a record's text shown
   var LEAD = 8;          // words shown before the first hit
+  var PUNCTUATED = /^([\p{P}\p{S}]*)([\s\S]*?)([\p{P}\p{S}]*)$/u;
   var results = document.getElementById("search-results");
   var input = document.getElementById("search-query");
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
@@ -78,9 +79,11 @@
     var text = from > start ? "…" : "";
     for (var at = from; at < to; at++) {
       if (marked[at]) {
-        parent.appendChild(document.createTextNode(text + (at > from ? " " : "")));
-        parent.appendChild(element("mark", "", words[at]));
-        text = "";
+        // The word is marked, not the punctuation around it.
+        var parts = PUNCTUATED.exec(words[at]);
+        parent.appendChild(document.createTextNode(text + (at > from ? " " : "") + parts[1]));
+        parent.appendChild(element("mark", "", parts[2]));
+        text = parts[3];
       } else {
         text += (at > from ? " " : "") + words[at];
       }
