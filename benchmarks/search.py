@@ -97,17 +97,18 @@ def _index(content: Path, templates: Path) -> str:
     from generator.search_bundle import write_bundle
 
     built = build(content, templates)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     documents = search_documents(built.data, built.pages)
-    made = time.perf_counter()
+    made, made_cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory(prefix="briefing-bench-search-") as site:
         write_bundle(documents, site)
         indexed = time.perf_counter()
         size = sum(path.stat().st_size for path in Path(site).rglob("*") if path.is_file())
         files = sum(1 for path in Path(site).rglob("*") if path.is_file())
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (f"documents={len(documents)} documents_s={made - start:.2f} pagefind_s={indexed - made:.2f} "
-            f"pagefind_peak_mb={peak_kb / 1024:.0f} bundle_mb={size / 1e6:.1f} bundle_files={files}")
+    pagefind = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (f"documents={len(documents)} documents_s={made - start:.2f} documents_cpu_s={made_cpu - start_cpu:.2f} "
+            f"pagefind_s={indexed - made:.2f} pagefind_cpu_s={pagefind.ru_utime + pagefind.ru_stime:.2f} "
+            f"pagefind_peak_mb={pagefind.ru_maxrss / 1024:.0f} bundle_mb={size / 1e6:.1f} bundle_files={files}")
 
 
 def main(argv: list[str] | None = None) -> None:
