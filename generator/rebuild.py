@@ -13,7 +13,7 @@
 A page is rendered again only if it is new, its job changed, one of its templates changed, or a
 key it read resolves to another value now. The rest of the pipeline runs over the whole dataset,
 reusing what each unchanged piece gave last time (track.Reuse): each briefing folder's
-cross-reference check, each record's part of the index, of the exports and of the search index.
+cross-reference check, each record's part of the index, of the exports and of the search documents.
 The dependency scheme is deliberately plain: a page depends on whole records and whole index
 entries, never on single fields, so it is re-rendered now and then without need, and never left
 stale.
