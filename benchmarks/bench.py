@@ -21,7 +21,10 @@ then once per round after an edit to a briefing's agenda, from the state the bui
 time from saving a YAML file to the rebuilt page under `briefing serve`, for the seed content
 itself and for each size: for an edit to a briefing's agenda and for an edit to the person who
 appears in the most briefings, three saves of each in turn, two seconds apart, as an editor
-reads the page before saving again (the median, then every save).
+reads the page before saving again (the median, then every save). Two `search` lines follow
+(benchmarks/search.py): what the built site's search page fetches for one query, in headless
+Chromium (every file and Pagefind's bundle's, in kB of 1,000 bytes), and what making the search
+documents and indexing them with Pagefind costs (which a build runs while MkDocs writes the pages).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import search
 from benchmarks.serve import READ_S, Rebuild, a_briefing, edit, serve_rebuild, tool
 from benchmarks.synth import Archive, write_archive
 from generator.read.cache import CACHE_VARIABLE
@@ -312,6 +316,9 @@ def main(argv: list[str] | None = None) -> None:
             if len(rounds) > 1:
                 print(_rounds_line(rounds), flush=True)
             print(reuse.line(), flush=True)
+            built = workdir / f"site-{size}"
+            print(search.fetch_line(built / "out-0", size), flush=True)
+            print(search.index_line(built / "content", built / "templates" / "pages", size), flush=True)
             if rebuild is not None:
                 print(rebuild.line(f"briefings={size}"), flush=True)
         for small, large in zip(results, results[1:]):

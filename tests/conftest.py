@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,8 @@ from playwright.sync_api import sync_playwright
 
 from generator.read.cache import CACHE_VARIABLE
 
-from support import ARCHIVE_CONTENT, CHROMIUM, CHROMIUM_ARGS, MINIMAL, MISSING_TOOLS, build_site, write_content
+from support import (ARCHIVE_CONTENT, CHROMIUM, CHROMIUM_ARGS, MINIMAL, MISSING_TOOLS, build_site, served,
+                     write_content)
 
 # CI runs the property tests on the same examples every time: a failure there is a defect of the
 # code, never the luck of the draw. Locally they explore new examples on each run.
@@ -64,18 +62,8 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
     """The built site, served on a free loopback port for the session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
+    with served(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

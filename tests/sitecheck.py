@@ -302,19 +302,30 @@ def _live_in_static(data: bytes, marker: str) -> list[tuple[int, str]]:
     return [(1, "content in a static file")] if marker.encode() in data else []
 
 
-def _live_in_search_index(data: bytes, marker: str) -> list[tuple[int, str]]:
-    """The search index: a script that sets one variable to JSON with no character that could end
-    the script or its string early, and no content in a key."""
-    text, prefix = data.decode("utf-8"), "window.briefingSearch = "
-    if not (text.startswith(prefix) and text.endswith(";\n")):
-        return [(1, "the search index is not one assignment of JSON")]
-    body = text[len(prefix):-2]
-    unsafe = sorted(set("<>&\u2028\u2029") & set(body))
-    return [(1, f"unescaped {unsafe!r} in the search index")] if unsafe else _live_in_json(body.encode(), marker)
+def _pagefind(data: bytes) -> bytes | None:
+    """A file of the search bundle, unpacked: gzip around Pagefind's signature and its data."""
+    try:
+        data = gzip.decompress(data)
+    except OSError:
+        return None
+    return data[len(_PAGEFIND):] if data.startswith(_PAGEFIND) else None
 
 
-# Files that hold data as a script, by path in the site.
-_DATA_SCRIPTS = {"search/index.js": _live_in_search_index}
+_PAGEFIND = b"pagefind_dcd"
+
+
+def _live_in_search_fragment(data: bytes, marker: str) -> list[tuple[int, str]]:
+    """A fragment of the search bundle: one page's text and metadata as JSON, which the search
+    page shows only as text."""
+    body = _pagefind(data)
+    return [(1, "not a search bundle file")] if body is None else _live_in_json(body, marker)
+
+
+def _live_in_search_data(data: bytes, marker: str) -> list[tuple[int, str]]:
+    """The search bundle's index, metadata and WebAssembly: data that only the bundle's own code
+    reads, never shown; it must be the bundle's format."""
+    return [(1, "not a search bundle file")] if _pagefind(data) is None else []
+
 
 _READERS = {
     ".html": lambda data, marker: _live_in_html(data.decode("utf-8"), marker),
@@ -322,6 +333,8 @@ _READERS = {
     ".json": _live_in_json, ".csv": _live_in_csv, ".ics": _live_in_ics,
     ".css": _live_in_static, ".js": _live_in_static, ".png": _live_in_static, ".svg": _live_in_xml,
     ".ico": _live_in_static, ".woff2": _live_in_static, ".txt": _live_in_static,
+    ".pf_fragment": _live_in_search_fragment, ".pf_index": _live_in_search_data,
+    ".pf_meta": _live_in_search_data, ".pagefind": _live_in_search_data,
 }
 
 
@@ -334,7 +347,7 @@ def live_markup(site: Path, marker: str) -> list[Defect]:
         suffix = path.suffix
         if suffix == ".gz":
             data, suffix = gzip.decompress(data), Path(path.stem).suffix
-        reader = _DATA_SCRIPTS.get(name) or _READERS.get(suffix)
+        reader = _READERS.get(suffix)
         if reader is None:
             found.append(Defect(name, 1, f"no checker for {suffix or 'extensionless'} files"))
             continue

@@ -5,9 +5,13 @@ Fixtures live in conftest.py; the whole-site checker is tests/sitecheck.py.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 from click.testing import CliRunner, Result
@@ -253,6 +257,25 @@ def make_project(where: Path, content: Path | Mapping[str, Any] = FIXTURE_CONTEN
 def build(project: Path) -> Result:
     """`briefing build` for the project, in this process; exceptions stay in `result.exception`."""
     return CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml")])
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on a free loopback port while inside; its address."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
 
 
 def build_site(where: Path, content: Path, *, site_url: str | None = None) -> Path:

@@ -137,3 +137,14 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
         agenda, person = ([float(t) for t in m.group(i).split(",")] for i in (6, 7))
         assert len(agenda) == len(person) == 3
         assert (m.group(2), m.group(3)) == (f"{sorted(agenda)[1]:.2f}", f"{sorted(person)[1]:.2f}")
+    (fetch,) = [m for m in (re.match(r"^search briefings=10: query=semiconductor results=(\d+) fetched_kb=(\d+) "
+                                     r"requests=(\d+) bundle_kb=(\d+) bundle_requests=(\d+); query=王文涛 ", line)
+                            for line in lines) if m]
+    results, fetched_kb, requests, bundle_kb, bundle_requests = (int(x) for x in fetch.groups())
+    assert results >= 10 and 0 < bundle_kb < fetched_kb and 4 < bundle_requests < requests
+    (index,) = [m for m in (re.match(r"^search-index briefings=10: documents=(\d+) documents_s=[\d.]+ "
+                                     r"documents_cpu_s=[\d.]+ pagefind_s=[\d.]+ pagefind_cpu_s=([\d.]+) "
+                                     r"pagefind_peak_mb=(\d+) bundle_mb=[\d.]+ bundle_files=(\d+)$",
+                                     line) for line in lines) if m]
+    assert int(index.group(1)) > 10 * 7 and int(index.group(4)) > int(index.group(1))
+    assert float(index.group(2)) > 0 and 1 < int(index.group(3)) < 4000

@@ -1,8 +1,9 @@
-"""The MkDocs adapter: generated pages keep their titles and HTML, exports and the search index
+"""The MkDocs adapter: generated pages keep their titles and HTML, exports and the search bundle
 are published, and a title full of markup characters is escaped in `<title>`."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from html.parser import HTMLParser
@@ -28,12 +29,10 @@ class _Anchors(HTMLParser):
         self.ids.update(value for name, value in attrs if name == "id")
 
 
-def index_entries(site: Path) -> list[dict]:
-    """The entries of a built site's search index."""
-    script = (site / "search" / "index.js").read_text(encoding="utf-8")
-    prefix, suffix = "window.briefingSearch = ", ";\n"
-    assert script.startswith(prefix) and script.endswith(suffix)
-    return json.loads(script[len(prefix):-len(suffix)])
+def search_fragments(site: Path) -> list[dict]:
+    """The page fragments of a built site's search bundle: each page's address, text and headings."""
+    return [json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for path in sorted((site / "pagefind" / "fragment").iterdir())]
 
 
 def test_every_generated_page_is_written_with_its_html_and_title(built_site):
@@ -46,19 +45,18 @@ def test_every_generated_page_is_written_with_its_html_and_title(built_site):
             assert f"<title>{page.title.replace('&', '&amp;').replace(chr(39), '&#39;')} · Briefings</title>" in html
 
 
-def test_the_search_index_of_the_built_site_leads_to_pages_and_anchors_that_exist(built_site):
-    entries = index_entries(built_site)
-    anchors: dict[str, set[str]] = {}
-    for entry in entries:
-        assert set(entry) == {"title", "page", "text", "url"}
-        path, _, fragment = entry["url"].partition("#")
-        if path not in anchors:
-            parser = _Anchors()
-            parser.feed((built_site / path).read_text(encoding="utf-8"))
-            anchors[path] = parser.ids
-        assert not fragment or fragment in anchors[path], entry["url"]
-    assert any(entry["url"].endswith("#p1") for entry in entries)
-    assert not (built_site / "search" / "search_index.json").exists()  # MkDocs' search is not used
+def test_the_search_bundle_of_the_built_site_leads_to_pages_and_anchors_that_exist(built_site):
+    fragments = search_fragments(built_site)
+    pages = {path.relative_to(built_site).as_posix() for path in built_site.rglob("*.html")}
+    assert {fragment["url"].lstrip("/") for fragment in fragments} == pages - {"404.html", "search.html"}
+    for fragment in fragments:
+        parser = _Anchors()
+        parser.feed((built_site / fragment["url"].lstrip("/")).read_text(encoding="utf-8"))
+        for anchor in fragment["anchors"]:
+            assert anchor["id"] in parser.ids, (fragment["url"], anchor["id"])
+    assert any(anchor["id"] == "p1" for fragment in fragments for anchor in fragment["anchors"])
+    assert (built_site / "pagefind" / "pagefind.js").is_file()
+    assert not (built_site / "search").exists()  # no whole index, ours or MkDocs'
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +78,10 @@ def test_a_title_with_markup_characters_is_escaped_in_the_title_element_not_stri
     assert "<script>alert" not in html
 
 
-def test_a_hostile_name_is_plain_text_in_the_search_index(hostile_site):
-    script = (hostile_site / "search" / "index.js").read_text(encoding="utf-8")
-    assert "<" not in script and ">" not in script and "&" not in script
-    person = next(entry for entry in index_entries(hostile_site) if entry["url"] == "people/li-minister.html")
-    assert person["title"] == f"{HOSTILE_NAME} (李部长)"
+def test_a_hostile_name_is_plain_text_in_the_search_bundle(hostile_site):
+    (person,) = [f for f in search_fragments(hostile_site) if f["url"] == "/people/li-minister.html"]
+    assert person["meta"]["title"] == f"{HOSTILE_NAME} (李部长)"
+    assert person["content"].startswith(f"{HOSTILE_NAME} (李部长).")
 
 
 def test_drafts_are_built_when_the_plugin_option_or_the_command_line_asks(tmp_path):

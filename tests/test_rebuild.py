@@ -23,7 +23,7 @@ from generator.errors import ContentErrors
 from generator.read.parse import parse_yaml
 from generator.incremental.rebuild import Rebuilder
 from generator.mkdocs.saves import Ahead
-from generator.pages.search import index_script, search_entries
+from generator.pages.search import search_documents
 from generator.dataset.track import Reads, TrackedMapping, same, track_globals
 
 from support import ARCHIVE_CONTENT, ROOT
@@ -55,13 +55,12 @@ def by_id(records: list, rid: str) -> dict:
 
 def assert_equal(rebuilt: Built, full: Built) -> None:
     """The same pages (path, title, description, HTML, place in the nav) in the same order, the
-    same export files byte for byte, and the same search index."""
+    same export files byte for byte, and the same search documents."""
     assert list(rebuilt.pages) == list(full.pages)
     for path, page in full.pages.items():
         assert rebuilt.pages[path] == page, path
     assert list(rebuilt.exports.items()) == list(full.exports.items())
-    assert (index_script(search_entries(rebuilt.data, rebuilt.pages))
-            == index_script(search_entries(full.data, full.pages)))
+    assert search_documents(rebuilt.data, rebuilt.pages) == search_documents(full.data, full.pages)
 
 
 @pytest.fixture(params=["kept", "stored"])
@@ -77,7 +76,7 @@ def project(request, tmp_path, tmp_path_factory, monkeypatch):
     store = BuildStore(content, (content, templates), wanted=True)
 
     def step(problems: bool = False):
-        """Rebuild, and compare with a fresh full build (and the search index as serve makes it);
+        """Rebuild, and compare with a fresh full build (and the search documents as serve makes them);
         returns the Rebuilder. With `problems`, both must stop with the same problems, returned."""
         nonlocal state
         if request.param == "stored" and store.file is not None and store.file.exists():
@@ -93,8 +92,8 @@ def project(request, tmp_path, tmp_path_factory, monkeypatch):
             return stopped.value.errors
         rebuilt, full = rebuilder.build(), build(content, templates)
         assert_equal(rebuilt, full)
-        assert (rebuilder.search_index(rebuilt.data, rebuilt.pages)
-                == index_script(search_entries(full.data, full.pages)))
+        assert (rebuilder.search_documents(rebuilt.data, rebuilt.pages)
+                == search_documents(full.data, full.pages))
         if request.param == "stored":
             store.save(rebuilder)
         return rebuilder

@@ -34,6 +34,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     second = build_in_subprocess(make_project(tmp_path / "two"), PYTHONHASHSEED="2",
                                  TZ="Asia/Shanghai")
     assert sorted(p.name for p in first.iterdir())  # the build wrote something to compare
+    # Pagefind's search bundle too: its index, metadata and every page's fragment.
+    assert any(name.startswith("pagefind/fragment/") for name in snapshot(first))
     assert differences(first, second) == []
 
 

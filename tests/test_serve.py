@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import os
 import re
@@ -27,7 +28,6 @@ from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
 from generator.pages.render import Page
 from generator.mkdocs.saves import Ahead, SaveSignal
-from generator.pages.search import INDEX_PATH
 from generator.mkdocs.serve import (ERROR_TITLE, DirtyBuilds, Preview, error_html, error_pages, implied_paths,
                              nav_paths, template_problem)
 
@@ -138,6 +138,29 @@ def _get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
+def _searched(base: str, entry: str) -> str:
+    """The text of every page in the served search bundle whose entry file reads `entry`."""
+    found = re.search(r'"hash":"(en_[0-9a-f]+)"', entry)
+    if found is None:
+        return ""
+    meta = _get_bytes(f"{base}/pagefind/pagefind.{found[1]}.pf_meta")
+    texts = []
+    # The metadata lists each page's fragment by its name, among the index chunks' names.
+    for name in sorted(set(re.findall(rb"en_[0-9a-f]{7,}", gzip.decompress(meta)))) if meta else ():
+        fragment = _get_bytes(f"{base}/pagefind/fragment/{name.decode()}.pf_fragment")
+        if fragment:
+            texts.append(gzip.decompress(fragment).decode("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+def _get_bytes(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return b""
+
+
 def _wait_for(url: str, predicate, server: subprocess.Popen, what: str) -> str:
     """The page at `url` once `predicate(status, body)` holds; fails after STEP_SECONDS."""
     deadline = time.monotonic() + STEP_SECONDS
@@ -192,13 +215,15 @@ def test_live_server_shows_edits_survives_a_broken_file_and_recovers(tmp_path):
         body = _wait_for(page, lambda s, b: s == 200 and "Geneva round" in b, server, "the edited title")
         assert "Paris talks" not in body
 
-        # A save that leaves the navigation alone: the page first, then the exports and search index.
+        # A save that leaves the navigation alone: the page first, then the exports and search bundle.
         disputes.write_text(disputes.read_text(encoding="utf-8").replace("Tariffs on cheese", "Tariffs on wine"),
                             encoding="utf-8")
         _wait_for(page, lambda s, b: s == 200 and "Tariffs on wine" in b, server, "the edited dispute")
-        for path in ("data/briefings.json", "data/disputes.csv", INDEX_PATH):
+        for path in ("data/briefings.json", "data/disputes.csv"):
             _wait_for(f"{base}/{path}", lambda s, b: s == 200 and "Tariffs on wine" in b and "cheese" not in b,
                       server, f"the edited dispute in {path}")
+        _wait_for(f"{base}/pagefind/pagefind-entry.json", lambda s, b: s == 200 and "Tariffs on wine" in
+                  _searched(base, b) and "cheese" not in _searched(base, b), server, "the edited dispute in search")
 
         good = disputes.read_text(encoding="utf-8")
         disputes.write_text(good.replace("  title: Tariffs", "  <script>x</script>: 1\n  title: Tariffs"),

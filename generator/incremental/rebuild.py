@@ -13,7 +13,7 @@
 A page is rendered again only if it is new, its job changed, one of its templates changed, or a
 key it read resolves to another value now. The rest of the pipeline runs over the whole dataset,
 reusing what each unchanged piece gave last time (track.Reuse): each briefing folder's
-cross-reference check, each record's part of the index, of the exports and of the search index.
+cross-reference check, each record's part of the index, of the exports and of the search documents.
 The dependency scheme is deliberately plain: a page depends on whole records and whole index
 entries, never on single fields, so it is re-rendered now and then without need, and never left
 stale.
@@ -36,7 +36,7 @@ from ..dataset.history import NO_GIT, History, read_history
 from ..read.parse import Document, parse_yaml
 from ..dataset.model import Dataset, index_dataset
 from ..pages.render import Page, _jobs, make_environment, page_globals, render_jobs
-from ..pages.search import search_script
+from ..pages.search import search_documents
 from ..dataset.track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
 from ..check.validate import Located, validate_document
 
@@ -162,9 +162,9 @@ class Rebuilder:
         return self.schema_checks.get(doc.path, doc, lambda: _keep_equal(
             validate_document(doc), self.schema_checks.previous(doc.path)))
 
-    def search_index(self, data: Dataset, pages: Mapping[str, Page]) -> str:
-        """search.search_script, reusing the last build's entries."""
-        return search_script(data, pages, self.search)
+    def search_documents(self, data: Dataset, pages: Mapping[str, Page]) -> dict[str, str]:
+        """search.search_documents, reusing the last build's entries."""
+        return search_documents(data, pages, self.search)
 
     def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
         """A new Jinja environment for the page templates, and their sources. Never the last

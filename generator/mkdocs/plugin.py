@@ -23,7 +23,8 @@ from ..incremental.cache import BuildStore
 from ..errors import ContentErrors, format_plain
 from ..export import SiteInfo, list_exports
 from ..pages.render import Page
-from ..pages.search import INDEX_PATH, search_script
+from ..pages.search import search_documents
+from .search_bundle import SearchBundle, SearchBundleError
 from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
 from .serve import DirtyBuilds, HostCheck, Preview, frame_of, template_problem
@@ -67,7 +68,7 @@ class BriefingConfig(Config):
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
-    """Adds the generated briefing pages, the exports and the search index to a MkDocs build.
+    """Adds the generated briefing pages, the exports and the search bundle to a MkDocs build.
 
     Each generated page reaches MkDocs as a file with an empty Markdown body; its title and
     description go in as the page's metadata (`on_page_markdown`) and its HTML, rendered already,
@@ -94,6 +95,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # writing them (see on_post_build).
         self.files_later = False
         self.writing: threading.Thread | None = None
+        self.search = SearchBundle()
+        """The indexer of this build's search documents, running while MkDocs writes the pages."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
@@ -108,6 +111,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_shutdown(self) -> None:
         # MkDocs hands the next command of the same process this same object.
         self.written()
+        self.search.stop()
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
@@ -120,6 +124,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.written()
+        self.search.stop()  # the last save's search bundle, if still indexing, would be out of date
         self.shown = set()
         if self.preview is not None:
             # While serving, the process holds the whole archive for the next build: the cyclic
@@ -195,10 +200,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
                 files.append(File.generated(config, page.path, inclusion=inclusion, **source))
-        # While serving with problems there is no dataset: no exports, no search index. After a
+        # While serving with problems there is no dataset: no exports, no search bundle. After a
         # save MkDocs is given none of them: they are written once its build is done (on_post_build).
         self.files_later = self.built is not None and given is not None
         contents = self._files() if self.built is not None and not self.files_later else {}
+        if self.built is not None and not self.files_later:
+            # The search bundle is indexed while MkDocs writes the pages; on_post_build waits for it.
+            self.search.start(self._search_documents(), config.site_dir)
         for path, content in contents.items():
             source = ({"abs_src_path": dirty.file_source(path, content, config.site_dir)} if dirty
                       else {"content": content})
@@ -218,21 +226,25 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def _files(self) -> dict[str, bytes]:
-        """The export files and the search index of the build, by path."""
+        """The export files of the build, by path."""
         built = self.built
         assert built is not None
         rebuilder = self.rebuilder
         # A one-off build made its export files; a build while serving leaves them to the Rebuilder.
-        contents = dict(built.exports if self.preview is None or rebuilder is None else rebuilder.files(built.data))
-        script = (search_script(built.data, self.pages) if rebuilder is None
-                  else rebuilder.search_index(built.data, self.pages))
-        contents[INDEX_PATH] = script.encode("utf-8")
-        return contents
+        return dict(built.exports if self.preview is None or rebuilder is None else rebuilder.files(built.data))
+
+    def _search_documents(self) -> dict[str, str]:
+        """The search documents of the build (search.py), by path."""
+        built = self.built
+        assert built is not None
+        rebuilder = self.rebuilder
+        return (search_documents(built.data, self.pages) if rebuilder is None
+                else rebuilder.search_documents(built.data, self.pages))
 
     def _file_paths(self) -> list[str]:
         """The paths of what `_files` makes, without making it."""
         assert self.built is not None
-        return [export.path for export in list_exports(self.built.data)] + [INDEX_PATH]
+        return [export.path for export in list_exports(self.built.data)]
 
     def on_page_markdown(self, markdown: str, /, *, page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
@@ -263,9 +275,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return env
 
     def on_post_build(self, *, config) -> None:
+        try:
+            self.search.wait()
+        except SearchBundleError as exc:
+            raise PluginError(str(exc)) from None
         if self.files_later:
             # After a save the page shows as soon as MkDocs is done: the export files and the
-            # search index follow, a moment later, written by a thread while the browser reloads.
+            # search bundle follow, a moment later, written by a thread while the browser reloads.
             # The next build waits for it (see `written`). The collector runs again once it is done.
             self.files_later = False
             self.writing = threading.Thread(target=self._write_later, args=(config.site_dir,),
@@ -286,6 +302,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             assert self.dirty is not None
             for path, content in self._files().items():
                 self.dirty.file_source(path, content, site_dir)
+            # Indexed while the editor reads the page, behind the next save's build, which stops it.
+            self.search.start(self._search_documents(), site_dir, nice=True)
+            self.search.finish_later()
         except Exception:  # a thread's error reaches no one else: tell it
             logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
         finally:
@@ -299,6 +318,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.writing = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.search.stop()
         gc.enable()
         if self.preview is None:
             self.rebuilder = self.store = None
