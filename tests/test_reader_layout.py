@@ -33,7 +33,7 @@ def _text(site: Path, path: str) -> str:
 def test_a_concluded_briefing_says_which_engagements_a_source_confirms(built_site):
     overview = _text(built_site, CONCLUDED + "index.html")
     assert "1 of 2 engagements took place, as a source confirms" in overview
-    assert "the sources do not confirm that they took place" in overview
+    assert "The other engagement was scheduled; the sources do not confirm that it took place" in overview
     agenda = _text(built_site, CONCLUDED + "agenda.html")
     assert 'badge--planned' not in agenda
     assert agenda.count('badge--unconfirmed">scheduled, not confirmed<') == 1
