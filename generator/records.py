@@ -50,6 +50,11 @@ class Claim(Record):
     `also-reported` for another source's differing account; `disputed` for one a source contests."""
     sources: Citations
     """Where this account is given."""
+    difference: Text | None = None
+    """For an account other than the preferred one: how it differs from the preferred account, in
+    one short sentence that names both sources ("The article reports two agreements; the readout
+    lists four."). The page shows it in plain view; the accounts themselves stay behind "sources
+    differ". Without it the page names the sources that give another account."""
 
 
 class Paragraph(Record):

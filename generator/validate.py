@@ -74,7 +74,8 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
 
 
 def _check_claims(item: Located, errors: list[ContentError]) -> None:
-    """Each list of claims in `item` has exactly one preferred claim: the account the page shows."""
+    """Each list of claims in `item` has exactly one preferred claim: the account the page shows;
+    a `difference` is said by the other accounts, of themselves, never by the preferred one."""
     if not may_hold_field(type(item.record), "claims"):
         return
     for path, sub in iter_records(item.record):
@@ -91,6 +92,12 @@ def _check_claims(item: Located, errors: list[ContentError]) -> None:
             errors.append(item.error(path + ("claims", i, "rank"), "a second preferred claim",
                                      f"the first is at {item.doc.path}:{pos.line}:{pos.column}; "
                                      "mark the others 'also-reported' or 'disputed'"))
+        for i in preferred:
+            if claims[i].difference is not None:
+                errors.append(item.doc.error(item.at + path + ("claims", i, "difference"),
+                                             "the preferred claim has a 'difference'",
+                                             "say how each other account differs from it, in the other account's "
+                                             "'difference'", key=True))
 
 
 Validate = Callable[[Document], tuple[list[Located], list[ContentError], set[str]]]

@@ -340,3 +340,14 @@ def test_claims_with_two_preferred_ones(content):
         "content/briefings/visit/briefing.yml:25:9: a second preferred claim (the first is at "
         "content/briefings/visit/briefing.yml:15:9; mark the others 'also-reported' or 'disputed')"
     ]
+
+
+def test_a_difference_on_the_preferred_claim(content):
+    files = _claims_briefing("preferred", "also-reported")
+    claims = files["briefings/visit/briefing.yml"]["claims"]
+    claims[0] = {**claims[0], "difference": "It differs."}
+    claims[1] = {**claims[1], "difference": "The other account differs."}
+    assert problems(content, files) == [
+        "content/briefings/visit/briefing.yml:19:3: the preferred claim has a 'difference' (say how each other "
+        "account differs from it, in the other account's 'difference')"
+    ]
