@@ -248,14 +248,17 @@ def test_nothing_overflows_horizontally_at_375_px(browser, site_url, built_site,
     page = _open(browser, site_url + page_kinds(built_site)[kind], viewport=PHONE)
     try:
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        # The rows of tabs scroll sideways by design: what they hold may lie beyond the edge.
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-            .filter(e => !e.parentElement.closest('.site-nav > ul, .parts-nav ul'))
             .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""")
+        # No row scrolls sideways either, with words cut at its edge.
+        scrolling = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.outerHTML.slice(0, 120))""")
     finally:
         page.context.close()
     assert widths[0] <= widths[1] and not wide, f"{kind} page is wider than the phone: {widths} {wide}"
+    assert not scrolling, f"{kind} page has a row that scrolls sideways: {scrolling}"
 
 
 def test_disputes_tracker_is_a_table_on_desktop_and_cards_on_a_phone(browser, site_url, built_site):
@@ -293,18 +296,23 @@ def test_every_page_but_search_works_without_javascript(browser, site_url, built
         page.context.close()
 
 
-def test_the_memo_prints_on_one_page(browser, site_url, built_site):
-    page = _open(browser, site_url + page_kinds(built_site)["memo"], viewport={"width": 794, "height": 1123})
+# The papers, and their sizes in CSS pixels (96 to the inch).
+PAPERS = {"Letter": {"width": 816, "height": 1056}, "A4": {"width": 794, "height": 1123}}
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_memo_prints_on_one_page(browser, site_url, built_site, paper):
+    page = _open(browser, site_url + page_kinds(built_site)["memo"], viewport=PAPERS[paper])
     try:
-        pdf = page.pdf(format="A4", print_background=False)
+        pdf = page.pdf(format=paper, print_background=False)
         # A look at the printed memo, beside the other screenshots.
         page.emulate_media(media="print")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "memo-print.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"memo-print-{paper}.png"), full_page=True)
     finally:
         page.context.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages == 1, f"the memo prints on {pages} pages"
+    assert pages == 1, f"the memo prints on {pages} pages of {paper}"
 
 
 @pytest.mark.parametrize("kind", ["briefing", "disputes", "person"])

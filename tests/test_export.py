@@ -244,7 +244,7 @@ def test_briefing_without_a_dated_item_has_no_calendar(built):
     assert "briefings/undated-week/agenda.ics" not in built.exports
     assert _json(built)["briefings"][2]["calendar_url"] is None
     page = built.pages[urls.page_path("briefing", briefing="undated-week")].html
-    assert "agenda.ics" not in page and "agenda.csv" in page
+    assert "agenda.ics" not in page and 'href="../../data/index.html"' in page
 
 
 def test_calendar_times_are_in_the_local_zone_or_all_day(built):
@@ -328,11 +328,12 @@ def test_every_export_is_listed_on_the_data_page(built):
         assert f'href="{urls.relative(page.path, path)}"' in page.html, path
 
 
-def test_briefing_page_links_its_calendar_and_data_and_home_links_the_feed(built):
+def test_briefing_page_links_its_calendar_and_the_data_page_and_home_links_the_feed(built):
     page = built.pages[urls.page_path("briefing", briefing="visit")].html
-    for path in ("briefings/visit/agenda.ics", "data/briefings.json", "data/agenda.csv",
-                 "data/citations.csv"):
+    # The site-wide files are listed once, on the data page.
+    for path in ("briefings/visit/agenda.ics", "data/index.html"):
         assert f'href="{urls.relative("briefings/visit/index.md", path)}"' in page, path
+    assert "data/briefings.json" not in page and "data/agenda.csv" not in page
     assert "earlier-call/agenda.ics" not in page
     assert 'href="feed.atom"' in built.pages[urls.page_path("home")].html
 

@@ -151,16 +151,123 @@ def test_the_context_page_lists_the_order_before_the_reaction_with_plain_dates(b
     assert not any(re.search(r"article|reports|\(", _text(label)) for label in labels)
 
 
-@pytest.mark.parametrize("kind", ["briefing", "agenda", "disputes", "agreements", "statements", "context", "memo"])
-def test_footnotes_are_numbered_in_reading_order(built, kind):
-    html = _page(built, kind)
-    body = html[:html.index('<section class="footnotes"')]
-    numbers = [int(n) for n in re.findall(r'href="#note-(\d+)"', body)]
-    first_uses = list(dict.fromkeys(numbers))
-    assert first_uses == list(range(1, len(first_uses) + 1))
-    for marks in re.findall(r'<sup class="cites">(.*?)</sup>', body):
-        in_mark = [int(n) for n in re.findall(r"#note-(\d+)", marks)]
-        assert in_mark == sorted(set(in_mark)), marks
+BRIEFING_PAGES = ["briefing", "agenda", "disputes", "agreements", "statements", "context", "memo"]
+
+
+def _numbers(html: str) -> dict[str, int]:
+    """Each footnote's source page, with the footnote's number."""
+    return {href: int(number) for number, href in
+            re.findall(r'<li id="note-(\d+)" value="\1"><a href="[./]*(sources/[^"]+)"', _footnotes(html))}
+
+
+def test_a_source_has_one_number_on_every_page_of_its_briefing(fixture_built):
+    seen: dict[str, set[int]] = {}
+    for kind in BRIEFING_PAGES:
+        html = _page(fixture_built, kind, briefing="visit")
+        for source, number in _numbers(html).items():
+            seen.setdefault(source, set()).add(number)
+        body = html[:html.index('<section class="footnotes"')]
+        # The numbers of one mark are in order, each once.
+        for mark in re.findall(r'<sup class="cites">(.*?)</sup>', body):
+            numbers = [int(n) for n in re.findall(r"\d+", _text(mark))]
+            assert numbers == sorted(set(numbers)), mark
+    assert len(seen) >= 2 and all(len(numbers) == 1 for numbers in seen.values()), seen
+    assert sorted(n for numbers in seen.values() for n in numbers) == list(range(1, len(seen) + 1))
+
+
+def test_the_readout_has_one_number_on_the_overview_the_agreements_and_the_memo(built):
+    numbers = {_numbers(_page(built, kind)).get("sources/commerce-readout-2023-08-28.html")
+               for kind in ("briefing", "agreements", "memo")}
+    assert len(numbers) == 1 and None not in numbers
+
+
+@pytest.mark.parametrize("kind", BRIEFING_PAGES)
+def test_each_footnote_has_one_back_link_that_counts_the_marks_citing_it(fixture_built, built, kind):
+    for html in (_page(fixture_built, kind, briefing="visit"), _page(built, kind)):
+        body = html[:html.index('<section class="footnotes"')]
+        for number, item in re.findall(r'<li id="note-(\d+)" value="\d+">(.*?)</li>', _footnotes(html), re.S):
+            marks = re.findall(rf'id="(cite-{number}(?:-\d+)?)"', body)
+            backs = re.findall(r'<a class="back" href="#([^"]+)" aria-label="[^"]+">([^<]+)</a>', item)
+            assert len(backs) == 1 and backs[0][0] == marks[0], item
+            assert backs[0][1] == ("↩" if len(marks) == 1 else f"↩ {len(marks)} places")
+
+
+def test_marks_sit_against_the_words_they_follow(fixture_built, built):
+    for bundle, data in ((fixture_built, "visit"), (built, BRIEFING)):
+        for kind in BRIEFING_PAGES:
+            html = _page(bundle, kind, briefing=data)
+            # A space before a mark only after a label such as "Reported in".
+            assert set(re.findall(r'(\S*)\s<sup class="cites">', html)) <= {"in", "summary"}, kind
+            # After a mark comes a space, punctuation or the end of the element, never a stray space before punctuation.
+            assert not re.search(r'</sup>\s+[.,;:)]', html), kind
+
+
+def test_no_link_or_label_splits_a_quotation(built, fixture_built):
+    for pages in (built.pages, fixture_built.pages):
+        for path, page in pages.items():
+            for label in re.findall(r"<a [^>]*>(.*?)</a>", page.html, re.S):
+                text = _text(label)
+                assert text.count("“") == text.count("”"), (path, text)
+
+
+# 7. Where sources differ, in one visible sentence.
+
+def test_where_sources_differ_the_difference_is_one_visible_sentence(built, fixture_built):
+    for html, sentence in ((_page(built, "briefing"), "The article reports two agreements; the US readout lists four."),
+                           (_page(fixture_built, "briefing", briefing="visit"),
+                            "The readout gives two days of talks; the article, one.")):
+        claims = re.search(r'<div class="claims">.*?</div>', html, re.S)[0]
+        shown = claims[:claims.index("<details")]
+        assert f'<span class="label">Sources differ:</span> {sentence}<sup class="cites">' in shown
+        assert sentence not in claims[claims.index("<details"):]
+    # A fact whose other account says no difference names the source that gives it.
+    agreements = _page(fixture_built, "agreements", briefing="visit")
+    assert "<cite>Secretary visits the capital</cite> gives another account." in agreements
+
+
+# 8. At a glance and home.
+
+def test_the_overview_and_home_name_every_principal(fixture_built, built):
+    for site, briefing in ((fixture_built, "visit"), (built, BRIEFING)):
+        bundle = next(b for b in site.data.briefings if b.id == briefing)
+        names = [site.data.people[pid].name for pid in bundle.briefing.principals]
+        glance = re.search(r'<section class="glance".*?</section>', _page(site, "briefing", briefing=briefing), re.S)[0]
+        home = _page(site, "home", briefing=None)
+        assert all(name in glance and name in home for name in names), names
+    assert "Hu Heping" in names
+
+
+def _main_words(html: str) -> list[str]:
+    """The words of a page's body, its citation marks, footnotes and scripts aside."""
+    html = re.sub(r'<script.*?</script>|<sup class="cites">.*?</sup>|<section class="footnotes".*', " ", html, flags=re.S)
+    return re.findall(r"[\w’'-]+", _text(html).lower())
+
+
+def _repeated_runs(words: list[str], length: int) -> set[str]:
+    runs = [" ".join(words[i:i + length]) for i in range(len(words) - length + 1)]
+    return {run for run in runs if runs.count(run) > 1}
+
+
+@pytest.mark.parametrize("kind", ["briefing", "home"])
+def test_the_overview_and_home_say_nothing_twice(built, fixture_built, kind):
+    for site, briefing in ((built, BRIEFING), (fixture_built, "visit")):
+        html = _page(site, kind, briefing=briefing if kind == "briefing" else None)
+        assert not _repeated_runs(_main_words(html), 8), kind
+        # Each part of the briefing is linked once, from the tabs; the site's sections are in its navigation.
+        for part in urls.BRIEFING_PARTS:
+            assert html.count(f'href="{part}.html"') == (1 if kind == "briefing" else 0), part
+        for section in ("people", "organizations", "sources", "data"):
+            assert f'href="{section}/index.html"' not in html
+
+
+# 10. The memo on paper: one date style.
+
+def test_every_date_of_the_memo_is_written_in_one_style(built, fixture_built):
+    style = re.compile(r"(\d{1,2}(–\d{1,2})? )?([A-Z][a-z]+ )?\d{4}|\d{1,2}( [A-Z][a-z]+)?|early \d{4}")
+    for html in (_page(built, "memo"), _page(fixture_built, "memo", briefing="visit")):
+        dates = re.findall(r"<time[^>]*>([^<]*)</time>", html)
+        assert len(dates) >= 5 and all(style.fullmatch(d) for d in dates), dates
+        assert not re.search(r"\b\d{4}-\d{2}(-\d{2})?\b", _text(re.sub(r'datetime="[^"]*"', "", html)))
 
 
 # 5. Editors' notes stay out of the reader's text.

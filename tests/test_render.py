@@ -57,7 +57,7 @@ _FOLDERS = st.sampled_from(["", "people", "organizations", "sources", "data", "b
 def test_a_folder_links_to_a_page_as_each_of_its_pages_would(folder, kind, rid, briefing, fragment):
     page = posixpath.join(folder, "page.md")
     expected = urls.relative(page, urls.page_path(kind, rid, briefing))
-    links = Links(folder, None, None)
+    links = Links(folder, None)
     assert links.url(kind, rid, briefing, fragment) == expected + (f"#{fragment}" if fragment else "")
     assert links.url(kind, rid, briefing) == expected  # and again, from the folder's memo
 
@@ -86,7 +86,7 @@ def test_group_by_follows_a_dotted_attribute():
 def test_a_source_cited_twice_has_one_footnote_with_its_passages_and_two_marks():
     data = SimpleNamespace(sources={"article": SimpleNamespace(id="article", title="An article"),
                                     "readout": SimpleNamespace(id="readout", title="A readout")})
-    cite = Citations(Links("people", data, None))
+    cite = Citations(Links("people", data))
     first = Citation(source="article", para=2)
     assert cite([first]) == [CiteMark(1, "cite-1", "An article, paragraph 2")]
     # One mark per source for one fact, in the order of the footnotes' numbers.
@@ -106,11 +106,22 @@ def _macro(name: str, *args):
     return getattr(env.get_template("_macros.html").module, name)(*args)
 
 
-def test_citation_marks_are_written_by_the_cites_macro_with_their_titles_escaped():
-    html = _macro("cites", [CiteMark(1, "cite-1", 'A "title" <i>'), CiteMark(2, "cite-2", "B")])
-    assert html == ('<sup class="cites"><a class="cite" id="cite-1" href="#note-1" title="A &#34;title&#34; &lt;i&gt;">'
-                    '[1]</a><a class="cite" id="cite-2" href="#note-2" title="B">[2]</a></sup>')
+def test_the_marks_of_one_fact_are_one_link_written_by_the_cites_macro_with_their_titles_escaped():
+    html = _macro("cites", [CiteMark(1, "cite-1", 'A "title" <i>'), CiteMark(3, "cite-3-2", "B")])
+    # One tap target, "[1, 3]", to the first footnote; each number keeps its mark's id for the back links.
+    assert html == ('<sup class="cites">&#8288;<a class="cite" id="cite-1" href="#note-1" title="A &#34;title&#34; &lt;i&gt;\nB">'
+                    '[1, <span id="cite-3-2">3</span>]</a></sup>')
+    assert _macro("cites", [CiteMark(2, "cite-2", "B")]) == (
+        '<sup class="cites">&#8288;<a class="cite" id="cite-2" href="#note-2" title="B">[2]</a></sup>')
     assert _macro("cites", []) == ""
+
+
+def test_a_briefing_s_numbers_hold_on_a_page_and_sources_it_lacks_come_after_them():
+    data = SimpleNamespace(sources={sid: SimpleNamespace(id=sid, title=sid.title()) for sid in ("a", "b", "c")})
+    cite = Citations(Links("briefings/visit", data), {"a": 1, "b": 2})
+    assert [m.number for m in cite([Citation(source="c"), Citation(source="b")])] == [2, 3]
+    assert [m.number for m in cite([Citation(source="a")])] == [1]
+    assert [n.number for n in cite.footnotes()] == [1, 2, 3]
 
 
 def test_actor_lists_read_as_a_phrase_with_each_name_linked_and_escaped():
@@ -135,11 +146,10 @@ _KINDS = st.sampled_from(["briefing", "agenda", "dispute", "agreement", "stateme
 def test_links_with_shared_labels_are_those_each_folder_would_make_alone(folders, kind, rid, briefing):
     data = SimpleNamespace(actor=lambda _: SimpleNamespace(name="Speaker <S>"))
     record = SimpleNamespace(id=rid, title=f"Title <{rid}>", text="Said & done", speaker="s", kind="quote")
-    env = jinja2.Environment()
     labels = {}
     for folder in folders:
-        shared = Links(folder, data, env, labels).record(kind, record, briefing)
-        alone = Links(folder, data, env).record(kind, record, briefing)
+        shared = Links(folder, data, labels).record(kind, record, briefing)
+        alone = Links(folder, data).record(kind, record, briefing)
         assert shared == alone
         path, fragment = urls.record_place(kind, None if kind == "briefing" else rid, briefing)
         href = urls.relative(posixpath.join(folder, "page.md"), path)
@@ -147,7 +157,7 @@ def test_links_with_shared_labels_are_those_each_folder_would_make_alone(folders
         assert shared.label in (f"Title <{rid}>", "Speaker <S>: “Said & done”")
 
 
-def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_others(content):
+def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_a_visible_difference_and_opens_the_others(content):
     claims = [{"text": "Four *agreements*.", "rank": "preferred", "sources": [{"source": "article", "para": 1}]},
               {"text": HOSTILE, "rank": "disputed", "sources": [{"source": "article", "para": 2}]}]
     briefing = {**MINIMAL["briefings/visit/briefing.yml"], "claims": claims}
@@ -155,7 +165,10 @@ def test_a_fact_the_sources_differ_on_shows_the_preferred_claim_and_opens_the_ot
     html = built.pages["briefings/visit/index.md"].html
     shown, _, hidden = html.partition('<details class="claims__others">')
     assert "<p>Four <em>agreements</em>." in shown
-    assert "<summary>Sources differ <span class=\"meta\">(1 other account)</span></summary>" in hidden
+    # Without a `difference`, the visible sentence names the source that gives the other account.
+    assert ('<p class="claims__difference"><span class="label">Sources differ:</span> <cite>An article</cite> '
+            'disputes this account.<sup class="cites">') in shown
+    assert "<summary>The other account</summary>" in hidden
     assert '<span class="badge badge--disputed">disputed</span> He said' in hidden
     assert "<b>bold</b>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &amp; 王文涛" in hidden
@@ -181,12 +194,9 @@ def test_counts_of_one_read_in_the_singular_on_every_page(content):
     wrong = re.compile(r"\b(?:1|one) (?:briefings|shared events|engagements|concerns|agreements|statements|events"
                        r"|accounts|other accounts)\b|The other 1\b|All 1\b|\b1 were\b|\b1 more are\b|On all 1\b")
     assert not {path: wrong.findall(text) for path, text in pages.items() if wrong.search(text)}
-    home = pages["index.md"]
-    assert "(1 briefing, 1 shared event)" in home
     landing = pages["briefings/visit/index.md"]
     assert "The other engagement was scheduled; the sources do not confirm that it took place." in landing
-    assert "1 concern, who raised it, the reply, its status" in landing and "1 event before and after" in landing
-    assert "1 statement or quote" in landing and "2 engagements, day by day" in landing
+    assert "1 of 2 engagements took place" in landing
 
 
 @pytest.mark.parametrize("category, shown", [("security", "Security"), ("consular", "Consular"),
@@ -200,3 +210,14 @@ def test_disputes_beyond_trade_have_their_category_and_an_under_discussion_statu
         "sources": [{"source": "article", "para": 2}]}]})
     page = build(folder, ROOT / "templates" / "pages").pages["briefings/visit/disputes.md"].body.decode()
     assert f'<span class="badge badge--under-discussion">under discussion</span> {shown}' in page
+
+def test_an_accounts_difference_is_said_in_plain_view_and_only_by_the_other_accounts(content):
+    claims = [{"text": "Four.", "rank": "preferred", "sources": [{"source": "article", "para": 1}]},
+              {"text": "Two.", "rank": "also-reported", "sources": [{"source": "article", "para": 2}],
+               "difference": "One says <four>, one two."}]
+    briefing = {**MINIMAL["briefings/visit/briefing.yml"], "claims": claims}
+    html = build(content({"briefings/visit/briefing.yml": briefing}), ROOT / "templates" / "pages").pages[
+        "briefings/visit/index.md"].html
+    shown, _, hidden = html.partition('<details class="claims__others">')
+    assert '<span class="label">Sources differ:</span> One says &lt;four&gt;, one two.<sup class="cites">' in shown
+    assert "One says" not in hidden and "Two." in hidden

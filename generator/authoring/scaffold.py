@@ -149,10 +149,11 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
     """The example values of a scaffold record of `kind`, every field present."""
     cite = [_cite(subject)]
     # Off: most facts have one account; uncommented, a fact where the sources differ.
+    # The preferred account says no difference (the others say how they differ from it).
     claims = Off([{"text": "TODO: the account the briefing stands by.", "rank": "preferred", "sources": cite,
-                   "difference": None},
+                   "difference": Off(None)},
                   {"text": "TODO: another source's account.", "rank": "also-reported", "sources": cite,
-                   "difference": "TODO: how this account differs from the preferred one, in one sentence."}])
+                   "difference": Off("TODO: how this account differs from the preferred one, in one sentence.")}])
     today = subject.today.isoformat()
     actor = subject.actor
     person = actor if subject.actor_is_person else None

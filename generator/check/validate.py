@@ -76,8 +76,8 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
 
 
 def _check_claims(item: Located, errors: list[ContentError]) -> None:
-    """Each list of claims in `item` has exactly one preferred claim, the account the page shows,
-    and only the other accounts say how they differ from it."""
+    """Each list of claims in `item` has exactly one preferred claim: the account the page shows;
+    a `difference` is said by the other accounts, of themselves, never by the preferred one."""
     if not may_hold_field(type(item.record), "claims"):
         return
     for path, sub in iter_records(item.record):

@@ -60,8 +60,10 @@ class Claim(Record):
     sources: Citations
     """Where this account is given."""
     difference: Text | None = None
-    """Of an account other than the preferred one: how it differs, in one sentence the page shows
-    beside the preferred account ("The article lists two agreements; the readout four.")."""
+    """For an account other than the preferred one: how it differs from the preferred account, in
+    one short sentence that names both sources ("The article reports two agreements; the readout
+    lists four."). The page shows it in plain view; the accounts themselves stay behind "sources
+    differ". Without it the page names the sources that give another account."""
 
 
 class Paragraph(Record):

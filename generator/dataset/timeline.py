@@ -76,6 +76,16 @@ def role_period(role: Any) -> str:
         return f"{since}, still held {at_label(role.as_of)}" if since else at_label(role.as_of)
     return since or role.period or ""
 
+def range_labels(first: str, last: str) -> tuple[str, str, str]:
+    """Two different days (ISO dates) as readers read a range, in the style of `date_label`: the
+    words of the first day, the separator and the words of the last, what they share said once:
+    ("27", "–", "30 August 2023"), ("31 August", " – ", "2 September 2023")."""
+    if first[:7] == last[:7]:
+        return str(int(first[8:10])), "–", date_label(last)
+    if first[:4] == last[:4]:
+        return date_label(first).rsplit(" ", 1)[0], " – ", date_label(last)
+    return date_label(first), " – ", date_label(last)
+
 
 def briefing_span(bundle: BriefingBundle) -> Span | None:
     """The days of a briefing's event: its start to its end, else its agenda's cited dates; None

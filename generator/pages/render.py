@@ -18,18 +18,19 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import jinja2
-from jinja2.filters import do_truncate
 
 from ..errors import counted
 from ..content.addresses import shown_address
+from .excerpt import shorten
 from .glossary import link_first_uses
 from ..dataset.history import NO_GIT, History
 from .linked import LINKED_DATA
 from .markup import render_inline, render_markdown
 from ..dataset.model import BriefingBundle, Dataset, Index
+from .numbering import source_numbers
 from ..content.schema import Briefing, Citation
 from ..dataset.timeline import (actor_entries, date_label, briefing_span, by_relation, context_entries, group_timeline,
-                                item_date, role_period, site_entries)
+                                item_date, range_labels, role_period, site_entries)
 from ..urls import BRIEFING_PARTS, Linker, folder_of, host, page_path, record_anchor, with_fragment
 
 # The nav lists only the newest briefings; the home page lists them all. Every page carries the
@@ -128,11 +129,10 @@ class Links:
     folder; labels do not depend on the folder and are shared by the whole render (`labels`).
     """
 
-    def __init__(self, folder: str, data: Dataset, env: jinja2.Environment,
+    def __init__(self, folder: str, data: Dataset,
                  labels: dict[tuple[str, str | None, str | None], str] | None = None) -> None:
         self.folder = folder
         self.data = data
-        self.env = env
         self.linker = Linker(folder)
         self._labels = {} if labels is None else labels
         self._urls: dict[tuple[str, str | None, str | None], str] = {}
@@ -168,11 +168,13 @@ class Links:
         return link
 
     def record_label(self, kind: str, record: Any) -> str:
-        """A record's name in a link; quotation marks only around a source's exact words."""
+        """A record's name in a link; quotation marks only around a source's exact words, which are
+        shown whole (a paraphrase is shortened, never inside a quotation it holds)."""
         if kind == "statement":
-            text = do_truncate(self.env, record.text, 80)
             speaker = self.data.actor(record.speaker).name
-            return f"{speaker}: “{text}”" if record.kind == "quote" else f"{speaker} (paraphrase): {text}"
+            if record.kind == "quote":
+                return f"{speaker}: “{' '.join(record.text.split())}”"
+            return f"{speaker} (paraphrase): {shorten(record.text, 80)}"
         return record.title if hasattr(record, "title") else record.name
 
     def actor(self, actor_id: str) -> RecordLink:
@@ -182,24 +184,35 @@ class Links:
 
 
 class Citations:
-    """Numbers the sources cited on one page in order of first citation, and lists them as
-    footnotes: each source once, with the passages cited.
+    """Numbers the sources cited on one page and lists them as footnotes: each source once, with
+    the passages cited.
 
+    On a briefing's pages each source has the number `numbers` gives it (numbering.source_numbers),
+    the same on every page of the briefing; elsewhere, and for a source `numbers` lacks, sources
+    are numbered in order of first citation on the page, after the numbers `numbers` gives.
     A list of citations (one fact) gets one mark per source, in the order of their numbers.
     """
 
-    def __init__(self, links: Links) -> None:
+    def __init__(self, links: Links, numbers: Mapping[str, int] = MappingProxyType({})) -> None:
         self.links = links
+        self.numbers = numbers
         # By source id: its number, the ids of its marks, and its cited passages by citation key.
         self._notes: dict[str, tuple[int, list[str], dict[tuple[Any, ...], Citation]]] = {}
+        self._next = len(numbers) + 1
+
+    def _number(self, source_id: str) -> int:
+        number = self.numbers.get(source_id)
+        if number is None:
+            number, self._next = self._next, self._next + 1
+        return number
 
     def __call__(self, citations: list[Citation]) -> list[CiteMark]:
-        """The marks of a list of citations, one per source, numbered by first citation on the page."""
+        """The marks of a list of citations, one per source."""
         cited: dict[str, list[Citation]] = {}
         for citation in citations:
             cited.setdefault(citation.source, []).append(citation)
             if citation.source not in self._notes:
-                self._notes[citation.source] = (len(self._notes) + 1, [], {})
+                self._notes[citation.source] = (self._number(citation.source), [], {})
             self._notes[citation.source][2].setdefault(citation_key(citation), citation)
         marks = []
         for source_id, group in cited.items():
@@ -211,11 +224,11 @@ class Citations:
         return sorted(marks)
 
     def footnotes(self) -> list[Footnote]:
-        """The sources cited on the page so far, in order of first citation."""
+        """The sources cited on the page so far, in the order of their numbers."""
         data, links = self.links.data, self.links
-        return [Footnote(number, data.sources[sid], links.url("source", sid), self._places(passages.values()),
-                         tuple(ids))
-                for sid, (number, ids, passages) in self._notes.items()]
+        return sorted(Footnote(number, data.sources[sid], links.url("source", sid), self._places(passages.values()),
+                               tuple(ids))
+                      for sid, (number, ids, passages) in self._notes.items())
 
     def _places(self, citations: Iterable[Citation]) -> tuple[Passage, ...]:
         # By paragraph: a citation of it (for its address) and the words quoted from it.
@@ -278,13 +291,14 @@ def make_environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | Non
     env.filters["date_label"] = date_label
     env.filters["counted"] = counted
     env.filters["address"] = shown_address
+    env.filters["shorten"] = shorten
     env.globals["anchor"] = record_anchor
     env.globals["kind_names"] = KIND_NAMES
     # Functions of their arguments alone: what they read of the dataset, a page hands them.
     env.globals.update(briefing_span=briefing_span, by_relation=by_relation, context_entries=context_entries,
                        group_timeline=group_timeline, site_entries=site_entries, actor_entries=actor_entries,
-                       item_date=item_date, agenda_days=agenda_days, role_period=role_period, host=host,
-                       **LINKED_DATA)
+                       range_labels=range_labels, item_date=item_date, agenda_days=agenda_days,
+                       role_period=role_period, host=host, **LINKED_DATA)
     return env
 
 
@@ -368,19 +382,23 @@ def render_jobs(env: jinja2.Environment, jobs: Iterable[tuple[str, str, dict[str
     contents = env.get_template("_macros.html").module.contents
     links: Links | None = None
     labels: dict[tuple[str, str | None, str | None], str] = {}
+    numbers: dict[str, Mapping[str, int]] = {}
     pages: dict[str, Page] = {}
     for path, template_name, extra, in_nav in jobs:
         folder = folder_of(path)
         if not shared:
-            links, labels = None, {}
+            links, labels, numbers = None, {}, {}
         if links is None or links.folder != folder:  # pages come folder by folder
-            links = Links(folder, data, env, labels)
+            links = Links(folder, data, labels)
+        bundle = extra.get("bundle")
+        if bundle is not None and bundle.id not in numbers:
+            numbers[bundle.id] = source_numbers(bundle, data)
         # What a template sees of its own page; what every page shares is in the globals.
         context = {"links": links, "url": links.url, "asset": links.asset,
-                   "cite": Citations(links), **extra}
+                   "cite": Citations(links, numbers[bundle.id]) if bundle is not None else Citations(links),
+                   **extra}
         module = env.get_template(template_name).make_module(context)
         html = str(module)
-        bundle = extra.get("bundle")
         if bundle is not None and bundle.briefing.glossary:
             html = link_first_uses(html, [(t.term, links.url("disputes", briefing=bundle.id, fragment=f"term-{t.id}"))
                                           for t in bundle.briefing.glossary])
