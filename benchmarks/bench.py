@@ -298,6 +298,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it, for profiling")
     parser.add_argument("--repeat", type=int, default=5,
                         help="rounds of check, build and baseline per size; the median of each is shown")
+    parser.add_argument("--queries", default=" ".join(search.QUERIES),
+                        help="the search queries whose fetched bytes are measured, space-separated")
     args = parser.parse_args(argv)
     # The benchmark's own reads of its archives leave no cache of parsed files behind.
     os.environ[CACHE_VARIABLE] = "off"
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(_rounds_line(rounds), flush=True)
             print(reuse.line(), flush=True)
             built = workdir / f"site-{size}"
-            print(search.fetch_line(built / "out-0", size), flush=True)
+            print(search.fetch_line(built / "out-0", size, args.queries.split()), flush=True)
             print(search.index_line(built / "content", built / "templates" / "pages", size), flush=True)
             if rebuild is not None:
                 print(rebuild.line(f"briefings={size}"), flush=True)

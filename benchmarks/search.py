@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,9 +80,9 @@ def fetched(site_dir: Path, query: str) -> Fetched:
     return Fetched(query, results, len(sizes), sum(sizes.values()), len(bundle), sum(bundle.values()))
 
 
-def fetch_line(site_dir: Path, briefings: int) -> str:
-    """One line: what a search page fetches for each of QUERIES."""
-    return f"search briefings={briefings}: " + "; ".join(fetched(site_dir, query).part() for query in QUERIES)
+def fetch_line(site_dir: Path, briefings: int, queries: Sequence[str] = QUERIES) -> str:
+    """One line: what a search page fetches for each query (QUERIES unless given)."""
+    return f"search briefings={briefings}: " + "; ".join(fetched(site_dir, query).part() for query in queries)
 
 
 def index_line(content: Path, templates: Path, briefings: int) -> str:

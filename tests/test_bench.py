@@ -95,7 +95,7 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     # No pause between saves (--read 0): this checks the output, not the times. The time limit only
     # ends a run that hangs; it is far beyond what the run takes on a busy machine.
     run = subprocess.run([sys.executable, "-m", "benchmarks.bench", "--sizes", "10", "--serve", "--read", "0",
-                          "--repeat", "3", "--seed", str(ARCHIVE_CONTENT)],
+                          "--repeat", "3", "--seed", str(ARCHIVE_CONTENT), "--queries", "controls 李部长"],
                          cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
@@ -137,8 +137,8 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
         agenda, person = ([float(t) for t in m.group(i).split(",")] for i in (6, 7))
         assert len(agenda) == len(person) == 3
         assert (m.group(2), m.group(3)) == (f"{sorted(agenda)[1]:.2f}", f"{sorted(person)[1]:.2f}")
-    (fetch,) = [m for m in (re.match(r"^search briefings=10: query=semiconductor results=(\d+) fetched_kb=(\d+) "
-                                     r"requests=(\d+) bundle_kb=(\d+) bundle_requests=(\d+); query=王文涛 ", line)
+    (fetch,) = [m for m in (re.match(r"^search briefings=10: query=controls results=(\d+) fetched_kb=(\d+) "
+                                     r"requests=(\d+) bundle_kb=(\d+) bundle_requests=(\d+); query=李部长 ", line)
                             for line in lines) if m]
     results, fetched_kb, requests, bundle_kb, bundle_requests = (int(x) for x in fetch.groups())
     assert results >= 10 and 0 < bundle_kb < fetched_kb and 4 < bundle_requests < requests

@@ -193,7 +193,7 @@ def test_a_search_fetches_only_the_index_chunks_and_fragments_it_needs(browser, 
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     try:
-        _search(page, site_url, "semiconductor")
+        _search(page, site_url, "controls")
         bundle = [url[len(site_url):].partition("?")[0] for url in fetched if "/pagefind/" in url]
         fragments = [url for url in bundle if url.startswith("pagefind/fragment/")]
         chunks = [url for url in bundle if url.startswith("pagefind/index/")]

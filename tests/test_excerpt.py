@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.pages.excerpt import shorten
+from generator.content.excerpt import shorten
 
 SAID = "In Beijing's more negative assessment, Wang expressed “serious concerns” about the restrictions."
 

@@ -210,7 +210,7 @@ def test_no_stored_text_reaches_the_site_or_the_exports(tmp_path):
         sources=[{"source": "article", "para": 1, "quote": "which is to meet twice a year"}]))
     site = build_site(tmp_path / "project", files)
     published = {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
-    assert "data/briefings.json" in published and "search/index.js" in published
+    assert "data/briefings.json" in published and "pagefind/pagefind.js" in published
     # Twelve words in a row: longer than any quotation of the content, so only a copy could match.
     assert not _runs(TEXT, 12) & _published_runs(published, 12)
 

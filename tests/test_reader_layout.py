@@ -153,7 +153,7 @@ def test_citation_marks_leave_no_gap_before_or_after_them(browser, site_url, par
         }""")
     finally:
         page.context.close()
-    assert len(gaps) >= 5, gaps
+    assert len(gaps) >= 3, gaps
     wide = [gap for gap in gaps if gap[2] > 2]
     assert not wide, wide
 

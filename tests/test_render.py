@@ -221,3 +221,12 @@ def test_an_accounts_difference_is_said_in_plain_view_and_only_by_the_other_acco
     shown, _, hidden = html.partition('<details class="claims__others">')
     assert '<span class="label">Sources differ:</span> One says &lt;four&gt;, one two.<sup class="cites">' in shown
     assert "One says" not in hidden and "Two." in hidden
+
+
+def test_an_account_without_a_difference_is_named_by_its_sources(content):
+    claims = [{"text": "Four.", "rank": "preferred", "sources": [{"source": "article", "para": 1}]},
+              {"text": "Two.", "rank": "also-reported", "sources": [{"source": "article", "para": 2}]}]
+    briefing = {**MINIMAL["briefings/visit/briefing.yml"], "claims": claims}
+    html = build(content({"briefings/visit/briefing.yml": briefing}), ROOT / "templates" / "pages").pages[
+        "briefings/visit/index.md"].html
+    assert '<span class="label">Sources differ:</span> <cite>An article</cite> gives another account.' in html

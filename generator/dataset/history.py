@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Hashable, Mapping
 
+from ..content.excerpt import shorten
 from ..errors import counted
 from ..read.load import content_kind
 from ..read.parse import FORBIDDEN_CHARACTERS, parse_yaml
@@ -382,7 +383,8 @@ def _title(record: dict[str, Any], rid: str) -> str:
 
 
 def _cut(text: str, limit: int = _SHORT) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    """`text` shortened to about `limit` characters, never inside a quotation."""
+    return shorten(text, limit)
 
 
 def describe_fields(old: dict[str, Any], new: dict[str, Any], names: Mapping[str, str] | None = None

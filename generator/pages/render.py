@@ -21,7 +21,7 @@ import jinja2
 
 from ..errors import counted
 from ..content.addresses import shown_address
-from .excerpt import shorten
+from ..content.excerpt import shorten
 from .glossary import link_first_uses
 from ..dataset.history import NO_GIT, History
 from .linked import LINKED_DATA
