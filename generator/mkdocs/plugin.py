@@ -24,6 +24,7 @@ from ..errors import ContentErrors, format_plain
 from ..export import SiteInfo, list_exports
 from ..pages.render import Page
 from ..pages.search import search_documents
+from . import LOG
 from .search_bundle import SearchBundle, SearchBundleError
 from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
@@ -306,7 +307,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.search.start(self._search_documents(), site_dir, nice=True)
             self.search.finish_later()
         except Exception:  # a thread's error reaches no one else: tell it
-            logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
+            LOG.exception("writing the export files failed")
         finally:
             gc.enable()
             self._ready()
