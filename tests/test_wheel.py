@@ -67,7 +67,7 @@ def test_the_wheel_installs_and_builds_a_site_outside_the_checkout(tmp_path):
     run([fresh / "bin" / "briefing", "check"], project, env)
     run([fresh / "bin" / "briefing", "build"], project, env)
     site = project / "site"
-    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
     assert any(site.glob("**/*.ics")) and any(site.glob("**/*.csv"))  # the exports, from generator/export/
 
     # A project of content alone: its mkdocs.yml names the theme `briefing` and no templates folder,
