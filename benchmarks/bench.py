@@ -150,12 +150,14 @@ def prepare_baseline(site: Path, folder: Path) -> int:
     """
     from generator.build import build
     from generator.mkdocs.plugin import site_nav
+    from generator.templates import PAGES
 
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = config.get("plugins", [])
     options = next(p["briefing"] for p in plugins if isinstance(p, dict) and "briefing" in p)
-    built = build(site / options.get("content_dir", "content"),
-                  site / options.get("templates_dir", "templates/pages"))
+    # The plugin's defaults: the page templates of the package when mkdocs.yml names none.
+    templates = site / options["templates_dir"] if options.get("templates_dir") else PAGES
+    built = build(site / options.get("content_dir", "content"), templates)
     docs = folder / "docs"
     paths = [page.path for page in built.pages.values()]
     own_docs = _docs_dir(site)

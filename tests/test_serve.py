@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
+import logging
 import os
 import re
 import socket
@@ -27,6 +27,7 @@ from support import CHROMIUM, CHROMIUM_ARGS, SMALL_CONTENT, make_project
 from generator.build import build, check
 from generator.errors import ContentError, ContentErrors
 from generator.pages.render import Page
+from generator.mkdocs import LOG
 from generator.mkdocs.saves import Ahead, SaveSignal
 from generator.mkdocs.serve import (ERROR_TITLE, DirtyBuilds, Preview, error_html, error_pages, implied_paths,
                              nav_paths, template_problem)
@@ -74,19 +75,21 @@ def test_error_pages_link_home_relatively_and_only_home_is_in_the_nav():
     assert all(p.title == ERROR_TITLE for p in pages.values())
 
 
-def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_terminal(tmp_path):
+def test_preview_replaces_every_page_of_the_last_good_build_and_reports_to_the_terminal(tmp_path, caplog):
     project = make_project(tmp_path / "p", SMALL_CONTENT)
-    terminal = io.StringIO()
-    preview = Preview(terminal)
+    preview = Preview()
     good = {"index.md": None, "people/ada-lovelace.md": None, "briefings/paris-talks/agenda.md": None}
     preview.shown(good)
     (project / "content" / "people.yml").write_text("- id: [\n", encoding="utf-8")
     with pytest.raises(ContentErrors) as raised:
         check(project / "content")
-    pages = preview.problems(raised.value.errors, project / "content")
+    with caplog.at_level(logging.INFO, logger=LOG.name):
+        pages = preview.problems(raised.value.errors, project / "content")
     assert set(good) <= set(pages)
     assert "briefings/paris-talks/memo.md" in pages  # implied by the folder, even if never shown
-    report = terminal.getvalue()
+    # At INFO, under MkDocs' logger: a warning would stop a strict build, and the error pages with it.
+    assert [(record.name, record.levelno) for record in caplog.records] == [(LOG.name, logging.INFO)]
+    report = caplog.records[0].getMessage()
     assert re.search(r"^  \S*content/people\.yml:\d+:\d+: ", report, re.M)
     assert "problem" in report.splitlines()[-2]  # the count line of `briefing check`, then the notice
 

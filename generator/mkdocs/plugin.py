@@ -24,6 +24,8 @@ from ..errors import ContentErrors, format_plain
 from ..export import SiteInfo, list_exports
 from ..pages.render import Page
 from ..pages.search import search_documents
+from ..templates import PAGES
+from . import LOG
 from .search_bundle import SearchBundle, SearchBundleError
 from ..incremental.rebuild import Rebuilder
 from .saves import Ahead, SaveSignal
@@ -59,7 +61,8 @@ class ContentProblems(PluginError):
 
 class BriefingConfig(Config):
     content_dir = config_options.Type(str, default="content")
-    templates_dir = config_options.Type(str, default="templates/pages")
+    templates_dir = config_options.Optional(config_options.Type(str))
+    """The page templates; those shipped with the package (generator.templates) when not given."""
     drafts = config_options.Type(bool, default=False)
     """Include draft briefings (and accept placeholders); `briefing build --drafts` sets it."""
     reuse = config_options.Type(bool, default=False)
@@ -120,7 +123,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def _dir(self, config, name: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
-        return root / getattr(self.config, name)
+        folder = getattr(self.config, name)
+        return PAGES if folder is None else root / folder
 
     def on_pre_build(self, *, config) -> None:
         self.written()
@@ -306,7 +310,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.search.start(self._search_documents(), site_dir, nice=True)
             self.search.finish_later()
         except Exception:  # a thread's error reaches no one else: tell it
-            logging.getLogger("mkdocs.plugins.briefing").exception("writing the export files failed")
+            LOG.exception("writing the export files failed")
         finally:
             gc.enable()
             self._ready()

@@ -15,7 +15,6 @@ build, which stops it if it is still running: its bundle would be out of date.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
@@ -23,6 +22,8 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Mapping
+
+from . import LOG
 
 BUNDLE_DIR = "pagefind"
 """The search bundle's folder in the built site."""
@@ -139,7 +140,7 @@ def _finish_logged(run: _Run) -> None:
     try:
         run.finish()
     except (SearchBundleError, OSError):
-        logging.getLogger("mkdocs.plugins.briefing").exception("writing the search bundle failed")
+        LOG.exception("writing the search bundle failed")
 
 
 def write_bundle(documents: Mapping[str, str], site_dir: str | Path) -> None:

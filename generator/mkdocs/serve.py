@@ -15,16 +15,16 @@ import hashlib
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import traceback
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Collection, Iterable, Mapping, TextIO
+from typing import Callable, Collection, Iterable, Mapping
 
 import jinja2
 from markupsafe import Markup
 
+from . import LOG
 from .. import urls
 from ..errors import ContentError, count_problems, format_grouped
 from ..read.load import BRIEFINGS_DIR, display_path
@@ -118,9 +118,8 @@ def error_pages(errors: list[ContentError], paths: Iterable[str]) -> Mapping[str
 class Preview:
     """The dev server's memory across rebuilds: which pages the reader may have open."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self) -> None:
         self.paths: set[str] = set()
-        self.stream = stream
 
     def shown(self, pages: Mapping[str, Page]) -> Mapping[str, Page]:
         """Note the pages of a good build, so that a later bad one replaces each of them."""
@@ -128,11 +127,12 @@ class Preview:
         return pages
 
     def problems(self, errors: list[ContentError], content_dir: Path) -> Mapping[str, Page]:
-        """Report the problems to the terminal; the error pages to serve in place of the site."""
-        stream = self.stream or sys.stderr
-        print(format_grouped(errors), file=stream)
-        print("serving a page that lists these problems until the next save that fixes them",
-              file=stream, flush=True)
+        """Report the problems to the terminal; the error pages to serve in place of the site.
+
+        The report is logged at INFO: MkDocs' strict mode would stop the build on a warning, and
+        with it the error pages."""
+        LOG.info("%s\n%s", format_grouped(errors),
+                 "serving a page that lists these problems until the next save that fixes them")
         return error_pages(errors, self.paths | implied_paths(content_dir))
 
 
