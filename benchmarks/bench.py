@@ -149,7 +149,7 @@ def prepare_baseline(site: Path, folder: Path) -> int:
     Returns the number of Markdown pages written.
     """
     from generator.build import build
-    from generator.mkdocs.plugin import site_nav
+    from generator.pages.render import site_nav
     from generator.templates import PAGES
 
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))

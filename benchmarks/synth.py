@@ -4,7 +4,8 @@ Each synthetic briefing is a copy of a seed briefing with a fresh folder id and 
 People, organisations, shared events (events.yml) and the sources they cite form a shared pool
 that grows with N: pool copy k serves briefings k, k + copies, k + 2 copies, ..., so every
 person, organisation, event and source page has a bounded number of appearances and the archive
-grows linearly. Sources cited only by briefing records are copied per briefing. A briefing's
+grows linearly. Sources cited only by briefing records are copied per pool copy too (one copy per briefing
+would make sources.yml larger than a content file may be). A briefing's
 `events` list names its pool copy's events, and for each seed briefing it lists, the copy of that
 briefing made in the same pass over the seed (else in the first pass; left out when the archive
 holds no copy of it). Every copy of a Markdown field gets a distinct suffix, so caches keyed on the
@@ -54,9 +55,10 @@ def _put(tree: Any, path: tuple, value: Any) -> None:
     _get(tree, path[:-1])[path[-1]] = value
 
 
-def _copy(record: Record, rename: dict[str, Any], suffix: str) -> dict[str, Any]:
-    """`record` as plain YAML values, with its references renamed and its Markdown made distinct."""
-    tree = record.model_dump(mode="python", exclude_defaults=True)
+def _copy(record: Record, rename: dict[str, Any], suffix: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`record` as plain YAML values, with its references renamed and its Markdown made distinct;
+    `extra` fields added."""
+    tree = record.model_dump(mode="python", exclude_defaults=True) | (extra or {})
     for path, kind, target in iter_refs(record):
         new = rename.get(kind, {}).get(target)
         if new is not None:
@@ -76,6 +78,10 @@ def _pool_sources(seed: Dataset) -> set[str]:
     return cited
 
 
+def _text_file(text_files: dict[str, str], sid: str) -> dict[str, str]:
+    return {"text_file": text_files[sid]} if sid in text_files else {}
+
+
 def _dump(value: Any) -> str:
     return yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=1000)
 
@@ -83,6 +89,9 @@ def _dump(value: Any) -> str:
 def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
     """Write a content folder of `briefings` synthetic briefings derived from `seed_dir` into `out`."""
     seed = check(seed_dir)
+    # The dataset leaves out where a source's text is kept (no page shows it); every copy names it.
+    text_files = {entry["id"]: entry["text_file"] for entry in yaml.safe_load(
+        (seed_dir / KINDS["source"].filename).read_text(encoding="utf-8")) or [] if entry.get("text_file")}
     if not seed.briefings:
         raise ValueError(f"{seed_dir} holds no briefing to derive an archive from")
     copies = max(1, math.ceil(briefings / BRIEFINGS_PER_POOL_COPY))
@@ -105,7 +114,8 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
                 new_id = (rename["event"] if collection is seed.events else rename["actor"])[rid]
                 target.append(_copy(record, rename, f"(pool {k})") | {"id": new_id})
         for sid in sorted(pool_sources):
-            sources.append(_copy(seed.sources[sid], rename, f"(pool {k})") | {"id": rename["source"][sid]})
+            sources.append(_copy(seed.sources[sid], rename, f"(pool {k})", _text_file(text_files, sid))
+                           | {"id": rename["source"][sid]})
 
     seeds = len(seed.briefings)
 
@@ -123,10 +133,14 @@ def write_archive(seed_dir: Path, out: Path, briefings: int) -> Archive:
         rename = pool_rename(i % copies)
         listed = {b.id: briefing_copy(j, i) for j, b in enumerate(seed.briefings)}
         rename["event"] = {**rename["event"], **{old: new for old, new in listed.items() if new}}
-        own = {s: f"{s}-b{i}" for s in seed.sources if s not in pool_sources}
+        # The briefing's other sources come with its pool copy, written once for its briefings:
+        # one copy per briefing would pass the size limit of one content file at 1,000 briefings.
+        own = {s: f"{s}-b{i % copies}" for s in seed.sources if s not in pool_sources}
         rename["source"] = {**rename["source"], **own}
-        for sid, new in own.items():
-            sources.append(_copy(seed.sources[sid], rename, f"(briefing {i})") | {"id": new})
+        if i < copies:
+            for sid, new in own.items():
+                sources.append(_copy(seed.sources[sid], rename, f"(pool {i})", _text_file(text_files, sid))
+                               | {"id": new})
         folder = briefing_dir / bid
         folder.mkdir(parents=True)
         header = _copy(bundle.briefing, rename, f"(briefing {i})")

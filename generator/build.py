@@ -12,7 +12,7 @@ from .read.cache import ParseStore
 from .check.drafts import draft_ids, draft_references, find_placeholders, published
 from .errors import ContentError, ContentErrors, in_report_order
 from .dataset.history import read_history
-from .read.load import load_content
+from .read.load import Content, load_content
 from .read.parse import Document
 from .dataset.model import Dataset, Index, index_dataset
 from .dataset.track import Reuse
@@ -49,6 +49,8 @@ class Summary:
     """How many briefings are drafts (left out of `data` unless drafts were asked for)."""
     quotations: QuotationReport | None = None
     """How many quotations were checked against their sources' texts, and how many could not be."""
+    content: Content | None = None
+    """The documents read (the build database digests them: incremental/state.py)."""
 
     @property
     def briefings(self) -> int:
@@ -115,7 +117,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
             errors += problems + draft_references(content, data)
             data = published(data)
     errors = in_report_order(errors)
-    return Summary(errors, None if errors else data, notes, len(names), quotations)
+    return Summary(errors, None if errors else data, notes, len(names), quotations, content)
 
 
 def check(content_dir: Path, parse: Parse | None = None, validate: Validate = validate_document, *,

@@ -94,15 +94,15 @@ def links(content_dir: Path, timeout: float, record_silence: bool) -> None:
 DRAFTS = click.option("--drafts", is_flag=True,
                       help="Include draft briefings (and accept placeholders) to preview them.")
 
-REUSE = click.option("--reuse", is_flag=True,
-                     help="Start from the last build's work, kept in the cache folder, and keep this one's: "
-                          "a build after a few edits redoes only what they touch. Takes more memory and disk.")
+CLEAN = click.option("--clean", is_flag=True,
+                     help="Render every page anew, ignoring what the last build kept (every build "
+                          "otherwise renders only the pages that the changes since touch).")
 
 
 @contextmanager
 def _asked(**options: bool) -> Iterator[None]:
     """Tell the briefing plugin, for the length of a build or a preview, what was asked for on the
-    command line (drafts, reuse): each flag given overrides the plugin's option in mkdocs.yml."""
+    command line (drafts, clean): each flag given overrides the plugin's option in mkdocs.yml."""
     from .mkdocs.plugin import BriefingPlugin
 
     before = BriefingPlugin.asked
@@ -142,8 +142,8 @@ def schema(out: Path, only_check: bool) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the site (default: site_dir of mkdocs.yml).")
 @DRAFTS
-@REUSE
-def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -> None:
+@CLEAN
+def build(config_file: Path, site_dir: Path | None, drafts: bool, clean: bool) -> None:
     """Check the content and build the site atomically: the old site stays until the new one is whole."""
     from mkdocs.exceptions import MkDocsException
 
@@ -156,8 +156,8 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     quiet, mkdocs_log = _ReportedHere(CONTENT_PROBLEMS), logging.getLogger("mkdocs.commands.build")
     mkdocs_log.addFilter(quiet)
     try:
-        with _asked(drafts=drafts, reuse=reuse):
-            site = publish(config_file, site_dir)
+        with _asked(drafts=drafts, clean=clean):
+            site, rendered = publish(config_file, site_dir)
     except ContentErrors as exc:
         click.echo(format_grouped(exc.errors), err=True)
         click.echo("build stopped; the previous site is unchanged", err=True)
@@ -173,7 +173,8 @@ def build(config_file: Path, site_dir: Path | None, drafts: bool, reuse: bool) -
     finally:
         mkdocs_log.removeFilter(quiet)
     pages = sum(1 for _ in site.rglob("*.html"))
-    click.echo(f"built {counted(pages, 'page')} into {site}")
+    anew = "" if rendered is None else f" ({rendered} rendered anew, the rest unchanged since the last build)"
+    click.echo(f"built {counted(pages, 'page')} into {site}{anew}")
 
 
 @main.command()

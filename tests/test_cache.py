@@ -1,31 +1,19 @@
-"""The caches kept between runs (generator/read/cache.py, generator/incremental/cache.py): parsed files, and a build's state; same results, less work."""
+"""The cache of parsed files kept between runs (generator/read/cache.py): same results, less work.
+(The build database kept beside it: tests/test_incremental.py.)"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
-import pickle
-import stat
 import threading
 
 import orjson
 import pytest
-from click.testing import CliRunner
 
-from generator.incremental import cache as state_cache, rebuild
 from generator.read import cache
 from generator.build import check_summary
-from generator.incremental.cache import BuildStore
-from generator.cli import main
-from generator.read.cache import CACHE_VARIABLE, ParseStore
-from generator.incremental.rebuild import Rebuilder
-from generator.mkdocs.plugin import BriefingPlugin
-from generator.dataset.track import MISSING
-
-from support import ARCHIVE_CONTENT, ROOT, make_project, snapshot
-
-TEMPLATES = ROOT / "templates" / "pages"
+from generator.read.cache import CACHE_VARIABLE, ParseStore, cache_file
 
 
 @pytest.fixture
@@ -133,117 +121,6 @@ def test_by_default_the_cache_is_in_the_users_cache_folder_not_the_project(conte
     assert not any(p.name.endswith(".json") for p in root.rglob("*"))
 
 
-# The state of a build kept for the next (`briefing build --reuse`, cache.BuildStore). That a
-# stored state rebuilds to what a full build makes, through a series of edits, is checked in
-# tests/test_rebuild.py (its "stored" runs).
-
-@pytest.fixture
-def stored(content, monkeypatch, tmp_path_factory):
-    """A BuildStore asked for, in a fresh cache folder, holding the state of a build of the
-    minimal content; and that state."""
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
-    root = content()
-    state = Rebuilder(root, TEMPLATES)
-    state.build()
-    store = BuildStore(root, (root, TEMPLATES), wanted=True)
-    store.save(state)
-    assert store.file is not None and store.file.exists()
-    return store, state
-
-
-def test_a_stored_state_is_read_back_whole(stored):
-    store, state = stored
-    loaded = store.load()
-    assert isinstance(loaded, Rebuilder) and loaded is not state
-    assert loaded.last is not None and state.last is not None
-    assert loaded.last.pages == state.last.pages
-    assert loaded.build().pages == state.build().pages
-    assert loaded.rendered == ()  # what it read is what it reads now: nothing is rendered again
-    assert pickle.loads(pickle.dumps(MISSING)) is MISSING
-
-
-def test_a_state_is_not_used_for_other_folders_or_settings(stored):
-    store, _ = stored
-    other = BuildStore(store.key[0], (store.key[0], TEMPLATES, "drafts"), wanted=True)
-    assert other.file == store.file and other.load() is None
-
-
-def test_a_state_written_by_other_code_is_not_used(stored, monkeypatch):
-    store, _ = stored
-    monkeypatch.setattr(state_cache, "_build_version", lambda: b"briefing build state 1\nother\n")
-    assert store.load() is None
-
-
-def test_a_damaged_state_is_not_used(stored):
-    store, _ = stored
-    assert store.file is not None
-    whole = store.file.read_bytes()
-    store.file.write_bytes(whole[: len(whole) // 2])
-    assert store.load() is None
-    store.file.write_bytes(whole[:-40] + b"\x00" * 40)
-    assert store.load() is None
-
-
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="files have no owner here")
-def test_a_state_that_someone_else_could_have_written_is_not_used(stored):
-    store, _ = stored
-    assert store.file is not None
-    assert stat.S_IMODE(store.file.stat().st_mode) == 0o600
-    assert store.load() is not None
-    store.file.chmod(0o620)
-    assert store.load() is None
-
-
-def test_a_state_is_kept_only_when_asked_for_and_caching_is_on(content, monkeypatch, tmp_path_factory):
-    root = content()
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
-    assert BuildStore(root, root, wanted=False).file is None
-    assert BuildStore(root, root, wanted=True).file is not None
-    monkeypatch.setenv(CACHE_VARIABLE, "off")
-    assert BuildStore(root, root, wanted=True).file is None
-
-
-def test_a_build_with_reuse_renders_what_an_edit_touches_and_writes_the_site_a_full_build_writes(
-        tmp_path, monkeypatch):
-    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
-    rendered: list[str] = []
-    real = rebuild.render_jobs
-
-    def counting(env, jobs, **kwargs):
-        rendered.extend(job[0] for job in jobs)
-        return real(env, jobs, **kwargs)
-
-    monkeypatch.setattr(rebuild, "render_jobs", counting)
-    reused = make_project(tmp_path / "reused", ARCHIVE_CONTENT)
-    plain = make_project(tmp_path / "plain", ARCHIVE_CONTENT)
-
-    def built(project, *options):
-        result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), *options])
-        assert result.exit_code == 0, result.output
-        return snapshot(project / "site")
-
-    built(reused, "--reuse")
-    pages = len(rendered)
-    assert pages > 30
-    assert list((tmp_path / "cache").glob("*.build"))
-    for project in (reused, plain):
-        people = project / "content" / "people.yml"
-        people.write_text(people.read_text(encoding="utf-8").replace("name: Bo Envoy", "name: Bo En-voy"),
-                          encoding="utf-8")
-    rendered.clear()
-    assert built(reused, "--reuse") == built(plain)
-    # The person's page again, and no page that does not show them (the fixture's first briefing).
-    assert "people/bo-envoy.md" in rendered and len(rendered) < pages
-    assert not [path for path in rendered if path.startswith("briefings/visit/")]
-    assert BriefingPlugin.asked == {}  # asked for one build only
-    # Nothing changed: nothing is rendered, and the state kept is kept as it is (not written again).
-    (state,) = (tmp_path / "cache").glob("*.build")
-    written = state.stat().st_ino
-    rendered.clear()
-    assert built(reused, "--reuse") == built(plain)
-    assert rendered == [] and state.stat().st_ino == written
-
-
 # ---------------------------------------------------------------------------------------------
 # A cache file is untrusted input: each one refused is ignored with a notice, never a traceback.
 
@@ -336,7 +213,7 @@ def test_a_cache_folder_inside_the_project_is_refused(where, content, monkeypatc
     monkeypatch.setenv(CACHE_VARIABLE, str(folder))
     with caplog.at_level(logging.WARNING):
         assert ParseStore(root).file is None
-        assert BuildStore(root, root, wanted=True).file is None
+        assert cache_file(root, ".sqlite") is None
         check_summary(root)
     assert not folder.exists()
     assert "inside the project" in caplog.text

@@ -119,13 +119,13 @@ def test_every_command_is_listed_in_the_help():
 
 
 def test_build_checks_the_content_once_and_reports_its_problems_as_check_does(three_mistakes, monkeypatch):
-    import generator.build
     import generator.cli
+    import generator.incremental.update as update
 
     _, report = run("check")
     checks = []
-    real_check = generator.build.check
-    monkeypatch.setattr(generator.build, "check", lambda folder, **options: checks.append(folder) or real_check(folder, **options))
+    real_check = update.check_summary
+    monkeypatch.setattr(update, "check_summary", lambda folder, **options: checks.append(folder) or real_check(folder, **options))
     monkeypatch.setattr(generator.cli, "check_summary", None)  # build must not call it
     code, output = run("build")
     assert code == 1 and len(checks) == 1

@@ -82,4 +82,4 @@ def test_the_walk_sees_imports_of_every_form():
     """The walk itself: relative, absolute, of a module and of a name, inside a function."""
     assert "generator.read.parse" in GRAPH["generator.read.cache"]  # `from . import parse`-style and names
     assert "generator.urls" in GRAPH["generator.pages.search"]  # `from .. import urls`
-    assert "generator.incremental.rebuild" in GRAPH["generator.incremental.cache"]
+    assert "generator.incremental.state" in GRAPH["generator.incremental.update"]

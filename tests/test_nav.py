@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.build import build
-from generator.mkdocs.plugin import site_nav
+from generator.pages.render import site_nav
 from generator.pages.render import NAV_BRIEFINGS
 
 from support import ARCHIVE_CONTENT, ROOT

@@ -151,11 +151,12 @@ def test_output_is_world_readable_under_a_strict_umask(project: Path) -> None:
     assert unreadable == []
 
 
-def _publish_in_place(config_file: Path, site_dir: Path | None = None, *, strict: bool = True) -> Path:
+def _publish_in_place(config_file: Path, site_dir: Path | None = None, *,
+                      strict: bool = True) -> generator.mkdocs.publish.Published:
     """A deliberately non-atomic publish: MkDocs builds straight into the site folder."""
     config = load_config(str(config_file), strict=strict)
     mkdocs_build(config)
-    return Path(config.site_dir)
+    return generator.mkdocs.publish.Published(Path(config.site_dir), None)
 
 
 def test_damage_check_catches_a_non_atomic_publish(project: Path, monkeypatch) -> None:

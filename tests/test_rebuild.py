@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from generator.build import Built, build
-from generator.incremental.cache import BuildStore
 from generator.read.cache import CACHE_VARIABLE
 from generator.errors import ContentErrors
 from generator.read.parse import parse_yaml
@@ -63,25 +62,20 @@ def assert_equal(rebuilt: Built, full: Built) -> None:
     assert search_documents(rebuilt.data, rebuilt.pages) == search_documents(full.data, full.pages)
 
 
-@pytest.fixture(params=["kept", "stored"])
-def project(request, tmp_path, tmp_path_factory, monkeypatch):
-    """Copies of the fixture archive and the page templates, and a Rebuilder of them: the same
-    one throughout (`briefing serve`), or ("stored") each build's read back from the file that
-    the build before kept it in (`briefing build --reuse`, cache.BuildStore)."""
+@pytest.fixture
+def project(tmp_path, tmp_path_factory, monkeypatch):
+    """Copies of the fixture archive and the page templates, and a Rebuilder of them, the same
+    one throughout, as `briefing serve` keeps it. (`briefing build`, which starts from the build
+    database instead, is tests/test_incremental.py's.)"""
     content, templates = tmp_path / "content", tmp_path / "templates"
     shutil.copytree(ARCHIVE_CONTENT, content)
     shutil.copytree(ROOT / "templates" / "pages", templates)
     state = Rebuilder(content, templates)
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("cache")))
-    store = BuildStore(content, (content, templates), wanted=True)
 
     def step(problems: bool = False):
         """Rebuild, and compare with a fresh full build (and the search documents as serve makes them);
         returns the Rebuilder. With `problems`, both must stop with the same problems, returned."""
-        nonlocal state
-        if request.param == "stored" and store.file is not None and store.file.exists():
-            state = store.load()
-            assert state is not None
         rebuilder = state
         if problems:
             with pytest.raises(ContentErrors) as stopped:
@@ -94,8 +88,6 @@ def project(request, tmp_path, tmp_path_factory, monkeypatch):
         assert_equal(rebuilt, full)
         assert (rebuilder.search_documents(rebuilt.data, rebuilt.pages)
                 == search_documents(full.data, full.pages))
-        if request.param == "stored":
-            store.save(rebuilder)
         return rebuilder
 
     return content, templates, step

@@ -22,13 +22,9 @@ from typing import Any, Callable, Iterator, TypeVar
 
 
 class _Missing:
-    """The type of MISSING: one object, which pickling keeps the one (the build state kept
-    between runs, cache.BuildStore, compares what it read with it)."""
+    """The type of MISSING."""
 
     __slots__ = ()
-
-    def __reduce__(self) -> str:
-        return "MISSING"
 
     def __repr__(self) -> str:
         return "MISSING"

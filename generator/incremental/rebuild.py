@@ -98,8 +98,8 @@ def template_uses(env: jinja2.Environment, sources: Mapping[str, str]) -> dict[s
 
 
 class Rebuilder:
-    """Builds one content folder with one template folder again and again: `briefing serve`, and
-    `briefing build --reuse` across runs (cache.BuildStore keeps it)."""
+    """Builds one content folder with one template folder again and again, in memory: `briefing
+    serve`. (`briefing build` starts from the build database instead: update.py.)"""
 
     def __init__(self, content_dir: Path, templates_dir: Path, site: SiteInfo | None = None, *,
                  drafts: bool = False) -> None:

@@ -7,7 +7,10 @@ import gc
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from typing import Iterable
@@ -18,16 +21,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..build import Built, build
-from ..incremental.cache import BuildStore
+from ..build import Built
 from ..errors import ContentErrors, format_plain
 from ..export import SiteInfo, list_exports
-from ..pages.render import Page
+from ..pages.render import Page, site_nav
 from ..pages.search import search_documents
 from ..templates import PAGES
 from . import LOG
 from .search_bundle import SearchBundle, SearchBundleError
 from ..incremental.rebuild import Rebuilder
+from ..incremental.state import BuildState, code_version, digest, output_stat
+from ..incremental.update import Update, build_update
+from ..urls import output_path
 from .saves import Ahead, SaveSignal
 from .serve import DirtyBuilds, HostCheck, Preview, frame_of, template_problem
 
@@ -35,17 +40,6 @@ _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
 # pattern finds the ids as surely as a parser, at a fraction of the cost.
 _ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
-
-
-def site_nav(pages: Iterable[Page]) -> list:
-    """MkDocs `nav` for the pages marked in_nav: home, a Briefings section, then the indexes."""
-    nav: list = []
-    briefings: list = []
-    for page in pages:
-        if page.in_nav:
-            target = briefings if page.path.startswith("briefings/") else nav
-            target.append({page.title: page.path})
-    return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
 
 
 CONTENT_PROBLEMS = "the content has problems:"
@@ -65,9 +59,6 @@ class BriefingConfig(Config):
     """The page templates; those shipped with the package (generator.templates) when not given."""
     drafts = config_options.Type(bool, default=False)
     """Include draft briefings (and accept placeholders); `briefing build --drafts` sets it."""
-    reuse = config_options.Type(bool, default=False)
-    """Start from the state the last build kept, and keep this one's (incremental/cache.py);
-    `briefing build --reuse` sets it."""
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -79,15 +70,23 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     """
 
     asked: dict[str, bool] = {}
-    """Options given on the command line (`--drafts`, `--reuse`), over those of mkdocs.yml: the
+    """Options given on the command line (`--drafts`, `--clean`), over those of mkdocs.yml: the
     `briefing` command sets them for the length of a build or a preview (see cli.py)."""
+
+    previous_site: Path | None = None
+    """The last site, while publish.py builds the next one in a folder of its own: the pages that
+    the changes since leave alone are linked from there (see incremental/update.py)."""
 
     def __init__(self) -> None:
         self.built: Built | None = None
         self.pages: dict[str, Page] = {}
         self.preview: Preview | None = None
         self.rebuilder: Rebuilder | None = None
-        self.store: BuildStore | None = None
+        self.state: BuildState | None = None
+        self.update: Update | None = None
+        self.rendered: int | None = None
+        """How many pages the last one-off build rendered (the others are the last site's)."""
+        self.blank: str | None = None
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
         self.ahead: Ahead | None = None
@@ -143,7 +142,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             site = SiteInfo(config.site_name, config.site_url or None, config.site_description or None)
             drafts = self.asked.get("drafts", self.config.drafts)
             if self.preview is None:
-                built = self._build_once(content_dir, templates_dir, site, drafts)
+                built = self._build_once(content_dir, templates_dir, site, drafts, config)
             else:
                 rebuilder = self._rebuilder(content_dir, templates_dir, site, drafts)
                 # A save's build may have been done already, while MkDocs was noticing the save.
@@ -169,20 +168,25 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if _USER_EPOCH is None:
             os.environ["SOURCE_DATE_EPOCH"] = str(built.data.epoch())
 
-    def _build_once(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Built:
-        """A one-off build (`briefing build`, `mkdocs build`); from the state the last one kept, if
-        that is asked for (incremental.cache.BuildStore; on_files keeps this one's)."""
-        reuse = self.asked.get("reuse", self.config.reuse)
-        self.store = BuildStore(content_dir, (content_dir, templates_dir, site, drafts), wanted=reuse)
-        if self.store.file is None:
-            self.store = None
-            return build(content_dir, templates_dir, site, drafts=drafts)
-        # The state is millions of objects, alive until on_files lets go of them: the collector's
-        # passes would walk them all, again and again, for nothing. It runs again after that
-        # (on_files, or on_build_error).
-        gc.disable()
-        self.rebuilder = self.store.load() or Rebuilder(content_dir, templates_dir, site, drafts=drafts)
-        return self.rebuilder.build()
+    def _build_once(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool, config) -> Built:
+        """A one-off build (`briefing build`, `mkdocs build`): it renders only the pages that the
+        changes since the last build touch, by the build database (incremental/state.py), unless
+        `--clean` was given; on_files links the others from the last site, on_post_build keeps
+        this build's state."""
+        version = code_version(templates_dir, config.theme.dirs, config.config_file_path)
+        # The site folder is the one published to (publish.py builds in a folder beside it).
+        published = self.previous_site or Path(config.site_dir).resolve()
+        settings = repr((str(content_dir), str(templates_dir), site, drafts, str(published)))
+        previous = self.previous_site if self.previous_site is not None and self.previous_site.is_dir() else None
+        self.state = BuildState.open(content_dir, digest(version, settings.encode("utf-8")),
+                                     fresh=self.asked.get("clean", False))
+        # A Markdown page of docs/ that links into a generated page has its links checked against
+        # that page's ids (on_env): every page is rendered then, even those kept.
+        self.update = build_update(content_dir, templates_dir, site, self.state, previous, drafts=drafts,
+                                   render_all=_has_markdown(config.docs_dir))
+        # None when every page was rendered: a clean build, or one after a change to the code.
+        self.rendered = self.update.rendered if self.update.rendered < len(self.update.built.pages) else None
+        return self.update.built
 
     def _rebuilder(self, content_dir: Path, templates_dir: Path, site: SiteInfo, drafts: bool) -> Rebuilder:
         """The Rebuilder of these folders, kept across the builds of one `mkdocs serve`."""
@@ -199,10 +203,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # While serving, MkDocs is given only what it must redo (DirtyBuilds.plan); None: everything.
         given = dirty.plan(files, self.pages, frame_of(config.nav, config.config_file_path, config.theme.dirs),
                            config.nav) if dirty else None
+        kept = self._link_kept(config) if self.update is not None else frozenset()
         for page in self.pages.values():
             if given is None or page.path in given:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                source = {"abs_src_path": dirty.page_source()} if dirty else {"content": ""}
+                source = ({"abs_src_path": dirty.page_source()} if dirty else
+                          {"abs_src_path": self.blank} if page.path in kept else {"content": ""})
                 files.append(File.generated(config, page.path, inclusion=inclusion, **source))
         # While serving with problems there is no dataset: no exports, no search bundle. After a
         # save MkDocs is given none of them: they are written once its build is done (on_post_build).
@@ -218,16 +224,31 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if dirty is not None:
             dirty.settle(files, self.pages, self._file_paths() if self.files_later else list(contents))
         if self.preview is None:
-            # MkDocs holds the export files now; a one-off build needs the dataset no more, nor
-            # its state once kept for the next.
-            if self.store is not None and self.rebuilder is not None:
-                # A state that read every file as the one kept did, and rendered nothing, is kept
-                # already. (Any state kept is a sound start: keeping one is only for speed.)
-                if self.rebuilder.parsed or self.rebuilder.rendered:
-                    self.store.save(self.rebuilder)
-                gc.enable()
-            self.built = self.rebuilder = self.store = None
+            # MkDocs holds the export files now; a one-off build needs the dataset no more.
+            self.built = None
         return files
+
+    def _link_kept(self, config) -> frozenset[str]:
+        """Link the output of each page kept from the last site into the new one (MkDocs, in its
+        dirty mode, leaves an output alone that is newer than its source, here an empty file of
+        1970); the pages so kept. An output that cannot be linked is copied, with its times."""
+        update, previous = self.update, self.previous_site
+        assert update is not None
+        if not update.kept or previous is None:
+            return frozenset()
+        folder = tempfile.mkdtemp(prefix="briefing-build-")
+        self.blank = os.path.join(folder, "page.md")
+        Path(self.blank).touch()
+        os.utime(self.blank, (0, 0))
+        site_dir = Path(config.site_dir)
+        for path in update.kept:
+            target = site_dir / output_path(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(previous / output_path(path), target)
+            except OSError:  # another file system, or one without hard links
+                shutil.copy2(previous / output_path(path), target)
+        return update.kept
 
     def _files(self) -> dict[str, bytes]:
         """The export files of the build, by path."""
@@ -271,11 +292,15 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_env(self, env, /, *, config, files):
         # MkDocs checks each link from a Markdown page of docs/ to a fragment of another page
         # against the ids of that page, once every page is read: the generated pages' ids are
-        # found here, only for the pages such links lead to.
+        # found here, only for the pages such links lead to; a page MkDocs leaves alone (kept
+        # from the last site) has its body still here.
         for file in files.documentation_pages():
             for target in (file.page.links_to_anchors or {}) if file.page is not None else ():
-                if target.src_uri in self.shown and target.page is not None and target.page.content:
-                    target.page.present_anchor_ids = {unescape(value) for value in _ID.findall(target.page.content)}
+                kept = self.pages.get(target.src_uri)
+                html = (target.page.content if target.src_uri in self.shown and target.page is not None
+                        else kept.html if kept is not None and kept.body else None)
+                if html and target.page is not None:
+                    target.page.present_anchor_ids = {unescape(value) for value in _ID.findall(html)}
         return env
 
     def on_post_build(self, *, config) -> None:
@@ -292,6 +317,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                                             name="briefing-files", daemon=True)
             self.writing.start()
             return
+        self._keep_state(config)
         gc.enable()
         if self.preview is not None and not self.collected:
             # The first build of `mkdocs serve` makes the whole archive at once. One full pass now,
@@ -300,6 +326,28 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.collected = True
             gc.collect()
         self._ready()
+
+    def _keep_state(self, config) -> None:
+        """Keep a one-off build's state for the next (incremental/state.py), with where each page
+        rendered now was written."""
+        update, state = self.update, self.state
+        self.update = self.state = None
+        self._forget_blank()
+        if update is None or state is None:
+            return
+        site_dir = Path(config.site_dir)
+        rows = dict(update.rows)
+        for path, row in rows.items():
+            if row.output == (0, 0, 0):
+                found = output_stat(site_dir / output_path(path))
+                rows[path] = replace(row, output=found or (0, 0, 0))
+        files = {path: found for path in update.built.exports if (found := output_stat(site_dir / path))}
+        state.save(update.units, rows, update.frame, files)
+
+    def _forget_blank(self) -> None:
+        if self.blank is not None:
+            shutil.rmtree(os.path.dirname(self.blank), ignore_errors=True)
+            self.blank = None
 
     def _write_later(self, site_dir: str) -> None:
         try:
@@ -325,7 +373,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.search.stop()
         gc.enable()
         if self.preview is None:
-            self.rebuilder = self.store = None
+            self.rebuilder = self.update = self.state = None
+            self._forget_blank()
         if self.dirty is not None:
             self.dirty.failed = True
         self._ready()
@@ -366,3 +415,8 @@ def _build_ahead(rebuilder: Rebuilder) -> Built:
     """A save's build, as on_pre_build makes it, done ahead of MkDocs' (saves.Ahead)."""
     gc.disable()  # as on_pre_build does while serving; the build's end enables it again
     return rebuilder.build(files=False)
+
+
+def _has_markdown(docs_dir: str) -> bool:
+    """Whether docs/ holds a Markdown page."""
+    return any(name.endswith((".md", ".markdown")) for _, _, names in os.walk(docs_dir) for name in names)

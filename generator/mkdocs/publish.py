@@ -7,6 +7,7 @@ no longer runs. SIGTERM during a build stops it as an exception does, so its fol
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -15,23 +16,34 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 STAGING_PREFIX = ".site-"
 # A staging folder, or the previous site moved aside beside it (`-old`); group 1 is its build's pid.
 _STAGING = re.compile(rf"{re.escape(STAGING_PREFIX)}(\d+)-[^/]*")
 
 
-def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = True) -> Path:
+class Published(NamedTuple):
+    """Where the site went, and how many of its pages were rendered anew (None: not told)."""
+
+    site: Path
+    rendered: int | None
+
+
+def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = True) -> Published:
     """Build into a temporary folder beside the site folder and swap it in; on failure leave it be.
 
-    Problems in the content raise ContentErrors; an error while writing, OSError."""
+    The build starts from the last site: the briefing plugin links into the new folder each page
+    that the changes since leave alone (incremental/update.py), and MkDocs, in its dirty mode,
+    writes only the others, into a folder that holds nothing else; the last site is never
+    written to. Problems in the content raise ContentErrors; an error while writing, OSError."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
     from ..errors import ContentErrors
-    from .plugin import ContentProblems
+    from .plugin import BriefingPlugin, ContentProblems
+    from .serve import QuietDirty
 
     config = load_config(str(config_file), strict=strict)
     site = Path(site_dir or config.site_dir).resolve()
@@ -39,9 +51,12 @@ def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = T
     remove_stale_staging(site.parent)
     with _terminate_as_exit():
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=site.parent))
+        quiet, mkdocs_log = QuietDirty(), logging.getLogger("mkdocs.commands.build")
+        mkdocs_log.addFilter(quiet)
+        BriefingPlugin.previous_site = site
         try:
             config = load_config(str(config_file), strict=strict, site_dir=str(staging))
-            mkdocs_build(config)
+            mkdocs_build(config, dirty=True)
             _make_readable(staging)
             _swap(staging, site)
         except BaseException as exc:
@@ -50,7 +65,11 @@ def publish(config_file: Path, site_dir: Path | None = None, *, strict: bool = T
             if isinstance(exc, Abort) and isinstance(exc.__context__, ContentProblems):
                 raise ContentErrors(exc.__context__.errors) from None
             raise
-    return site
+        finally:
+            BriefingPlugin.previous_site = None
+            mkdocs_log.removeFilter(quiet)
+    plugin = config.plugins.get("briefing")
+    return Published(site, getattr(plugin, "rendered", None))
 
 
 def remove_stale_staging(folder: Path) -> list[str]:

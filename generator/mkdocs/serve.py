@@ -136,12 +136,16 @@ class Preview:
         return error_pages(errors, self.paths | implied_paths(content_dir))
 
 
-# MkDocs warns of wrong navigation on every dirty build; DirtyBuilds redoes every page when the
-# navigation changes, and a warning would stop a strict build.
-_DIRTY_WARNING = "A 'dirty' build is being performed"
+class QuietDirty(logging.Filter):
+    """Holds back MkDocs' warning about dirty builds, which would stop a strict build. It warns
+    of wrong navigation; our builds redo every page when the navigation changes (DirtyBuilds,
+    and incremental/update.py for `briefing build`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-class DirtyBuilds(logging.Filter):
+class DirtyBuilds(QuietDirty):
     """`briefing serve` (`mkdocs serve --dirty`): after a save MkDocs renders through the theme and
     writes only the pages and files whose content changed, and sees only those.
 
@@ -187,10 +191,6 @@ class DirtyBuilds(logging.Filter):
         # Whether the last build failed after `settle`: MkDocs may have left outputs unwritten,
         # which it finds by their times only among the files it is given.
         self.failed = False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Hold back MkDocs' warning about dirty builds (see _DIRTY_WARNING)."""
-        return not record.getMessage().startswith(_DIRTY_WARNING)
 
     def page_source(self) -> str:
         """The source file of every generated page: the empty one."""

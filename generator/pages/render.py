@@ -347,6 +347,17 @@ def agenda_days(bundle: BriefingBundle) -> tuple[str, str] | None:
     return (bundle.agenda[0].day, bundle.agenda[-1].day) if bundle.agenda else None
 
 
+def site_nav(pages: Iterable[Page]) -> list:
+    """MkDocs `nav` for the pages marked in_nav: home, a Briefings section, then the indexes."""
+    nav: list = []
+    briefings: list = []
+    for page in pages:
+        if page.in_nav:
+            target = briefings if page.path.startswith("briefings/") else nav
+            target.append({page.title: page.path})
+    return nav[:1] + ([{"Briefings": briefings}] if briefings else []) + nav[1:]
+
+
 def page_globals(data: Dataset, index: Index, exports: Sequence[Any] = ()) -> dict[str, Any]:
     """What every page template sees besides its own page: the dataset, its index, the exports
     (export.Export) that pages link to, each briefing as a list shows it (Listed) and how often

@@ -10,7 +10,7 @@ The caches live outside the project, in the user's cache folder (`$XDG_CACHE_HOM
 else `~/.cache/briefing-sites`): a file that a contributor could commit is never read as parsed
 content. `BRIEFING_CACHE` names another folder, or `off` for none. A cache file that is missing,
 unreadable, of another version of this code, or damaged is ignored and written anew; a cache that
-cannot be written is left alone. The state a build keeps for the next (incremental/cache.py) lives
+cannot be written is left alone. The build database (incremental/state.py) lives
 in the same folder.
 """
 
