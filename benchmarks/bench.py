@@ -14,10 +14,12 @@ disturbs less than wall times, and a scaling line for each pair of sizes. `--rep
 default) runs the three commands R times in turn and shows the run of median time of each, then
 the wall times and ratios of every round: the speed of a shared machine drifts by tens of
 percent within minutes (the same baseline has taken 12 s and 22 s), and one run of each can
-land on a fast moment for one and a slow one for the other. A `reuse` line follows: `mkdocs build`
-keeping its state for the next (`briefing build --reuse`), first with no state kept (first_s),
-then once per round after an edit to a briefing's agenda, from the state the build before kept
-(edit_s, the median, and its ratio to the median baseline; every round's after). `--serve` adds the
+land on a fast moment for one and a slow one for the other. An `edit` line follows: `briefing
+build`, the default path, first in a project with no site and no build database (first_s, which
+fills them), then once per round after an edit to the title of an item of a briefing's agenda,
+starting from the last site and its database (edit_s, the median, its ratio to the median
+baseline, its peak memory, how many pages it rendered; every round's after), with the sizes on
+disk of the build database (state_mb), the cache of parsed files and the site. `--serve` adds the
 time from saving a YAML file to the rebuilt page under `briefing serve`, for the seed content
 itself and for each size: for an edit to a briefing's agenda and for an edit to the person who
 appears in the most briefings, three saves of each in turn, two seconds apart, as an editor
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,7 +92,8 @@ class Result:
                 f"build_s={build.seconds:.2f} baseline_s={base.seconds:.2f} "
                 f"ratio={build.seconds / base.seconds:.2f} peak_mb={self.peak_mb:.0f} "
                 f"check_cpu_s={check.cpu_seconds:.2f} build_cpu_s={build.cpu_seconds:.2f} "
-                f"baseline_cpu_s={base.cpu_seconds:.2f} cpu_ratio={build.cpu_seconds / base.cpu_seconds:.2f}")
+                f"baseline_cpu_s={base.cpu_seconds:.2f} cpu_ratio={build.cpu_seconds / base.cpu_seconds:.2f} "
+                f"check_peak_mb={check.peak_mb:.0f}")
 
 
 # Linux counts a child's memory from before its exec in its peak RSS, so a child of this process,
@@ -180,25 +184,31 @@ def prepare_baseline(site: Path, folder: Path) -> int:
 
 
 @dataclass(frozen=True)
-class Kept:
-    """Builds that keep their state for the next (`briefing build --reuse`): the first, which
-    fills it, and one per round after an edit to a briefing's agenda, with that round's baseline."""
+class Incremental:
+    """`briefing build`, the default path: the first, which builds everything and fills the build
+    database, and one per round after an edit to a briefing's agenda, starting from the last site
+    and its database, with that round's baseline; the sizes on disk of the database, of the cache
+    of parsed files and of the site."""
 
     briefings: int
     first: Run
     state_mb: float
+    parse_cache_mb: float
+    site_mb: float
     edits: tuple[Run, ...]
+    rendered: tuple[int, ...]
     baselines: tuple[Run, ...]
 
     def line(self) -> str:
         typical, base = _median(list(self.edits)), _median(list(self.baselines))
         builds = ",".join(f"{run.seconds:.2f}" for run in self.edits)
         ratios = ",".join(f"{run.seconds / b.seconds:.2f}" for run, b in zip(self.edits, self.baselines))
-        return (f"reuse briefings={self.briefings}: first_s={self.first.seconds:.2f} "
-                f"first_peak_mb={self.first.peak_mb:.0f} state_mb={self.state_mb:.0f} "
+        return (f"edit briefings={self.briefings}: first_s={self.first.seconds:.2f} "
+                f"first_peak_mb={self.first.peak_mb:.0f} state_mb={self.state_mb:.1f} "
+                f"parse_cache_mb={self.parse_cache_mb:.1f} site_mb={self.site_mb:.0f} "
                 f"edit_s={typical.seconds:.2f} ratio={typical.seconds / base.seconds:.2f} "
-                f"peak_mb={typical.peak_mb:.0f} "
-                f"edit_builds={builds} ratios={ratios}")
+                f"peak_mb={typical.peak_mb:.0f} cpu_s={typical.cpu_seconds:.2f} "
+                f"rendered={','.join(map(str, self.rendered))} edit_builds={builds} ratios={ratios}")
 
 
 def _count_pages(site_dir: Path) -> int:
@@ -206,10 +216,10 @@ def _count_pages(site_dir: Path) -> int:
 
 
 def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = None,
-             repeat: int = 1) -> tuple[Result, list[Result], Kept, Rebuild | None]:
-    """Measure one size in `workdir`, `repeat` times: check, build, baseline, and a build from
-    the state the build before kept, after an edit, one after the other in each round. Returns
-    the median run of each command, every round's runs, the builds that keep their state, and
+             repeat: int = 1) -> tuple[Result, list[Result], Incremental, Rebuild | None]:
+    """Measure one size in `workdir`, `repeat` times: check, a clean build, baseline, and
+    `briefing build` after an edit, one after the other in each round. Returns the median run of
+    each command, every round's runs, the builds after an edit, and
     with `serve` (seconds between saves, see serve_rebuild) the save-to-page times under
     `mkdocs serve`."""
     site = workdir / f"site-{briefings}"
@@ -220,10 +230,12 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = No
     prepare_site(site)
     prepare_baseline(site, baseline)
     kept = workdir / f"state-{briefings}"
-    first = _checked(_measure_build(site, "out-first", kept), "mkdocs build keeping its state")
-    state_mb = sum(f.stat().st_size for f in kept.glob("*.build")) / 1e6
+    first = _checked(measure([tool("briefing"), "build"], site, kept), "briefing build")
+    state_mb, parse_cache_mb = (sum(f.stat().st_size for f in kept.glob(f"*{suffix}")) / 1e6
+                                for suffix in (".sqlite", ".json"))
+    site_mb = sum(f.stat().st_size for f in (site / "site").rglob("*") if f.is_file()) / 1e6
     agenda = site / "content" / "briefings" / a_briefing(site / "content") / "agenda.yml"
-    rounds, edits = [], []
+    rounds, edits, rendered = [], [], []
     for n in range(repeat):
         # The first check fills a new cache of parsed files; the second finds every file in it.
         command, cache = [tool("briefing"), "check", "--content", "content"], workdir / f"cache-{briefings}-{n}"
@@ -237,16 +249,19 @@ def run_size(seed: Path, briefings: int, workdir: Path, serve: float | None = No
         rounds.append(Result(archive.briefings, archive.records, pages, check, check_warm, build, base))
         marker = f"Edited{os.getpid()}x{n}"
         edit(agenda, r"^(  title: ).*$", marker)
-        edits.append(_checked(_measure_build(site, f"out-edit-{n}", kept), "mkdocs build from its kept state"))
-        shown = site / f"out-edit-{n}" / "briefings" / agenda.parent.name / "agenda.html"
-        if marker not in shown.read_text(encoding="utf-8") or _count_pages(site / f"out-edit-{n}") != pages:
-            raise SystemExit(f"the build from the kept state did not build the edit, or all {pages} pages")
+        edits.append(_checked(measure([tool("briefing"), "build"], site, kept), "briefing build after an edit"))
+        found = re.search(r"\((\d+) rendered anew", edits[-1].output)
+        rendered.append(int(found.group(1)) if found else pages)
+        shown = site / "site" / "briefings" / agenda.parent.name / "agenda.html"
+        if marker not in shown.read_text(encoding="utf-8") or _count_pages(site / "site") != pages:
+            raise SystemExit(f"the build after an edit did not build the edit, or all {pages} pages")
     typical = Result(archive.briefings, archive.records, rounds[0].pages,
                      *(_median([getattr(r, name) for r in rounds])
                        for name in ("check", "check_warm", "build", "baseline")))
-    reuse = Kept(archive.briefings, first, state_mb, tuple(edits), tuple(r.baseline for r in rounds))
+    incremental = Incremental(archive.briefings, first, state_mb, parse_cache_mb, site_mb, tuple(edits), tuple(rendered),
+                              tuple(r.baseline for r in rounds))
     rebuild = serve_rebuild(site, a_briefing(site / "content"), serve) if serve is not None else None
-    return typical, rounds, reuse, rebuild
+    return typical, rounds, incremental, rebuild
 
 
 def _median(runs: list[Run]) -> Run:
@@ -254,21 +269,11 @@ def _median(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
 
 
-def _measure_build(folder: Path, out: str, kept: Path | None = None) -> Run:
-    """`mkdocs build` in `folder` into a new folder `out`: every round alike, none removing the
-    last round's files (whose deletion the file system finishes in the background, during the
-    measured command). With `kept`, a cache folder, it keeps its state there and starts from
-    the state kept: the briefing plugin's `reuse` option, in a copy of the configuration beside it
-    (generator/incremental/cache.py)."""
-    command = [tool("mkdocs"), "build", "--quiet", "--site-dir", out]
-    if kept is not None:
-        config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
-        for plugin in config["plugins"]:
-            if isinstance(plugin, dict) and "briefing" in plugin:
-                plugin["briefing"] = {**(plugin["briefing"] or {}), "reuse": True}
-        (folder / "mkdocs-reuse.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        command += ["--config-file", "mkdocs-reuse.yml"]
-    return measure(command, folder, kept)
+def _measure_build(folder: Path, out: str) -> Run:
+    """`mkdocs build` in `folder` into a new folder `out`, with no cache and no build database: a
+    clean build. Every round alike, none removing the last round's files (whose deletion the file
+    system finishes in the background, during the measured command)."""
+    return measure([tool("mkdocs"), "build", "--quiet", "--site-dir", out], folder)
 
 
 def _rounds_line(rounds: list[Result]) -> str:
@@ -313,13 +318,13 @@ def main(argv: list[str] | None = None) -> None:
         if args.serve:
             print(serve_seed(args.seed.resolve(), workdir, args.read).line("example"), flush=True)
         for size in sizes:
-            result, rounds, reuse, rebuild = run_size(args.seed.resolve(), size, workdir,
+            result, rounds, incremental, rebuild = run_size(args.seed.resolve(), size, workdir,
                                                      args.read if args.serve else None, args.repeat)
             results.append(result)
             print(result.line(), flush=True)
             if len(rounds) > 1:
                 print(_rounds_line(rounds), flush=True)
-            print(reuse.line(), flush=True)
+            print(incremental.line(), flush=True)
             built = workdir / f"site-{size}"
             print(search.fetch_line(built / "out-0", size, args.queries.split()), flush=True)
             print(search.index_line(built / "content", built / "templates" / "pages", size), flush=True)

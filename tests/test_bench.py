@@ -16,7 +16,7 @@ from support import ARCHIVE_CONTENT, ROOT
 
 LINE = re.compile(r"^briefings=(\d+) records=(\d+) pages=(\d+) check_s=([\d.]+) check_warm_s=([\d.]+) build_s=([\d.]+) "
                   r"baseline_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) check_cpu_s=([\d.]+) "
-                  r"build_cpu_s=([\d.]+) baseline_cpu_s=([\d.]+) cpu_ratio=([\d.]+)$")
+                  r"build_cpu_s=([\d.]+) baseline_cpu_s=([\d.]+) cpu_ratio=([\d.]+) check_peak_mb=(\d+)$")
 
 
 # Half the last digit of a figure printed with two decimals: how far it may be from the figure.
@@ -118,13 +118,18 @@ def test_a_small_run_prints_one_sane_line_per_size_the_median_of_its_rounds_and_
     assert all(len(times) == 3 for times in each)
     assert [check_s, check_warm_s, build_s, baseline_s] == [sorted(times)[1] for times in each[:4]]  # the medians
     assert all(ratio_of_rounded(*shown) for shown in zip(each[4], each[2], each[3], strict=True))
-    (reuse,) = [m for m in (re.match(r"^reuse briefings=10: first_s=([\d.]+) first_peak_mb=(\d+) state_mb=(\d+) "
-                                     r"edit_s=([\d.]+) ratio=([\d.]+) peak_mb=(\d+) edit_builds=(\S+) ratios=(\S+)$",
+    assert 20 < int(sizes[0].group(14)) < 4000  # check's peak memory
+    (reuse,) = [m for m in (re.match(r"^edit briefings=10: first_s=([\d.]+) first_peak_mb=(\d+) state_mb=([\d.]+) "
+                                     r"parse_cache_mb=([\d.]+) site_mb=(\d+) edit_s=([\d.]+) ratio=([\d.]+) "
+                                     r"peak_mb=(\d+) cpu_s=([\d.]+) rendered=(\S+) edit_builds=(\S+) ratios=(\S+)$",
                                      line) for line in lines) if m]
-    first_s, edit_s, edit_ratio = (float(reuse.group(i)) for i in (1, 4, 5))
-    assert first_s > 0 and 20 < int(reuse.group(2)) < 4000 and 20 < int(reuse.group(6)) < 4000
-    assert int(reuse.group(3)) >= 0
-    edits, edit_ratios = ([float(x) for x in reuse.group(i).split(",")] for i in (7, 8))
+    first_s, edit_s, edit_ratio = (float(reuse.group(i)) for i in (1, 6, 7))
+    assert first_s > 0 and 20 < int(reuse.group(2)) < 4000 and 20 < int(reuse.group(8)) < 4000
+    state_mb, site_mb = float(reuse.group(3)), int(reuse.group(5))
+    assert 0 < state_mb < site_mb  # the build database is on disk, and smaller than the site
+    rendered = [int(x) for x in reuse.group(10).split(",")]
+    assert len(rendered) == 3 and all(0 < n < pages for n in rendered)  # an edit renders some pages, not all
+    edits, edit_ratios = ([float(x) for x in reuse.group(i).split(",")] for i in (11, 12))
     assert len(edits) == 3 and edit_s == sorted(edits)[1]
     assert ratio_of_rounded(edit_ratio, edit_s, baseline_s)
     assert all(ratio_of_rounded(*shown) for shown in zip(edit_ratios, edits, each[3], strict=True))
