@@ -23,7 +23,8 @@ from ..errors import ContentErrors
 from ..export import SiteInfo, list_exports, render_exports
 from ..export.calendar import calendar_path
 from ..export.feed import changes_feed_path
-from ..pages.render import Page, _jobs, make_environment, page_globals, render_jobs, site_nav
+from ..pages import render as page_render
+from ..pages.render import Page, _jobs, page_globals, render_jobs, site_nav
 from ..urls import output_path
 from .state import BuildState, PageRow, Units, changed_tokens, content_units, digest, key_tokens, output_stat
 
@@ -90,7 +91,7 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
         row = intact.get(job[0])
         return row is not None and row.job == described[job[0]][0] and job[0] not in dirty
 
-    env = make_environment(templates_dir)
+    env = page_render.make_environment(templates_dir)
     reads = Reads(values)
     env.globals.update(track_globals(values, reads))
     pages: dict[str, Page] = {}
