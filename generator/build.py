@@ -101,7 +101,7 @@ def check_summary(content_dir: Path, parse: Parse | None = None, validate: Valid
     with collector_paused():
         content, errors = load_content(content_dir, parse or store)
         # Before validate_content, whose checks end the build's use of `reuse` (Reuse.next_build).
-        quotations = check_quotations(content, reuse)
+        quotations = check_quotations(content, reuse, store)
         data, more = validate_content(content, validate, reuse)
     if store is not None:
         store.save()

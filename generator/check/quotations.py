@@ -16,12 +16,15 @@ problems together with the schema's, each at the place of the field that holds t
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator, NamedTuple
 
 from ..errors import ContentError
+from ..read.cache import ParseStore
 from ..read.load import Content, display_path
 from ..read.parse import Document, Path_
 from ..dataset.track import Reuse
@@ -110,22 +113,33 @@ class QuotationReport:
     unchecked: int
 
 
-def check_quotations(content: Content, reuse: Reuse | None = None) -> QuotationReport:
+def check_quotations(content: Content, reuse: Reuse | None = None, kept: ParseStore | None = None) -> QuotationReport:
     """Check every quotation of `content` against its sources' texts, and every field against the
     verbatim limit; report a source's text file that is missing or named by no source.
 
     With `reuse` (a rebuild's, whose unchanged files give the same documents), a document that
     is the same object as last time, checked against the same texts, gives last time's findings.
+    With `kept` (the cache of parsed files the content was read through), a file whose text and
+    sources' texts are as they were when it was last found without a problem is not checked
+    again: its counts are kept with its parse.
     """
     reuse = reuse or Reuse()
     errors: list[ContentError] = []
     texts = _source_texts(content, errors)
     # Compared once, not once per document: a token that stays the same object while the texts do.
     token = reuse.get(("quotation texts",), tuple(texts.items()), object)
-    runs = reuse.get(("quotation runs",), token, lambda: _word_runs(texts))
+    basis = hashlib.blake2b(repr(sorted(texts.items())).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    runs = functools.cache(lambda: reuse.get(("quotation runs",), token, lambda: _word_runs(texts)))
     checked = unchecked = 0
     for doc in content.documents:
-        found = reuse.get(("quotations", doc.path), (doc, token), lambda doc=doc: _check_document(doc, texts, runs))
+        counts = kept.finding(doc.path, basis) if kept is not None else None
+        if isinstance(counts, list) and len(counts) == 2 and all(type(n) is int and n >= 0 for n in counts):
+            found = QuotationReport([], *counts)
+        else:
+            found = reuse.get(("quotations", doc.path), (doc, token),
+                              lambda doc=doc: _check_document(doc, texts, runs()))
+            if kept is not None and not found.errors:
+                kept.keep_finding(doc.path, basis, [found.checked, found.unchecked])
         errors += found.errors
         checked += found.checked
         unchecked += found.unchecked

@@ -126,33 +126,52 @@ class ParseStore:
     def __init__(self, content_dir: Path) -> None:
         self.file = cache_file(content_dir, ".json")
         self.version = _version() if self.file is not None else ""
-        self.kept: dict[str, Any] = self._read()
+        self.kept, self.kept_findings = self._read()
         self.used: dict[str, Any] = {}
+        self.findings: dict[str, Any] = {}
+        self.keys: dict[str, str] = {}
+        """The key of each file's text read this run, by its path."""
         self.parsed = 0
         """How many texts this run parsed (not found in the cache)."""
 
-    def _read(self) -> dict[str, Any]:
+    def _read(self) -> tuple[dict[str, Any], dict[str, Any]]:
         if self.file is None:
-            return {}
+            return {}, {}
         try:
             handle = open_private(self.file)
             if handle is None:
-                return {}
+                return {}, {}
             with handle:
                 # A regular file's own size bounds the read.
                 found = orjson.loads(handle.read(os.fstat(handle.fileno()).st_size))
         except (OSError, orjson.JSONDecodeError):
-            return {}
+            return {}, {}
         if not isinstance(found, dict) or found.get("version") != self.version:
-            return {}
-        entries = found.get("entries")
-        return entries if isinstance(entries, dict) else {}
+            return {}, {}
+        entries, findings = found.get("entries"), found.get("findings")
+        return entries if isinstance(entries, dict) else {}, findings if isinstance(findings, dict) else {}
+
+    def finding(self, path: str, basis: str) -> Any:
+        """What a later check found in the file at `path` the last time its text was the same and
+        what it checks against had the digest `basis` (kept by `keep_finding`), or None."""
+        key = self.keys.get(path)
+        found = self.kept_findings.get(f"{key}:{basis}") if key is not None else None
+        if found is not None:
+            self.findings[f"{key}:{basis}"] = found
+        return found
+
+    def keep_finding(self, path: str, basis: str, value: Any) -> None:
+        """Keep what a check found in the file at `path` for the next run (see `finding`)."""
+        key = self.keys.get(path)
+        if key is not None:
+            self.findings[f"{key}:{basis}"] = value
 
     def __call__(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
         if self.file is None:
             return parse_yaml(text, path, kind, briefing)
         key = hashlib.blake2b("\0".join((path, kind, briefing or "", text)).encode("utf-8", "surrogatepass"),
                               digest_size=20).hexdigest()
+        self.keys[path] = key
         entry = self.kept.get(key)
         if entry is not None:
             doc = _document(entry, path, kind, briefing)
@@ -176,8 +195,9 @@ class ParseStore:
     def save(self) -> None:
         """Keep the parses of this run's files for the next (and only those: a file changed or
         gone is forgotten)."""
-        if self.file is not None and self.used.keys() != self.kept.keys():
-            entries = orjson.dumps({"version": self.version, "entries": self.used})
+        if self.file is not None and (self.used.keys() != self.kept.keys()
+                                      or self.findings.keys() != self.kept_findings.keys()):
+            entries = orjson.dumps({"version": self.version, "entries": self.used, "findings": self.findings})
             write_whole(self.file, lambda out: out.write(entries))
 
 
