@@ -60,7 +60,8 @@ def test_mkdocs_build_strict_passes_and_fails_cleanly_on_bad_content(tmp_path, c
     config = load_config(str(project / "mkdocs.yml"), strict=True, site_dir=str(tmp_path / "out"))
     with pytest.raises(Abort):
         build(config)
-    assert "content/organizations.yml:1:3: missing field 'name' (the full name in English)" in caplog.text
+    assert ("content/organizations.yml:1:3: missing field 'name' (the full name, as the sources write it "
+            "in English)") in caplog.text
     # MkDocs had not yet emptied the output folder when the plugin stopped it.
     assert (tmp_path / "out" / "briefings" / "visit" / "index.html").is_file()
 

@@ -32,7 +32,7 @@ from generator.export.json import dump_json
 from generator.dataset.model import BriefingBundle, Dataset, iter_citations
 from generator.dataset.timeline import derived_date, item_date
 from generator import urls
-from generator.content.schema import AgendaItem, Briefing, Source, schema_files
+from generator.content.schema import Actor, AgendaItem, Briefing, Source, schema_files
 from support import (ARCHIVE_CONTENT, HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, HOSTILE_VENUE, ROOT,
                      SAMPLE_PEOPLE, write_sample)
 
@@ -160,6 +160,14 @@ def test_csv_has_a_header_and_one_row_per_record(built, collection):
         briefings = [b.id for b in built.data.briefings]
         expected = briefings if collection.name == "briefings" else [r.id for r in records]
         assert [row[index] for row in rows[1:]] == expected
+
+
+def test_people_and_organisations_csv_begin_with_the_fields_they_share():
+    shared = tuple(Actor.model_fields)
+    assert shared == ("id", "name", "name_zh", "country", "wikidata")
+    by_name = {c.name: c for c in COLLECTIONS}
+    assert csv_columns(by_name["people"])[:len(shared)] == shared
+    assert csv_columns(by_name["organizations"])[:len(shared)] == shared
 
 
 def test_csv_keeps_content_strings_and_joins_lists_predictably(built):

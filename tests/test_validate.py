@@ -78,7 +78,7 @@ def test_wrong_type(content):
 def test_missing_field(content):
     text = PEOPLE_HEAD.replace("  name: Wang Wentao\n", "")
     assert problems(content, {"people.yml": text}) == [
-        "content/people.yml:1:3: missing field 'name' (the name as the sources write it in English)"
+        "content/people.yml:1:3: missing field 'name' (the full name, as the sources write it in English)"
     ]
 
 

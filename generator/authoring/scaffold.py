@@ -158,6 +158,9 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
     actor = subject.actor
     person = actor if subject.actor_is_person else None
     organization = actor if not subject.actor_is_person else None
+    # What every person and organisation has (schema.Actor), and their citations and draft mark.
+    named = {"id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
+             "wikidata": Off("Q42"), "sources": cite, "draft": True}
     examples: dict[str, dict[str, Any]] = {
         "source": {
             "id": rid, "title": "TODO: the source's own title", "standfirst": Off("TODO: its subtitle"),
@@ -172,19 +175,15 @@ def record_values(kind: str, rid: str | None, subject: Subject) -> dict[str, Any
             "editor_note": NOTE, "draft": True,
         },
         "person": {
-            "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"), "country": Off("US"),
-            "wikidata": Off("Q42"),
+            **named,
             "roles": [{"title": "TODO: the role, as the source states it",
                        "organization": Off(subject.organization or "an-organisation-id"),
                        "period": Off("since 2023"), "since": Off(today), "until": Off(today),
                        "as_of": Off(today), "sources": cite}],
-            "sources": cite, "draft": True,
         },
         "organization": {
-            "id": rid, "name": f"TODO: {_name_from_id(rid or 'x')}", "name_zh": Off("TODO"),
-            "short_name": Off("TODO"), "country": Off("US"), "kind": "other",
-            "parent": Off(subject.organization or "an-organisation-id"),
-            "url": Off("https://example.com"), "wikidata": Off("Q42"), "sources": cite, "draft": True,
+            **named, "short_name": Off("TODO"), "kind": "other",
+            "parent": Off(subject.organization or "an-organisation-id"), "url": Off("https://example.com"),
         },
         "briefing": {
             "title": "TODO: the briefing's headline", "subtitle": Off("TODO: one line under the headline"),

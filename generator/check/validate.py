@@ -171,7 +171,8 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
     in order. Returns those records by kind and id, and what the briefings' checks need of them."""
     nouns = {"source": "source", "person": "person", "organization": "organisation", "event": "event"}
     shared = {kind: _unique(records.by_kind.get((kind, None), []), noun, errors) for kind, noun in nouns.items()}
-    _unique([*shared["person"].values(), *shared["organization"].values()], "person or organisation", errors)
+    actors = [*shared["person"].values(), *shared["organization"].values()]
+    _unique(actors, "person or organisation", errors)
     names = {kind: records.names(shared[kind], kind, None) for kind in nouns}
     names["actor"] = _merge(names["person"], names["organization"])
     for item in shared["source"].values():
@@ -180,8 +181,7 @@ def check_shared(records: Records, errors: list[ContentError]) -> tuple[dict[str
         errors.extend(old_role_forms(item.record, item.error))
     paragraphs = {sid: len(source.record.paragraphs) for sid, source in shared["source"].items()}
     summary = Shared(names, paragraphs)
-    _check_links([*shared["person"].values(), *shared["organization"].values(), *shared["event"].values()],
-                 names, summary, errors)
+    _check_links([*actors, *shared["event"].values()], names, summary, errors)
     return shared, summary
 
 

@@ -41,19 +41,36 @@ class Role(Record):
     """Where the role is stated."""
 
 
-class Person(Record):
-    """A person named in a briefing."""
+class Actor(Record):
+    """What a person and an organisation have in common: an id, names, a country, a Wikidata item.
+
+    Statements, disputes, agreements and events name either (an `ActorRef`); pages and exports
+    treat these fields of both alike."""
 
     id: Id
-    """The person's id: usually the name in lowercase with hyphens, like 'wang-wentao'."""
+    """The id: usually the name in lowercase with hyphens, like 'wang-wentao', or a common short
+    form, like 'mofcom'."""
     name: Text
-    """The name as the sources write it in English."""
+    """The full name, as the sources write it in English."""
     name_zh: Text | None = None
     """The name in Chinese characters, where known."""
     country: Country | None = None
-    """The country the person serves or belongs to."""
+    """The country the person or organisation belongs to; for an official, the one they serve."""
     wikidata: WikidataId | None = None
-    """The person's Wikidata item, like 'Q42', only where you are sure it is theirs."""
+    """The Wikidata item, like 'Q42', only where you are sure it is this person's or organisation's own."""
+
+    def display_name(self) -> str:
+        """The name, with the Chinese name in brackets where known: "Wang Wentao (王文涛)"."""
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    def other_names(self) -> tuple[tuple[str, str], ...]:
+        """The names besides `name`, each with what it is: ("王文涛", "Chinese")."""
+        return ((self.name_zh, "Chinese"),) if self.name_zh else ()
+
+
+class Person(Actor):
+    """A person named in a briefing."""
+
     roles: list[Role] = Field(min_length=1)
     """The person's roles, current one first, each once (cite every source that names it), with
     its organisation; the title without the country ("Commerce Secretary"), which the site adds."""
@@ -62,19 +79,11 @@ class Person(Record):
     draft: SharedDraft = False
 
 
-class Organization(Record):
+class Organization(Actor):
     """A ministry, department, government, company or other body."""
 
-    id: Id
-    """The organisation's id, like 'mofcom'."""
-    name: Text
-    """The full name in English."""
-    name_zh: Text | None = None
-    """The name in Chinese characters, where known."""
     short_name: Text | None = None
     """A common short form, like 'MOFCOM'."""
-    country: Country | None = None
-    """The country the organisation belongs to."""
     kind: Literal["government", "ministry", "department", "agency", "company", "association",
                   "international", "other"]
     """What sort of body it is."""
@@ -82,11 +91,13 @@ class Organization(Record):
     """The organisation this one is part of."""
     url: Url | None = None
     """The organisation's website."""
-    wikidata: WikidataId | None = None
-    """The organisation's Wikidata item, like 'Q42', only where you are sure it is its own."""
     sources: Citations
     """Where the organisation is mentioned."""
     draft: SharedDraft = False
+
+    def other_names(self) -> tuple[tuple[str, str], ...]:
+        """The short form first, then the names every actor may have."""
+        return (((self.short_name, "short name"),) if self.short_name else ()) + super().other_names()
 
 
 class Place(Record):

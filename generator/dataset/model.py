@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
 from ..content.fields import Ref
-from ..content.schema import (AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event, Organization,
-                     Person, Record, Role, Source, Statement)
+from ..content.schema import (Actor, AgendaItem, Agreement, Briefing, Citation, ContextEvent, Dispute, Event,
+                     Organization, Person, Record, Role, Source, Statement)
 from .track import Reuse
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class Dataset:
     links: Mapping[str, LinkCheck] = field(default_factory=lambda: MappingProxyType({}))
     """The last check of each source's address that still holds (linkcheck.read_link_report)."""
 
-    def actor(self, actor_id: str) -> Person | Organization:
+    def actor(self, actor_id: str) -> Actor:
         return self.people.get(actor_id) or self.organizations[actor_id]
 
     def epoch(self) -> int:

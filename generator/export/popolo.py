@@ -13,7 +13,7 @@ from typing import Any
 from ..content.fields import wikidata_url
 from ..dataset.model import Dataset
 from ..dataset.timeline import item_date
-from ..content.schema import Organization, Person
+from ..content.schema import Actor, Organization, Person
 
 POPOLO_JSON = "data/popolo.json"
 
@@ -48,11 +48,10 @@ def _organization(org: Organization) -> dict[str, Any]:
     return out
 
 
-def _names_and_ids(actor: Person | Organization) -> dict[str, Any]:
+def _names_and_ids(actor: Actor) -> dict[str, Any]:
     """Other names (the short form, the Chinese name) and identifiers (the Wikidata item)."""
     out: dict[str, Any] = {}
-    names = [{"name": name, "note": note} for name, note in ((getattr(actor, "short_name", None), "short name"),
-                                                             (actor.name_zh, "Chinese")) if name]
+    names = [{"name": name, "note": note} for name, note in actor.other_names()]
     if names:
         out["other_names"] = names
     if actor.wikidata:

@@ -16,7 +16,7 @@ from ..content.fields import wikidata_url
 from .markup import script_json
 from ..dataset.model import BriefingBundle, Dataset
 from ..dataset.timeline import item_date
-from ..content.schema import Event, Organization, Person
+from ..content.schema import Actor, Event, Organization, Person
 
 CONTEXT = "https://schema.org"
 # Agenda item states that schema.org names; a planned or happened item is simply scheduled.
@@ -87,10 +87,10 @@ def agenda_ld(bundle: BriefingBundle, data: Dataset) -> dict[str, Any]:
     return {"@context": CONTEXT, "@graph": events}
 
 
-def _actor(actor: Person | Organization) -> dict[str, Any]:
+def _actor(actor: Actor) -> dict[str, Any]:
     """A person or organisation named inside another value: type, names and Wikidata item."""
     out: dict[str, Any] = {"@type": "Person" if isinstance(actor, Person) else "Organization", "name": actor.name}
-    other_names = [n for n in (getattr(actor, "short_name", None), actor.name_zh) if n]
+    other_names = [name for name, _ in actor.other_names()]
     if other_names:
         out["alternateName"] = other_names
     if actor.country:

@@ -19,7 +19,7 @@ from ..dataset.model import BriefingBundle, Dataset, iter_refs, ref_kinds
 from .. import urls
 from ..urls import BRIEFING_PARTS, output_path, page_path
 from .render import KIND_NAMES, Page
-from ..content.schema import Record
+from ..content.schema import Actor, Record
 from ..dataset.track import Reuse
 
 # Fields whose strings are codes, dates or addresses rather than words a reader searches for.
@@ -130,8 +130,8 @@ def _briefing_items(data: Dataset, bundle: BriefingBundle) -> dict[str, Item]:
     return items
 
 
-def _actor_items(data: Dataset, kind: str, record: Record) -> dict[str, Item]:
-    title = f"{record.name} ({record.name_zh})" if record.name_zh else record.name
+def _actor_items(data: Dataset, kind: str, record: Actor) -> dict[str, Item]:
+    title = record.display_name()
     url = record_url(kind, record, None)
     return {url: _item(title, KIND_NAMES[kind], (*record_text(record), _names(data, record)), url)}
 
@@ -162,8 +162,7 @@ def _names(data: Dataset, record: Record) -> str:
     seen: dict[str, str] = {}
     for _, kind, target in iter_refs(record):
         if kind in _ACTORS and target not in seen:
-            actor = data.actor(target)
-            seen[target] = f"{actor.name} ({actor.name_zh})" if actor.name_zh else actor.name
+            seen[target] = data.actor(target).display_name()
     return ", ".join(seen.values())
 
 
