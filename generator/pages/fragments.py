@@ -1,5 +1,5 @@
 """The small pieces of HTML that page templates write thousands of times: links to records and
-actors, citation marks, dates, a source's byline and where its title leads.
+actors, citation marks, dates, a source's byline and where its title leads, a footnote.
 
 Each is a function the templates call by the name of the macro it stands for (make_environment
 registers FRAGMENTS as globals; `_macros.html` exports them with its macros), and writes exactly
@@ -104,6 +104,40 @@ def source_link(context: Context, source: Any, page_href: str) -> Markup:
     return Markup(f'<a href="{escape(page_href)}">{title}</a>')
 
 
+@pass_context
+def footnote(context: Context, note: Any) -> Markup:
+    """One entry of a page's footnotes (render.Footnote): the source, linked; its address for print;
+    its byline and where its title leads; its archived copy and its page here; the passages cited;
+    and one link back to the first mark citing it, with how many marks cite it."""
+    source, number = note.source, escape(note.number)
+    html = f'<li id="note-{number}" value="{number}">{source_link(context, source, note.href)}'
+    if source.url:
+        html += f'<span class="print-address"> {escape(shown_address(source.url))}</span>'
+    html += f' <span class="meta">({source_byline(source)}; {source_where(context, source)})</span>'
+    if source.archive_url:
+        html += f' · <a class="external" href="{escape(source.archive_url)}" rel="external noopener noreferrer">archived copy</a>'
+    if source.url:
+        html += f'<span class="no-print"> · <a class="source-page" href="{escape(note.href)}">about this source</a></span>'
+    if note.passages:
+        html += f'<br><span class="passages">{"; ".join(map(_passage, note.passages))}</span>'
+    count = len(note.marks)
+    back = f"Back to citation {number}" if count == 1 else f"Back to citation {number}, the first of {count} places"
+    places = f" {count} places" if count > 1 else ""
+    return Markup(f'{html} <a class="back" href="#{escape(note.marks[0])}" aria-label="{back}">↩{places}</a></li>')
+
+
+def _passage(place: Any) -> str:
+    """A cited place of a footnote (render.Passage): its paragraph, linked, and the words quoted
+    from it; words quoted alone are each linked to where they are."""
+    href = escape(place.href)
+    quotes = ", ".join(f'<span class="quote">“{escape(quote)}”</span>' if place.para
+                       else f'<a class="quote" href="{href}">“{escape(quote)}”</a>' for quote in place.quotes)
+    if not place.para:
+        return quotes
+    return f'<a href="{href}">paragraph {escape(place.para)}</a>' + (f": {quotes}" if place.quotes else "")
+
+
 FRAGMENTS = MappingProxyType({function.__name__: function for function in (
-    record_link, actor_link, actor_list, agenda_link, cites, date, source_byline, source_where, source_link)})
+    record_link, actor_link, actor_list, agenda_link, cites, date, source_byline, source_where, source_link,
+    footnote)})
 """The fragments by the names templates call them."""
