@@ -12,6 +12,7 @@ note a page's reads while pages are tracked, see track.py): never a dataset held
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable
 
@@ -24,16 +25,20 @@ from ..dataset.timeline import date_label
 from ..urls import host
 
 
+@lru_cache(maxsize=65536)
+def _link(href: str, label: str) -> Markup:
+    """A link to a page of the site: pages link to the same record from one folder many times."""
+    return Markup(f'<a href="{escape(href)}">{escape(label)}</a>')
+
+
 def record_link(links: Any, kind: str, record: Any, briefing: str | None) -> Markup:
     """A link to where a record is shown (see urls.record_place), labelled with its name."""
-    link = links.record(kind, record, briefing)
-    return Markup(f'<a href="{escape(link.href)}">{escape(link.label)}</a>')
+    return _link(*links.record(kind, record, briefing))
 
 
 def actor_link(links: Any, actor_id: str) -> Markup:
     """A link to a person's or an organisation's page, labelled with the name."""
-    link = links.actor(actor_id)
-    return Markup(f'<a href="{escape(link.href)}">{escape(link.label)}</a>')
+    return _link(*links.actor(actor_id))
 
 
 def actor_list(links: Any, ids: Iterable[str]) -> Markup:
@@ -59,9 +64,10 @@ def cites(marks: list[Any]) -> Markup:
         return Markup("")
     first = marks[0]
     titles = escape("\n".join(mark.title for mark in marks))
-    others = "".join(f', <span id="{escape(mark.id)}">{escape(mark.number)}</span>' for mark in marks[1:])
-    return Markup(f'<sup class="cites">&#8288;<a class="cite" id="{escape(first.id)}" href="#note-{escape(first.number)}"'
-                  f' title="{titles}">[{escape(first.number)}{others}]</a></sup>')
+    # Numbers are written as integers (":d"), which need no escaping.
+    others = "".join(f', <span id="{escape(mark.id)}">{mark.number:d}</span>' for mark in marks[1:])
+    return Markup(f'<sup class="cites">&#8288;<a class="cite" id="{escape(first.id)}" href="#note-{first.number:d}"'
+                  f' title="{titles}">[{first.number:d}{others}]</a></sup>')
 
 
 def date(value: str) -> Markup:
