@@ -87,7 +87,8 @@ def open_text_at(html: str, starts: list[int]) -> Iterator[tuple[int, int]]:
         counted = at
         if not depth:
             end = html.find("<", at)
-            yield html.find(">", tag) + 1 if tag >= 0 else 0, len(html) if end < 0 else end
+            end = len(html) if end < 0 else end
+            yield html.find(">", tag) + 1 if tag >= 0 else 0, end
 
 
 def link_first_uses(html: str, terms: Sequence[tuple[str, str]]) -> str:
