@@ -8,14 +8,18 @@ as "at least": more briefings, sources and events beside it never turn them red.
 from __future__ import annotations
 
 import re
+import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import urls
 from generator.build import Built, build
-from generator.pages.glossary import link_first_uses
+from generator.pages.glossary import (FOLDS_TO_ASCII, link_first_uses, open_text, open_text_at, possible_starts,
+                                      terms_pattern)
 from generator.dataset.model import iter_records
 from generator.pages.search import search_documents
 from generator.dataset.timeline import Entry, date_label, oldest_first, span_of
@@ -128,6 +132,41 @@ def test_a_term_is_never_linked_inside_a_character_reference():
         "<p>Rock &amp; roll &#39;x&#39; &#x27;y&#x27;, then <a class=\"term\" href=\"g.html#n\">39</a> and "
         "<a class=\"term\" href=\"g.html#a\">amp</a> and <a class=\"term\" href=\"g.html#x\">x27</a>.</p>")
 
+
+
+def test_the_characters_that_fold_to_ascii_are_every_one_that_does():
+    """A string search of the lowered page finds every use of a term of ASCII only without these."""
+    ascii_any_case = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    found = [chr(n) for n in range(0x80, sys.maxunicode + 1)
+             if ascii_any_case.fullmatch(chr(n)) or len(chr(n).lower()) != 1 or chr(n).lower().isascii()]
+    assert "".join(found) == FOLDS_TO_ASCII
+
+
+# Pieces of escaped HTML as pages have them: tags of skipped elements and others, text with terms
+# in any case, character references, a ">" in text, and letters beyond ASCII.
+_PIECES = st.sampled_from(["<p>", "</p>", '<a href="x">', "</a>", "<A>", "<a/>", "</a/>", "<h2 id=\"s\">", "</h2>",
+                           "<sup>", "</sup>", "<abbr>", "</abbr>", '<span title="Section 301">', "</span>", "<!-- c -->",
+                           "<br/>", " ", "Section 301", "SECTION 301s", "export controls", "Controls", "&amp;", "&#39;",
+                           "amp", " > ", "-", "x", "中文", "é", "s", "K", "\u212a", "<", ">"])
+_HTML = st.lists(_PIECES, max_size=30).map("".join)
+_TERMS = st.lists(st.sampled_from(["Section 301", "controls", "export controls", "amp", "k", "é", "x"]),
+                  min_size=1, max_size=4, unique=True)
+
+
+@given(_HTML, _TERMS)
+def test_every_use_of_a_term_starts_where_the_string_search_looks(html, terms):
+    starts = possible_starts(html, tuple(terms))
+    if starts is not None:
+        assert {found.start() for found in terms_pattern(tuple(terms)).finditer(html) if found.lastgroup} <= set(starts)
+
+
+@given(_HTML, st.lists(st.integers(min_value=0, max_value=200), unique=True).map(sorted))
+def test_the_stretches_at_given_places_are_those_of_the_walk_over_every_tag(html, starts):
+    if any(">" not in part for part in html.split("<")[1:]):
+        return  # a "<" that starts no tag: link_first_uses walks every tag
+    starts = [at for at in starts if at < len(html)]
+    assert list(open_text_at(html, starts)) == [(start, end) for start, end in open_text(html)
+                                                if any(start <= at < end for at in starts)]
 
 # 3. The timeline: order, numbering, plain dates.
 

@@ -137,6 +137,16 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     # A source renamed: its title shows in the footnotes of every page citing it (from a macro).
     edit(content / "sources.yml", lambda sources: by_id(sources, "follow-up-report").update(title="A renamed source"))
     assert f"briefings/{BRIEFING}/memo.md" in step().rendered
+    # A source's address failed its check: each footnote of it leads to its archived copy, and says
+    # so (fragments.py reads the link report through the page globals, so each such page is made again).
+    (content / "link-report.yml").write_text("- source: article\n  url: https://example.org/news/visit\n"
+                                             "  checked: '2024-01-10'\n  ok: false\n  problem: Not found\n",
+                                             encoding="utf-8")
+    rebuilder = step()
+    failed = {path for path, page in rebuilder.last.pages.items() if "archived copy: the address failed" in page.html}
+    assert failed and failed <= set(rebuilder.rendered)
+    (content / "link-report.yml").unlink()
+    assert failed <= set(step().rendered)
 
     # Templates changed: one imported by many pages, then one of a single kind of page.
     macros = templates / "_macros.html"
