@@ -88,6 +88,21 @@ def test_each_content_edit_builds_the_site_a_clean_build_writes(pair):
     assert BriefingPlugin.asked == {} and BriefingPlugin.previous_site is None  # asked for one build only
 
 
+def test_with_a_site_address_the_sitemap_lists_every_page_after_an_edit(tmp_path, monkeypatch):
+    """With site_url set, MkDocs is given every page, kept or not: its sitemap lists them all."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    pair = Pair(tmp_path)
+    for project in (pair.kept, pair.clean):
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "site_url: https://example.org/briefings/\n",
+                          encoding="utf-8")
+    pair.build()
+    pair.edit(*CONTENT_EDITS[0])
+    assert pair.build() is not None
+    sitemap = (pair.kept / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") == len(list((pair.kept / "site").rglob("*.html"))) - 2  # not 404, search
+
+
 def test_an_edit_renders_only_the_pages_it_touches(pair):
     pages = len(list((pair.kept / "site").rglob("*.html")))
     pair.edit(*CONTENT_EDITS[0])

@@ -124,6 +124,7 @@ class Units:
                 for part in self.texts.get(name, ()):
                     words.update(_WORD.findall(part))
                 self.refs[name] = frozenset(word.decode("ascii") for word in words & self.ids)
+        self.texts = {}  # needed no more, and as large as the content
 
 
 def content_units(content: Content, ids: frozenset[str]) -> Units:

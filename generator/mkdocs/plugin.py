@@ -34,7 +34,7 @@ from ..incremental.state import BuildState, code_version, digest, output_stat
 from ..incremental.update import Update, build_update
 from ..urls import output_path
 from .saves import Ahead, SaveSignal
-from .serve import DirtyBuilds, HostCheck, Preview, frame_of, template_problem
+from .serve import DirtyBuilds, HostCheck, Preview, frame_of, nav_paths, template_problem
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 # The pages are our own templates' output: every attribute value is quoted and escaped, so a
@@ -87,6 +87,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.rendered: int | None = None
         """How many pages the last one-off build rendered (the others are the last site's)."""
         self.blank: str | None = None
+        self.docs_pages = False
+        """Whether docs/ holds a Markdown page (see _build_once)."""
         self.dirty: DirtyBuilds | None = None
         self.saves: SaveSignal | None = None
         self.ahead: Ahead | None = None
@@ -182,8 +184,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                                      fresh=self.asked.get("clean", False))
         # A Markdown page of docs/ that links into a generated page has its links checked against
         # that page's ids (on_env): every page is rendered then, even those kept.
+        self.docs_pages = _has_markdown(config.docs_dir)
         self.update = build_update(content_dir, templates_dir, site, self.state, previous, drafts=drafts,
-                                   render_all=_has_markdown(config.docs_dir))
+                                   render_all=self.docs_pages)
         # None when every page was rendered: a clean build, or one after a change to the code.
         self.rendered = self.update.rendered if self.update.rendered < len(self.update.built.pages) else None
         return self.update.built
@@ -204,8 +207,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         given = dirty.plan(files, self.pages, frame_of(config.nav, config.config_file_path, config.theme.dirs),
                            config.nav) if dirty else None
         kept = self._link_kept(config) if self.update is not None else frozenset()
+        # A page kept from the last site that the navigation does not name is not given to MkDocs:
+        # it would only look at its file's times. Unless the sitemap lists every page MkDocs is
+        # given (site_url is set), or a Markdown page of docs/ has its links checked against them.
+        unseen = kept - nav_paths(config.nav) if not config.site_url and not self.docs_pages else frozenset()
         for page in self.pages.values():
-            if given is None or page.path in given:
+            if (given is None or page.path in given) and page.path not in unseen:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 source = ({"abs_src_path": dirty.page_source()} if dirty else
                           {"abs_src_path": self.blank} if page.path in kept else {"content": ""})
