@@ -198,4 +198,4 @@ def _describe(job: Job, unit_of: Mapping[int, str]) -> tuple[bytes, tuple[str, .
         if unit is not None:
             tokens.append(f"u:{unit}")
         parts.append(f"{name}={unit if unit is not None else repr(value)}")
-    return digest(*(part.encode("utf-8") for part in parts)), tuple(tokens) or ()
+    return digest(*(part.encode("utf-8") for part in parts)), tuple(tokens)
