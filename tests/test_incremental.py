@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.mkdocs.plugin import BriefingPlugin
+from generator.incremental.state import documents_folder
 from generator.read.cache import CACHE_VARIABLE, cache_file
 
 from support import ARCHIVE_CONTENT, ROOT, make_project, snapshot
@@ -101,11 +102,24 @@ def test_with_a_site_address_the_sitemap_lists_every_page_after_an_edit(tmp_path
     assert sitemap.count("<loc>") == len(list((pair.kept / "site").rglob("*.html"))) - 2  # not 404, search
 
 
-def test_an_edit_renders_only_the_pages_it_touches(pair):
+def _documents(project: Path) -> dict[str, int]:
+    """The search documents kept beside the build database: when each one was written, by path."""
+    folder = documents_folder(project / "content")
+    assert folder is not None
+    return {path.relative_to(folder).as_posix(): path.stat().st_mtime_ns for path in folder.rglob("*.html")}
+
+
+def test_an_edit_renders_only_the_pages_it_touches_and_makes_only_their_search_documents(pair):
     pages = len(list((pair.kept / "site").rglob("*.html")))
+    before = _documents(pair.kept)
+    assert len(before) > pages / 2
     pair.edit(*CONTENT_EDITS[0])
     rendered = pair.build()
     assert rendered is not None and 0 < rendered < pages / 2
+    after = _documents(pair.kept)
+    assert after.keys() == before.keys()
+    written = {path for path in after if after[path] != before[path]}
+    assert "briefings/visit/agenda.html" in written and len(written) <= rendered
 
 
 @pytest.mark.parametrize("edit", CONTENT_EDITS[2:5], ids=["source", "event", "participant"])

@@ -284,7 +284,7 @@ def test_dirty_serve_builds_write_what_a_full_build_writes_and_only_what_changed
             plugin.ahead.saved()  # as the save signal does
         mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(served)), dirty=True)
         assert builders == (["briefing-ahead"] if ahead else [threading.current_thread().name])
-        plugin.written()  # the export files follow a save's pages
+        plugin.indexed()  # the export files and the search bundle follow a save's pages
         # In another process: this one's MkDocs hands every build the same plugin object.
         fresh = tmp_path / "fresh"
         subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--quiet", "--site-dir", str(fresh)],

@@ -10,7 +10,8 @@ import pytest
 from generator.build import build
 from generator import urls
 from generator.dataset.model import iter_records, iter_refs
-from generator.pages.search import record_text, search_documents, search_items
+from generator.dataset.track import Reuse
+from generator.pages.search import Stopped, record_text, search_documents, search_items
 from support import FIXTURE_CONTENT, MINIMAL, ROOT, write_content
 
 
@@ -159,3 +160,23 @@ def test_markup_in_the_content_is_text_in_the_documents(tmp_path):
 def test_the_documents_are_the_same_every_time(example, documents):
     again = build(FIXTURE_CONTENT, ROOT / "templates" / "pages")
     assert search_documents(again.data, again.pages) == documents
+
+
+@pytest.mark.parametrize("share", [0, 1, 2, 3])
+def test_documents_stopped_half_way_leave_their_reuse_whole(example, documents, share):
+    """A save under `briefing serve` stops the last one's documents (plugin.interrupt): the
+    entries made before the stop are kept for the next, which still gives the whole documents."""
+    asked: list[None] = []
+    search_documents(example.data, example.pages, Reuse(), lambda: bool(asked.append(None)))
+    # Stopped at the first time of asking, a third and two thirds of the way, and the last.
+    at = min(len(asked) * share // 3, len(asked) - 1)
+    reuse, calls = Reuse(), []
+
+    def stop() -> bool:
+        calls.append(None)
+        return len(calls) > at
+
+    with pytest.raises(Stopped):
+        search_documents(example.data, example.pages, reuse, stop)
+    assert search_documents(example.data, example.pages, reuse) == documents
+    assert search_documents(example.data, example.pages, reuse, lambda: False) == documents

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.mkdocs.search_bundle import BUNDLE_DIR, SearchBundle, SearchBundleError, write_bundle
+from generator.pages.search import Stopped
 
 DOCUMENTS = {
     "people/wang.html": '<!DOCTYPE html><html lang="en"><head><title>Wang</title></head><body>'
@@ -59,7 +60,8 @@ def test_a_failed_run_raises_and_leaves_the_last_bundle(tmp_path, monkeypatch):
     assert sorted(path.name for path in tmp_path.iterdir()) == [BUNDLE_DIR]
 
 
-def test_a_stopped_run_leaves_no_folder_and_a_later_one_finishes_in_a_thread(tmp_path):
+def test_a_stopped_run_leaves_no_bundle_a_later_one_finishes_in_a_thread_and_close_removes_the_documents(
+        tmp_path):
     temporary = Path(tempfile.gettempdir())
     already = _ours(temporary)
     bundle = SearchBundle()
@@ -73,4 +75,40 @@ def test_a_stopped_run_leaves_no_folder_and_a_later_one_finishes_in_a_thread(tmp
     thread.join()
     assert (tmp_path / "site" / BUNDLE_DIR / "pagefind.js").is_file()
     assert sorted(path.name for path in (tmp_path / "site").iterdir()) == [BUNDLE_DIR]
+    bundle.close()
     assert _ours(temporary) == already
+
+
+def test_a_run_writes_only_the_documents_that_changed_and_stops_when_asked(tmp_path):
+    bundle = SearchBundle()
+    site = tmp_path / "site"
+    try:
+        bundle.start(DOCUMENTS, site)
+        bundle.wait()
+        assert bundle.folder is not None
+        folder = bundle.folder
+        before = (folder / "people/wang.html").stat()
+        changed = {**DOCUMENTS, "talks.html": DOCUMENTS["talks.html"].replace("Meeting", "Dinner")}
+        bundle.start(changed, site)
+        bundle.wait()
+        after = (folder / "people/wang.html").stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+        assert (folder / "talks.html").read_text(encoding="utf-8") == changed["talks.html"]
+        talks = {fragment["url"]: fragment for fragment in _fragments(site)}["/talks.html"]
+        assert [anchor["text"] for anchor in talks["anchors"]] == ["Dinner"]
+        # A document gone from the site is gone from the folder, and from the bundle.
+        bundle.start({"talks.html": changed["talks.html"]}, site)
+        bundle.wait()
+        assert sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html")) == ["talks.html"]
+        assert [fragment["url"] for fragment in _fragments(site)] == ["/talks.html"]
+        # Asked to stop, a run writes nothing more and starts no indexer; the bundle stays.
+        with pytest.raises(Stopped):
+            bundle.start(DOCUMENTS, site, stop=lambda: True)
+        assert bundle.run is None
+        assert [fragment["url"] for fragment in _fragments(site)] == ["/talks.html"]
+        bundle.start(DOCUMENTS, site)
+        bundle.wait()
+        assert {fragment["url"] for fragment in _fragments(site)} == {"/people/wang.html", "/talks.html"}
+    finally:
+        bundle.close()
+    assert not folder.exists()

@@ -249,3 +249,9 @@ class Reuse:
     def next_build(self) -> None:
         """Keep what this build made, for the next; forget the rest."""
         self._last, self._now = self._now, {}
+
+    def keep_made(self) -> None:
+        """Keep what this build made and what the last one made, for the next: a build stopped
+        half way (search.Stopped) has not asked for every piece."""
+        self._last = {**self._last, **self._now}
+        self._now = {}

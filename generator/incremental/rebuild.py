@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 from jinja2 import meta
@@ -162,9 +162,10 @@ class Rebuilder:
         return self.schema_checks.get(doc.path, doc, lambda: _keep_equal(
             validate_document(doc), self.schema_checks.previous(doc.path)))
 
-    def search_documents(self, data: Dataset, pages: Mapping[str, Page]) -> dict[str, str]:
-        """search.search_documents, reusing the last build's entries."""
-        return search_documents(data, pages, self.search)
+    def search_documents(self, data: Dataset, pages: Mapping[str, Page],
+                         stop: Callable[[], bool] | None = None) -> dict[str, str]:
+        """search.search_documents, reusing the last build's entries; `stop` as it takes it."""
+        return search_documents(data, pages, self.search, stop)
 
     def _environment(self) -> tuple[jinja2.Environment, dict[str, str]]:
         """A new Jinja environment for the page templates, and their sources. Never the last

@@ -17,6 +17,9 @@ It holds no objects, only digests and names:
   its output file in the site folder was when written (size, time, inode).
 - `files`: how each export file was when written, so that the next build can take a briefing's
   calendar and feed of changes from the last site while their records are unchanged.
+- `documents`: how each search document (pages/search.py) was when written to the folder of
+  documents kept beside the database (`documents_folder`), so that the next build makes again
+  only the documents of the pages a change touches.
 
 A page is rendered again when its job changed, one of its tokens is among the tokens of the
 units that changed (`changed_tokens`), or its output in the last site is not the file this
@@ -47,7 +50,7 @@ import orjson
 from ..read.cache import cache_file, open_private
 from ..read.load import Content
 
-_FORMAT = "briefing build database 1"
+_FORMAT = "briefing build database 2"
 
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -57,6 +60,8 @@ CREATE TABLE pages (path TEXT PRIMARY KEY, job BLOB NOT NULL, page BLOB NOT NULL
                     description TEXT NOT NULL, in_nav INTEGER NOT NULL, tokens BLOB NOT NULL,
                     size INTEGER NOT NULL, mtime INTEGER NOT NULL, inode INTEGER NOT NULL);
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, inode INTEGER NOT NULL);
+CREATE TABLE documents (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                        inode INTEGER NOT NULL);
 """
 
 ANY = "*"
@@ -207,7 +212,13 @@ class PageRow:
     output: tuple[int, int, int]
 
 
-def output_stat(file: Path) -> tuple[int, int, int] | None:
+def documents_folder(content_dir: Path) -> Path | None:
+    """The folder of search documents kept for the next build of `content_dir`, beside its
+    database; None where nothing is cached."""
+    return cache_file(content_dir, ".search")
+
+
+def output_stat(file: Path | str) -> tuple[int, int, int] | None:
     """(size, modification time, inode) of a regular file, or None."""
     try:
         found = os.lstat(file)
@@ -229,6 +240,7 @@ class BuildState:
         self.frame = b""
         self.token_ids: dict[str, int] = {}
         self.files: dict[str, tuple[int, int, int]] = {}
+        self.documents: dict[str, tuple[int, int, int]] = {}
 
     @classmethod
     def open(cls, content_dir: Path, key: bytes, *, fresh: bool = False) -> BuildState:
@@ -240,6 +252,7 @@ class BuildState:
                 state._read()
             except (sqlite3.Error, ValueError, TypeError, OverflowError, UnicodeDecodeError):
                 state.units, state.pages, state.frame, state.token_ids, state.files = {}, {}, b"", {}, {}
+                state.documents = {}
         return state
 
     def _read(self) -> None:
@@ -259,6 +272,8 @@ class BuildState:
                           in db.execute("SELECT name, digest, refs FROM units")}
             self.files = {path: (size, mtime, inode) for path, size, mtime, inode
                           in db.execute("SELECT path, size, mtime, inode FROM files")}
+            self.documents = {path: (size, mtime, inode) for path, size, mtime, inode
+                              in db.execute("SELECT path, size, mtime, inode FROM documents")}
             for row in db.execute("SELECT path, job, page, title, description, in_nav, tokens, size, mtime, "
                                   "inode FROM pages"):
                 ids = array("I")
@@ -282,7 +297,7 @@ class BuildState:
                     yield path
 
     def save(self, units: Units, pages: Mapping[str, PageRow], frame: bytes,
-             files: Mapping[str, tuple[int, int, int]]) -> None:
+             files: Mapping[str, tuple[int, int, int]], documents: Mapping[str, tuple[int, int, int]]) -> None:
         """Keep this build's state for the next (a file that cannot be written is left alone)."""
         if self.file is None:
             return
@@ -303,6 +318,8 @@ class BuildState:
                     (row.path, row.job, row.page, row.title, row.description, int(row.in_nav),
                      array("I", sorted(row.tokens)).tobytes(), *row.output) for row in pages.values()])
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [(path, *found) for path, found in files.items()])
+                db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?)",
+                               [(path, *found) for path, found in documents.items()])
                 db.commit()
             finally:
                 db.close()

@@ -29,6 +29,7 @@ from ..urls import output_path
 from .state import BuildState, PageRow, Units, changed_tokens, content_units, digest, key_tokens, output_stat
 
 Job = tuple[str, str, dict[str, Any], bool]
+_ACTOR_KINDS = ("person", "organization")
 T = TypeVar("T")
 
 
@@ -46,6 +47,9 @@ class Update:
     frame: bytes
     rendered: int
     """How many pages were rendered (the others are the last site's)."""
+    documents: frozenset[str]
+    """The search documents (by path in the site) that the folder of documents holds already as
+    this build would make them (see `documents_kept`)."""
 
 
 def page_digest(page: Page) -> bytes:
@@ -60,11 +64,17 @@ def frame_digest(pages: Iterable[Page], epoch: int) -> bytes:
 
 
 def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: BuildState,
-                 previous_site: Path | None, *, drafts: bool = False, render_all: bool = False) -> Update:
+                 previous_site: Path | None, *, drafts: bool = False, render_all: bool = False,
+                 documents: Path | None = None,
+                 rendered: Callable[[Dataset, Mapping[str, Page], frozenset[str]], None] | None = None) -> Update:
     """Build the content as build.build does, rendering again only what `state` (the last
     build's) says has changed; `previous_site` is the last site folder, whose outputs `state`
     describes (None: there is none, every page is rendered). With `render_all`, every page is
-    rendered, and still kept where its output did not change."""
+    rendered, and still kept where its output did not change. `documents` is the folder of
+    search documents kept from the last build (state.documents_folder). `rendered` is called once
+    every page is known, before the export files are made, with the dataset, the pages and the
+    search documents that `documents` holds already (documents_kept): the search index can be
+    started then, to run beside the rest of the build."""
     summary = check_summary(content_dir, drafts=drafts)
     if summary.data is None:
         raise ContentErrors(summary.errors)
@@ -84,8 +94,9 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
     described = {job[0]: _describe(job, unit_of) for job in jobs}
     changed = changed_tokens(state.units, units)
     dirty = set(state.dirty(changed))
+    last = str(previous_site)
     intact = {} if previous_site is None else {
-        path: row for path, row in state.pages.items() if output_stat(previous_site / output_path(path)) == row.output}
+        path: row for path, row in state.pages.items() if output_stat(f"{last}/{output_path(path)}") == row.output}
 
     def fresh(job: Job) -> bool:
         row = intact.get(job[0])
@@ -124,11 +135,39 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
             ordered = {job[0]: pages[job[0]] for job in jobs}
         kept = frozenset() if frame != state.frame else frozenset(
             path for path, row in rows.items() if path in intact and row.page == intact[path].page)
+        unchanged = documents_kept(state, documents, kept, described, units, changed)
+        if rendered is not None:
+            rendered(data, MappingProxyType(ordered), unchanged)
         with collector_paused():
             kept_files = KeptExports(state, previous_site, changed)
             files = render_exports(data, site, kept_files, history)
     return Update(Built(data, index, MappingProxyType(ordered), files), kept, rows, units, frame,
-                  sum(1 for page in ordered.values() if page.body))
+                  sum(1 for page in ordered.values() if page.body), unchanged)
+
+
+def documents_kept(state: BuildState, folder: Path | None, kept: frozenset[str],
+                   described: Mapping[str, tuple[bytes, tuple[str, ...]]], units: Units,
+                   changed: set[str]) -> frozenset[str]:
+    """The search documents (by path in the site) that `folder` holds as this build would make
+    them: those of the pages kept whose file there is the one the last build wrote, and whose
+    own records (the units of the page's job: its briefing, its person) are unchanged, as are
+    the records they name (a document names the people and organisations its records refer to).
+
+    A document holds the entries of its page's records, with the names of what they refer to,
+    and the page's title and description; a page kept has the same title, description and job."""
+    if folder is None:
+        return frozenset()
+    found = set()
+    root = str(folder)
+    for path in kept:
+        document = output_path(path)
+        if state.documents.get(document) is None or output_stat(f"{root}/{document}") != state.documents[document]:
+            continue
+        if all(token not in changed and not any(f"u:{kind}:{ref}" in changed for ref in units.refs.get(token[2:], ())
+                                                for kind in _ACTOR_KINDS)
+               for token in described[path][1]):
+            found.add(document)
+    return frozenset(found)
 
 
 class KeptExports(Reuse):

@@ -13,7 +13,7 @@ import threading
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -22,15 +22,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..build import Built
+from ..dataset.model import Dataset
 from ..errors import ContentErrors, format_plain
 from ..export import SiteInfo, list_exports
 from ..pages.render import Page, site_nav
-from ..pages.search import search_documents
+from ..pages.search import Stopped, search_documents
 from ..templates import PAGES
 from . import LOG
 from .search_bundle import SearchBundle, SearchBundleError
 from ..incremental.rebuild import Rebuilder
-from ..incremental.state import BuildState, code_version, digest, output_stat
+from ..incremental.state import BuildState, code_version, digest, documents_folder, output_stat
 from ..incremental.update import Update, build_update
 from ..urls import output_path
 from .saves import Ahead, SaveSignal
@@ -95,12 +96,18 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.collected = False
         self.shown: set[str] = set()
         """The generated pages MkDocs has read in this build (see on_env)."""
-        # While serving: whether this build's export files are written after it, and the thread
-        # writing them (see on_post_build).
+        # While serving: whether this build's export files are written after it, the thread
+        # writing them and then the search bundle, and whether the next save's build has asked it
+        # to stop (see on_post_build).
         self.files_later = False
         self.writing: threading.Thread | None = None
+        self.files_written = threading.Event()
+        self.stopping = threading.Event()
+        self.interrupting = threading.Lock()
         self.search = SearchBundle()
         """The indexer of this build's search documents, running while MkDocs writes the pages."""
+        self.documents: dict[str, tuple[int, int, int]] = {}
+        """How a one-off build wrote each search document, for the build database."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this object across the rebuilds of one `mkdocs serve`,
@@ -114,8 +121,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_shutdown(self) -> None:
         # MkDocs hands the next command of the same process this same object.
-        self.written()
-        self.search.stop()
+        self.interrupt()
+        self.search.close()
         if self.dirty is not None:
             logging.getLogger("mkdocs.commands.build").removeFilter(self.dirty)
             self.dirty.close()
@@ -128,8 +135,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return PAGES if folder is None else root / folder
 
     def on_pre_build(self, *, config) -> None:
-        self.written()
-        self.search.stop()  # the last save's search bundle, if still indexing, would be out of date
+        self.interrupt()  # the last save's search bundle, if still in the making, would be out of date
         self.shown = set()
         if self.preview is not None:
             # While serving, the process holds the whole archive for the next build: the cyclic
@@ -185,8 +191,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # A Markdown page of docs/ that links into a generated page has its links checked against
         # that page's ids (on_env): every page is rendered then, even those kept.
         self.docs_pages = _has_markdown(config.docs_dir)
+        # The search documents are kept beside the database, for the next build (search_bundle.py).
+        self.search.close()
+        self.search = SearchBundle(keep=documents_folder(content_dir))
+        kept_documents = self.search.folder if self.search.open() else None
         self.update = build_update(content_dir, templates_dir, site, self.state, previous, drafts=drafts,
-                                   render_all=self.docs_pages)
+                                   render_all=self.docs_pages, documents=kept_documents,
+                                   rendered=functools.partial(self._start_search, config.site_dir))
         # None when every page was rendered: a clean build, or one after a change to the code.
         self.rendered = self.update.rendered if self.update.rendered < len(self.update.built.pages) else None
         return self.update.built
@@ -221,8 +232,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # save MkDocs is given none of them: they are written once its build is done (on_post_build).
         self.files_later = self.built is not None and given is not None
         contents = self._files() if self.built is not None and not self.files_later else {}
-        if self.built is not None and not self.files_later:
+        if self.built is not None and not self.files_later and self.update is None:
             # The search bundle is indexed while MkDocs writes the pages; on_post_build waits for it.
+            # (A one-off build started it once its pages were known: see _build_once.)
             self.search.start(self._search_documents(), config.site_dir)
         for path, content in contents.items():
             source = ({"abs_src_path": dirty.file_source(path, content, config.site_dir)} if dirty
@@ -247,14 +259,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.blank = os.path.join(folder, "page.md")
         Path(self.blank).touch()
         os.utime(self.blank, (0, 0))
-        site_dir = Path(config.site_dir)
+        site_dir, last = str(config.site_dir), str(previous)
+        folders: set[str] = set()
         for path in update.kept:
-            target = site_dir / output_path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            output = output_path(path)
+            target = f"{site_dir}/{output}"
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             try:
-                os.link(previous / output_path(path), target)
+                os.link(f"{last}/{output}", target)
             except OSError:  # another file system, or one without hard links
-                shutil.copy2(previous / output_path(path), target)
+                shutil.copy2(f"{last}/{output}", target)
         return update.kept
 
     def _files(self) -> dict[str, bytes]:
@@ -265,13 +282,27 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # A one-off build made its export files; a build while serving leaves them to the Rebuilder.
         return dict(built.exports if self.preview is None or rebuilder is None else rebuilder.files(built.data))
 
-    def _search_documents(self) -> dict[str, str]:
-        """The search documents of the build (search.py), by path."""
+    def _start_search(self, site_dir: str, data: Dataset, pages: Mapping[str, Page], kept: frozenset[str]) -> None:
+        """Write the search documents of a one-off build and start indexing them, to run while
+        the build goes on (its exports, MkDocs' part); on_post_build waits for it. Only the
+        documents that the folder kept from the last build does not hold are made (`kept`:
+        update.documents_kept)."""
+        kept = kept if self.search.kept() else frozenset()
+        documents: dict[str, str | None] = dict.fromkeys(kept)
+        documents.update(search_documents(data, pages, wanted=lambda path: path not in kept))
+        self.search.start(documents, site_dir)
+        folder = self.search.folder
+        if self.search.kept() and folder is not None:
+            root = str(folder)
+            self.documents = {path: found for path in documents if (found := output_stat(f"{root}/{path}"))}
+
+    def _search_documents(self, stop: Callable[[], bool] | None = None) -> dict[str, str]:
+        """The search documents of the build (search.py), by path; `stop` as search_items takes it."""
         built = self.built
         assert built is not None
         rebuilder = self.rebuilder
         return (search_documents(built.data, self.pages) if rebuilder is None
-                else rebuilder.search_documents(built.data, self.pages))
+                else rebuilder.search_documents(built.data, self.pages, stop))
 
     def _file_paths(self) -> list[str]:
         """The paths of what `_files` makes, without making it."""
@@ -315,11 +346,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.search.wait()
         except SearchBundleError as exc:
             raise PluginError(str(exc)) from None
+        finally:
+            if self.preview is None:
+                self.search.close()
         if self.files_later:
             # After a save the page shows as soon as MkDocs is done: the export files and the
             # search bundle follow, a moment later, written by a thread while the browser reloads.
-            # The next build waits for it (see `written`). The collector runs again once it is done.
+            # The next save's build waits for the export files and stops the search bundle if it
+            # is still in the making (see `interrupt`). The collector runs again once the export
+            # files are written.
             self.files_later = False
+            self.files_written.clear()
             self.writing = threading.Thread(target=self._write_later, args=(config.site_dir,),
                                             name="briefing-files", daemon=True)
             self.writing.start()
@@ -349,7 +386,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 found = output_stat(site_dir / output_path(path))
                 rows[path] = replace(row, output=found or (0, 0, 0))
         files = {path: found for path in update.built.exports if (found := output_stat(site_dir / path))}
-        state.save(update.units, rows, update.frame, files)
+        documents, self.documents = self.documents, {}
+        state.save(update.units, rows, update.frame, files, documents)
 
     def _forget_blank(self) -> None:
         if self.blank is not None:
@@ -361,23 +399,53 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             assert self.dirty is not None
             for path, content in self._files().items():
                 self.dirty.file_source(path, content, site_dir)
-            # Indexed while the editor reads the page, behind the next save's build, which stops it.
-            self.search.start(self._search_documents(), site_dir, nice=True)
-            self.search.finish_later()
         except Exception:  # a thread's error reaches no one else: tell it
             LOG.exception("writing the export files failed")
         finally:
             gc.enable()
+            self.files_written.set()
             self._ready()
+        # Made and indexed while the editor reads the page; the next save's build stops it
+        # (`interrupt`), for it would be out of date, and makes its own.
+        try:
+            self.search.start(self._search_documents(self.stopping.is_set), site_dir, nice=True,
+                              stop=self.stopping.is_set)
+            self.search.finish_later()
+        except Stopped:
+            pass
+        except Exception:
+            LOG.exception("writing the search bundle failed")
 
     def written(self) -> None:
         """Wait until the export files of the last build are written (see on_post_build)."""
         if self.writing is not None:
+            self.files_written.wait()
+
+    def indexed(self) -> None:
+        """Wait until the export files and the search bundle of the last build are in place."""
+        if self.writing is not None:
             self.writing.join()
-            self.writing = None
+        try:
+            self.search.wait()
+        except SearchBundleError:
+            LOG.exception("writing the search bundle failed")
+
+    def interrupt(self) -> None:
+        """Before a build: wait for the export files of the last one, and stop the making of its
+        search bundle, which this build's replaces."""
+        with self.interrupting:
+            writing = self.writing
+            if writing is not None:
+                self.stopping.set()
+                writing.join()
+                self.stopping.clear()
+                self.writing = None
+            self.search.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.search.stop()
+        if self.preview is None:
+            self.search.close()
         gc.enable()
         if self.preview is None:
             self.rebuilder = self.update = self.state = None
@@ -389,7 +457,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def _ready(self) -> None:
         """A build is done, export files and all: the next save's may start (saves.Ahead)."""
         if self.ahead is not None and self.rebuilder is not None:
-            self.ahead.ready(self.rebuilder, functools.partial(_build_ahead, self.rebuilder))
+            self.ahead.ready(self.rebuilder, functools.partial(_build_ahead, self.rebuilder, self.interrupt))
 
     def on_serve(self, server, /, *, config, builder):
         host, port = server.server_address[:2]
@@ -418,8 +486,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.saves = self.ahead = None
 
 
-def _build_ahead(rebuilder: Rebuilder) -> Built:
-    """A save's build, as on_pre_build makes it, done ahead of MkDocs' (saves.Ahead)."""
+def _build_ahead(rebuilder: Rebuilder, interrupt: Callable[[], None]) -> Built:
+    """A save's build, as on_pre_build makes it, done ahead of MkDocs' (saves.Ahead), once the
+    last build's search bundle is stopped (`interrupt`)."""
+    interrupt()
     gc.disable()  # as on_pre_build does while serving; the build's end enables it again
     return rebuilder.build(files=False)
 

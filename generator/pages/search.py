@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 from .markup import plain_paragraph, render_markdown
 from ..dataset.model import BriefingBundle, Dataset, iter_refs, ref_kinds
@@ -32,6 +32,16 @@ _NOT_TEXT = frozenset({"id", "url", "date", "time", "start", "end", "updated", "
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|blockquote|h[1-6]|br|hr|pre|table|tr|td|th)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 _ACTORS = frozenset({"person", "organization", "actor"})
+
+
+class Stopped(Exception):
+    """The search documents were asked for no more (`stop`): a newer save's build needs the
+    processor, and its own documents will replace these."""
+
+
+def _go_on(stop: Callable[[], bool] | None) -> None:
+    if stop is not None and stop():
+        raise Stopped
 
 
 def record_url(kind: str, record: Any, briefing: str | None, fragment: str = "") -> str:
@@ -63,46 +73,77 @@ def _item(title: str, kind: str, text: Iterator[str] | tuple[str, ...], url: str
     return Item(url, title, kind, text, html)
 
 
-def search_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> list[Item]:
+def search_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None,
+                 stop: Callable[[], bool] | None = None, wanted: Callable[[str], bool] | None = None) -> list[Item]:
     """The entries of the search documents, sorted by address: every page's own, and one for every
     record shown on a page.
 
     They are made briefing by briefing and shared record by shared record: with `reuse` (a
     rebuild's), the entries of each briefing and record whose basis is unchanged are the last
-    build's."""
+    build's. Between them `stop` is asked whether to go on; when it says no, Stopped is raised
+    and `reuse` keeps what was made so far (Reuse.keep_made). With `wanted`, only the entries of
+    the pages whose paths in the site it accepts are made (or at most a few more)."""
     reuse = reuse or Reuse()
+    try:
+        found = _found_items(data, pages, reuse, stop, wanted or (lambda path: True))
+    except Stopped:
+        reuse.keep_made()
+        raise
+    reuse.next_build()
+    return [found[url] for url in sorted(found)]
+
+
+def _found_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse, stop: Callable[[], bool] | None,
+                 wanted: Callable[[str], bool]) -> dict[str, Item]:
     found: dict[str, Item] = {}
     for bundle in data.briefings:
+        _go_on(stop)
         own = [page_path("briefing", briefing=bundle.id)] + [
             page_path(part, briefing=bundle.id) for part in BRIEFING_PARTS]
+        if not any(wanted(output_path(path)) for path in own):
+            continue
         # What a briefing's entries show besides its records: the names of the people and
         # organisations they refer to, its pages' titles.
         basis = (bundle, tuple(_names(data, record) for _, record in bundle.records()),
                  tuple(pages.get(path) for path in own))
         found.update(reuse.get(("briefing", bundle.id), basis, lambda: _briefing_items(data, bundle)))
+    _go_on(stop)
     for kind, collection in (("person", data.people), ("organization", data.organizations)):
         for record in collection.values():
+            if not wanted(record_url(kind, record, None).partition("#")[0]):
+                continue
             names = _names(data, record)
             found.update(reuse.get((kind, record.id), (record, names), lambda: _actor_items(data, kind, record)))
+    _go_on(stop)
     for source in data.sources.values():
+        if not wanted(record_url("source", source, None).partition("#")[0]):
+            continue
         found.update(reuse.get(("source", source.id), source, lambda: _source_items(source)))
+    _go_on(stop)
     # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
     for page in pages.values():
         url = output_path(page.path)
-        if url not in found:
+        if url not in found and wanted(url):
             found[url] = reuse.get(("page", url), page, lambda: _item(page.title, "", (page.description,), url))
-    reuse.next_build()
-    return [found[url] for url in sorted(found)]
+    return found
 
 
-def search_documents(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None) -> dict[str, str]:
+def search_documents(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None = None,
+                     stop: Callable[[], bool] | None = None,
+                     wanted: Callable[[str], bool] | None = None) -> dict[str, str]:
     """The search document of each page, by its path in the site (see the module's docstring);
-    `reuse` as in search_items."""
+    `reuse`, `stop` and `wanted` (only the documents of the pages it accepts) as in search_items."""
     titles = {output_path(page.path): page.title for page in pages.values()}
     by_page: dict[str, list[Item]] = {}
-    for item in search_items(data, pages, reuse):
+    for item in search_items(data, pages, reuse, stop, wanted):
         by_page.setdefault(item.url.partition("#")[0], []).append(item)
-    return {path: _document(items, titles.get(path, "")) for path, items in by_page.items()}
+    documents = {}
+    for path, items in by_page.items():
+        if wanted is not None and not wanted(path):
+            continue
+        _go_on(stop)
+        documents[path] = _document(items, titles.get(path, ""))
+    return documents
 
 
 def _document(items: list[Item], page_title: str) -> str:
