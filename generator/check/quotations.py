@@ -128,7 +128,8 @@ def check_quotations(content: Content, reuse: Reuse | None = None, kept: ParseSt
     texts = _source_texts(content, errors)
     # Compared once, not once per document: a token that stays the same object while the texts do.
     token = reuse.get(("quotation texts",), tuple(texts.items()), object)
-    basis = hashlib.blake2b(repr(sorted(texts.items())).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    basis = "" if kept is None else hashlib.blake2b(repr(sorted(texts.items())).encode("utf-8", "surrogatepass"),
+                                                   digest_size=16).hexdigest()
     runs = functools.cache(lambda: reuse.get(("quotation runs",), token, lambda: _word_runs(texts)))
     checked = unchecked = 0
     for doc in content.documents:
@@ -219,6 +220,14 @@ def _paragraphs(text: str) -> list[str]:
     return [joined for block in re.split(r"\n\s*\n", text) if (joined := " ".join(block.split()))]
 
 
+@functools.lru_cache(maxsize=8192)
+def _passages(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A text file's paragraphs, as they are and normalised: once per text a process reads (a
+    rebuild under `briefing serve` reads every text again)."""
+    passages = tuple(_paragraphs(text))
+    return passages, tuple(map(normalise, passages))
+
+
 def _source_texts(content: Content, errors: list[ContentError]) -> dict[str, SourceText]:
     """The text of each source that has one, by source id; the problems of the text files go to `errors`."""
     root = display_path(content.root)
@@ -241,7 +250,7 @@ def _source_texts(content: Content, errors: list[ContentError]) -> dict[str, Sou
                     errors.append(doc.error((i, "text_file"), f"{root}/{file} does not exist",
                                             "keep the source's text there, or remove 'text_file'"))
                     continue
-                passages = _paragraphs(text)
+                passages, normalised = _passages(text)
                 listed = record.get("paragraphs")
                 if isinstance(listed, list) and listed and len(listed) != len(passages):
                     errors.append(doc.error((i, "text_file"), f"{root}/{file} has {len(passages)} paragraphs; "
@@ -249,7 +258,7 @@ def _source_texts(content: Content, errors: list[ContentError]) -> dict[str, Sou
                                             "a blank line ends a paragraph; keep only the source's own "
                                             "paragraphs: its title and standfirst go in the record, and no "
                                             "menus, comment forms or captions of the page"))
-                texts[sid] = SourceText(sid, "paragraph", tuple(passages), tuple(map(normalise, passages)))
+                texts[sid] = SourceText(sid, "paragraph", passages, normalised)
             elif isinstance(excerpts, list) and excerpts:
                 kept = tuple(" ".join(e.split()) for e in excerpts if isinstance(e, str))
                 texts[sid] = SourceText(sid, "excerpt", kept, tuple(map(normalise, kept)))
