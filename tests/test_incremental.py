@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import export
 from generator.cli import main
 from generator.mkdocs.plugin import BriefingPlugin
 from generator.incremental.state import documents_folder
@@ -109,12 +110,26 @@ def _documents(project: Path) -> dict[str, int]:
     return {path.relative_to(folder).as_posix(): path.stat().st_mtime_ns for path in folder.rglob("*.html")}
 
 
-def test_an_edit_renders_only_the_pages_it_touches_and_makes_only_their_search_documents(pair):
+def test_an_edit_renders_only_the_pages_it_touches_and_makes_only_their_search_documents_and_rows(
+        pair, monkeypatch):
     pages = len(list((pair.kept / "site").rglob("*.html")))
     before = _documents(pair.kept)
     assert len(before) > pages / 2
     pair.edit(*CONTENT_EDITS[0])
-    rendered = pair.build()
+    # The CSV rows of every other group of records are the last site's (update.KeptExports).
+    made: list[tuple[str, str | None]] = []
+    csv_parts = export._csv_parts
+
+    def counted(collection, entries):
+        made.append((collection.name, entries[0].briefing if entries else None))
+        return csv_parts(collection, entries)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(export, "_csv_parts", counted)
+        rendered = _build(pair.kept)
+    _build(pair.clean, "--clean")
+    assert snapshot(pair.kept / "site") == snapshot(pair.clean / "site")
+    assert made and {briefing for _, briefing in made} == {"visit"}
     assert rendered is not None and 0 < rendered < pages / 2
     after = _documents(pair.kept)
     assert after.keys() == before.keys()

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..dataset.model import Dataset
-from ..content.schema import Record, schema_files
+from ..content.schema import schema_files
 from ..dataset.track import Reuse
 from .calendar import agenda_calendar, calendar_path, has_calendar
 from .csv import CITATION_COLUMNS, citation_rows, collection_rows, csv_columns, write_csv
@@ -92,10 +92,13 @@ def list_exports(data: Dataset) -> tuple[Export, ...]:
 
 
 def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
-                   history: History = History(note=NO_GIT)) -> Mapping[str, bytes]:
+                   history: History = History(note=NO_GIT),
+                   places: dict[tuple[str, str | None, str | None], Place] | None = None) -> Mapping[str, bytes]:
     """Every export file's bytes by site path, in the order of `list_exports`; with `reuse`, the
     pieces of an earlier build of the same site that still hold; `history` is the content's
-    (history.read_history) for the feeds of changes, none by default."""
+    (history.read_history) for the feeds of changes, none by default. `places` is given where
+    in its collection's CSV file and in citations.csv each group of records' rows are written,
+    by the group's key (see `csv_piece`)."""
     reuse = reuse or Reuse()
     schemas = _schema_files()
     # The JSON and CSV files are all in the data folder, so they give a record the same addresses:
@@ -104,15 +107,22 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
     entries: dict[str, list[Entry]] = {}
     files: dict[str, bytes] = {}
     citations = [write_csv([CITATION_COLUMNS])]
+    cited_at = len(citations[0])
     for collection in COLLECTIONS:
         rows, found = [write_csv([csv_columns(collection)])], entries.setdefault(collection.name, [])
+        at = len(rows[0])
         # A briefing's records of the collection are kept together while they are the same.
         for briefing, records in record_groups(data, collection):
             key = (collection.name, briefing, None if briefing else records[0].id)
-            made, row, cited = reuse.get(key, records, lambda: _group_parts(collection, briefing, records, link))
+            made = reuse.get(key, records, lambda: tuple(record_entry(collection, briefing, record, link)
+                                                          for record in records))
+            row, cited = reuse.get(csv_piece(key), made, lambda: _csv_parts(collection, made))
             found.extend(made)
             rows.append(row)
             citations.append(cited)
+            if places is not None:
+                places[key] = Place(at, len(row), cited_at, len(cited))
+            at, cited_at = at + len(row), cited_at + len(cited)
         files[f"data/{collection.name}.csv"] = b"".join(rows)
     files = {DATA_JSON: dataset_json(data, site, entries, link, reuse), DATA_SCHEMA: schemas[DATA_SCHEMA],
              POPOLO_JSON: dump_json(popolo_json(data)), **files, "data/citations.csv": b"".join(citations)}
@@ -134,12 +144,26 @@ def render_exports(data: Dataset, site: SiteInfo, reuse: Reuse | None = None,
     return MappingProxyType(files)
 
 
-def _group_parts(collection: Collection, briefing: str | None, records: tuple[Record, ...],
-                 link: Linker) -> tuple[tuple[Entry, ...], bytes, bytes]:
-    """Records' JSON data, their rows of their collection's CSV file and their rows of citations.csv."""
-    entries = tuple(record_entry(collection, briefing, record, link) for record in records)
+class Place(NamedTuple):
+    """Where a group of records' rows are in its collection's CSV file and in citations.csv:
+    offset and length in bytes in each."""
+
+    offset: int
+    length: int
+    cited_offset: int
+    cited_length: int
+
+
+def csv_piece(key: tuple[str, str | None, str | None]) -> tuple[str, str, str | None, str | None]:
+    """The key (for `reuse`) of the CSV rows of a group of records: a briefing's records of a
+    collection (collection name, briefing id, None) or one shared record (name, None, its id)."""
+    return ("csv", *key)
+
+
+def _csv_parts(collection: Collection, entries: tuple[Entry, ...]) -> tuple[bytes, bytes]:
+    """Records' rows of their collection's CSV file and their rows of citations.csv."""
     cited = [row for entry in entries for row in citation_rows(collection, entry)]
-    return entries, write_csv(collection_rows(collection, entries)), write_csv(cited)
+    return write_csv(collection_rows(collection, entries)), write_csv(cited)
 
 
 @cache

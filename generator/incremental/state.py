@@ -17,6 +17,9 @@ It holds no objects, only digests and names:
   its output file in the site folder was when written (size, time, inode).
 - `files`: how each export file was when written, so that the next build can take a briefing's
   calendar and feed of changes from the last site while their records are unchanged.
+- `pieces`: where the rows of each group of records (a briefing's records of a collection, a
+  shared record) are in the CSV files written (export.Place), so that the next build can take
+  them from the last site's files while their records are unchanged.
 - `documents`: how each search document (pages/search.py) was when written to the folder of
   documents kept beside the database (`documents_folder`), so that the next build makes again
   only the documents of the pages a change touches.
@@ -50,7 +53,7 @@ import orjson
 from ..read.cache import cache_file, open_private
 from ..read.load import Content
 
-_FORMAT = "briefing build database 2"
+_FORMAT = "briefing build database 3"
 
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -60,6 +63,8 @@ CREATE TABLE pages (path TEXT PRIMARY KEY, job BLOB NOT NULL, page BLOB NOT NULL
                     description TEXT NOT NULL, in_nav INTEGER NOT NULL, tokens BLOB NOT NULL,
                     size INTEGER NOT NULL, mtime INTEGER NOT NULL, inode INTEGER NOT NULL);
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, inode INTEGER NOT NULL);
+CREATE TABLE pieces (key TEXT PRIMARY KEY, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+                     cited_offset INTEGER NOT NULL, cited_length INTEGER NOT NULL);
 CREATE TABLE documents (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
                         inode INTEGER NOT NULL);
 """
@@ -212,6 +217,11 @@ class PageRow:
     output: tuple[int, int, int]
 
 
+def piece_key(key: tuple[str, str | None, str | None]) -> str:
+    """A group of records' key in the CSV files (export.render_exports) as the database holds it."""
+    return orjson.dumps(key).decode("utf-8")
+
+
 def documents_folder(content_dir: Path) -> Path | None:
     """The folder of search documents kept for the next build of `content_dir`, beside its
     database; None where nothing is cached."""
@@ -241,6 +251,7 @@ class BuildState:
         self.token_ids: dict[str, int] = {}
         self.files: dict[str, tuple[int, int, int]] = {}
         self.documents: dict[str, tuple[int, int, int]] = {}
+        self.pieces: dict[str, tuple[int, int, int, int]] = {}
 
     @classmethod
     def open(cls, content_dir: Path, key: bytes, *, fresh: bool = False) -> BuildState:
@@ -252,7 +263,7 @@ class BuildState:
                 state._read()
             except (sqlite3.Error, ValueError, TypeError, OverflowError, UnicodeDecodeError):
                 state.units, state.pages, state.frame, state.token_ids, state.files = {}, {}, b"", {}, {}
-                state.documents = {}
+                state.documents, state.pieces = {}, {}
         return state
 
     def _read(self) -> None:
@@ -274,6 +285,9 @@ class BuildState:
                           in db.execute("SELECT path, size, mtime, inode FROM files")}
             self.documents = {path: (size, mtime, inode) for path, size, mtime, inode
                               in db.execute("SELECT path, size, mtime, inode FROM documents")}
+            self.pieces = {key: (offset, length, cited_offset, cited_length) for key, offset, length, cited_offset,
+                           cited_length in db.execute("SELECT key, offset, length, cited_offset, cited_length "
+                                                      "FROM pieces")}
             for row in db.execute("SELECT path, job, page, title, description, in_nav, tokens, size, mtime, "
                                   "inode FROM pages"):
                 ids = array("I")
@@ -297,7 +311,8 @@ class BuildState:
                     yield path
 
     def save(self, units: Units, pages: Mapping[str, PageRow], frame: bytes,
-             files: Mapping[str, tuple[int, int, int]], documents: Mapping[str, tuple[int, int, int]]) -> None:
+             files: Mapping[str, tuple[int, int, int]], documents: Mapping[str, tuple[int, int, int]],
+             pieces: Mapping[str, tuple[int, int, int, int]]) -> None:
         """Keep this build's state for the next (a file that cannot be written is left alone)."""
         if self.file is None:
             return
@@ -320,6 +335,7 @@ class BuildState:
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", [(path, *found) for path, found in files.items()])
                 db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?)",
                                [(path, *found) for path, found in documents.items()])
+                db.executemany("INSERT INTO pieces VALUES (?, ?, ?, ?, ?)", [(key, *place) for key, place in pieces.items()])
                 db.commit()
             finally:
                 db.close()

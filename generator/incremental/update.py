@@ -20,16 +20,19 @@ from ..dataset.history import read_history
 from ..dataset.model import Dataset, index_dataset
 from ..dataset.track import Reads, Reuse, track_globals
 from ..errors import ContentErrors
-from ..export import SiteInfo, list_exports, render_exports
+from ..export import Place, SiteInfo, list_exports, render_exports
+from ..export.records import COLLECTIONS
 from ..export.calendar import calendar_path
 from ..export.feed import changes_feed_path
 from ..pages import render as page_render
 from ..pages.render import Page, _jobs, page_globals, render_jobs, site_nav
 from ..urls import output_path
-from .state import BuildState, PageRow, Units, changed_tokens, content_units, digest, key_tokens, output_stat
+from .state import (BuildState, PageRow, Units, changed_tokens, content_units, digest, key_tokens, output_stat,
+                    piece_key)
 
 Job = tuple[str, str, dict[str, Any], bool]
 _ACTOR_KINDS = ("person", "organization")
+_COLLECTION_KINDS = {collection.name: collection.kind for collection in COLLECTIONS}
 T = TypeVar("T")
 
 
@@ -50,6 +53,8 @@ class Update:
     documents: frozenset[str]
     """The search documents (by path in the site) that the folder of documents holds already as
     this build would make them (see `documents_kept`)."""
+    pieces: Mapping[str, tuple[int, int, int, int]]
+    """Where each group of records' rows are in the CSV files (export.Place), by state.piece_key."""
 
 
 def page_digest(page: Page) -> bytes:
@@ -140,9 +145,11 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
             rendered(data, MappingProxyType(ordered), unchanged)
         with collector_paused():
             kept_files = KeptExports(state, previous_site, changed)
-            files = render_exports(data, site, kept_files, history)
+            places: dict[tuple[str, str | None, str | None], Place] = {}
+            files = render_exports(data, site, kept_files, history, places)
     return Update(Built(data, index, MappingProxyType(ordered), files), kept, rows, units, frame,
-                  sum(1 for page in ordered.values() if page.body), unchanged)
+                  sum(1 for page in ordered.values() if page.body), unchanged,
+                  {piece_key(key): tuple(place) for key, place in places.items()})
 
 
 def documents_kept(state: BuildState, folder: Path | None, kept: frozenset[str],
@@ -173,15 +180,46 @@ def documents_kept(state: BuildState, folder: Path | None, kept: frozenset[str],
 class KeptExports(Reuse):
     """The pieces of the export files (export.render_exports), with each briefing's calendar and
     feed of changes taken from the last site while what it is made from is unchanged: its
-    briefing's records and the sources (a calendar), its briefing and the history (a feed)."""
+    briefing's records and the sources (a calendar), its briefing and the history (a feed); and
+    the CSV rows of each group of records, while its records are unchanged (its briefing, or
+    the shared record), from where the database says the last site's CSV files hold them."""
 
     def __init__(self, state: BuildState, previous_site: Path | None, changed: set[str]) -> None:
         super().__init__()
         self.state, self.previous_site, self.changed = state, previous_site, changed
+        self.texts: dict[str, bytes | None] = {}
+        """The last site's files read for their rows, by path (None: not the file written)."""
 
     def get(self, key: Any, basis: Any, make: Callable[[], T]) -> T:
-        found = self._previous(key)
+        found = self._rows(key) if isinstance(key, tuple) and key[:1] == ("csv",) else self._previous(key)
         return found if found is not None else super().get(key, basis, make)  # type: ignore[return-value]
+
+    def _rows(self, key: tuple) -> tuple[bytes, bytes] | None:
+        """A group of records' rows of its collection's CSV file and of citations.csv (csv_piece)."""
+        _, name, briefing, rid = key
+        unit = f"u:briefing:{briefing}" if briefing is not None else f"u:{_COLLECTION_KINDS[name]}:{rid}"
+        place = self.state.pieces.get(piece_key(key[1:]))
+        if place is None or unit in self.changed:
+            return None
+        rows, cited = self._text(f"data/{name}.csv"), self._text("data/citations.csv")
+        if rows is None or cited is None:
+            return None
+        offset, length, cited_offset, cited_length = place
+        found = rows[offset:offset + length], cited[cited_offset:cited_offset + cited_length]
+        return found if (len(found[0]), len(found[1])) == (length, cited_length) else None
+
+    def _text(self, path: str) -> bytes | None:
+        """The last site's file at `path`, if it is the one the last build wrote."""
+        if path not in self.texts:
+            file = None if self.previous_site is None else self.previous_site / path
+            text = None
+            if file is not None and self.state.files.get(path) == output_stat(file):
+                try:
+                    text = file.read_bytes()
+                except OSError:
+                    pass
+            self.texts[path] = text
+        return self.texts[path]
 
     def _previous(self, key: Any) -> bytes | None:
         if self.previous_site is None or not isinstance(key, tuple) or not key:

@@ -387,7 +387,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 rows[path] = replace(row, output=found or (0, 0, 0))
         files = {path: found for path in update.built.exports if (found := output_stat(site_dir / path))}
         documents, self.documents = self.documents, {}
-        state.save(update.units, rows, update.frame, files, documents)
+        state.save(update.units, rows, update.frame, files, documents, update.pieces)
 
     def _forget_blank(self) -> None:
         if self.blank is not None:
