@@ -10,6 +10,7 @@ first build) renders every page so.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -83,11 +84,17 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
     summary = check_summary(content_dir, drafts=drafts)
     if summary.data is None:
         raise ContentErrors(summary.errors)
-    data = summary.data
-    assert summary.content is not None
+    data, content = summary.data, summary.content
+    assert content is not None
+    del summary  # the files as parsed are needed no more once their units are made
     with collector_paused():
         index = index_dataset(data)
-        units = content_units(summary.content, _ids(data))
+        units = content_units(content, _ids(data))
+        del content
+    # The dataset and its index live as long as the build: frozen (gc.freeze), they are left out
+    # of the cycle collector's passes, which would otherwise walk them all again and again while
+    # the pages and the exports are made. The plugin lets them go at the build's end (thaw).
+    gc.freeze()
     history = read_history(content_dir, sources=data.sources)
     # The history is one more unit: the pages and feeds of changes show it.
     units.digests["history"] = digest(repr(history).encode("utf-8"))

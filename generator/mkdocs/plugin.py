@@ -362,6 +362,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.writing.start()
             return
         self._keep_state(config)
+        gc.unfreeze()  # what a one-off build froze (update.py)
         gc.enable()
         if self.preview is not None and not self.collected:
             # The first build of `mkdocs serve` makes the whole archive at once. One full pass now,
@@ -443,6 +444,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             self.search.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()  # what a one-off build froze (update.py)
         self.search.stop()
         if self.preview is None:
             self.search.close()
