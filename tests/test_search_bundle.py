@@ -112,3 +112,18 @@ def test_a_run_writes_only_the_documents_that_changed_and_stops_when_asked(tmp_p
     finally:
         bundle.close()
     assert not folder.exists()
+
+
+def test_without_the_indexer_a_build_says_so_and_leaves_the_last_site(tmp_path, monkeypatch, caplog):
+    from support import MINIMAL, build, leftovers, make_project, snapshot, write_content
+
+    project = make_project(tmp_path / "project", write_content(tmp_path / "content", MINIMAL))
+    assert build(project).exit_code == 0
+    before = snapshot(project / "site")
+    monkeypatch.setattr("pagefind.service.get_executable", lambda: None)
+    result = build(project)
+    assert result.exit_code != 0
+    # MkDocs logs a plugin's error as its message (on the terminal), then the build fails.
+    assert "build failed" in result.output and "Traceback" not in result.output
+    assert any("the Pagefind binary is missing" in record.getMessage() for record in caplog.records)
+    assert snapshot(project / "site") == before and leftovers(project) == []

@@ -93,7 +93,8 @@ def build_update(content_dir: Path, templates_dir: Path, site: SiteInfo, state: 
         del content
     # The dataset and its index live as long as the build: frozen (gc.freeze), they are left out
     # of the cycle collector's passes, which would otherwise walk them all again and again while
-    # the pages and the exports are made. The plugin lets them go at the build's end (thaw).
+    # the pages and the exports are made. The plugin unfreezes them at the build's end
+    # (gc.unfreeze in on_post_build, or on_build_error).
     gc.freeze()
     history = read_history(content_dir, sources=data.sources)
     # The history is one more unit: the pages and feeds of changes show it.

@@ -193,7 +193,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.docs_pages = _has_markdown(config.docs_dir)
         # The search documents are kept beside the database, for the next build (search_bundle.py).
         self.search.close()
-        self.search = SearchBundle(keep=documents_folder(content_dir))
+        self.search, self.documents = SearchBundle(keep=documents_folder(content_dir)), {}
         kept_documents = self.search.folder if self.search.open() else None
         self.update = build_update(content_dir, templates_dir, site, self.state, previous, drafts=drafts,
                                    render_all=self.docs_pages, documents=kept_documents,
@@ -290,7 +290,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         kept = kept if self.search.kept() else frozenset()
         documents: dict[str, str | None] = dict.fromkeys(kept)
         documents.update(search_documents(data, pages, wanted=lambda path: path not in kept))
-        self.search.start(documents, site_dir)
+        try:
+            self.search.start(documents, site_dir)
+        except SearchBundleError as exc:  # no indexer to run: a message, as when it fails
+            raise PluginError(str(exc)) from None
         folder = self.search.folder
         if self.search.kept() and folder is not None:
             root = str(folder)
