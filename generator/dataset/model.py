@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, NamedTuple, TypeVar
 
@@ -363,19 +364,20 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
     each list in dataset order. With `reuse` (a rebuild's), what each unchanged briefing and
     shared record adds is the last build's, the same objects, so that pages that read the index
     compare quickly."""
-    appearances: dict[str, list[Appearance]] = {}
+    # Each list of appearances and of citations is kept as the parts that groups of records add.
+    appearances: dict[str, list[tuple[Appearance, ...]]] = {}
     by_briefing: dict[str, list[tuple[BriefingBundle, tuple[Appearance, ...]]]] = {}
-    citations: dict[str, list[CitedFact]] = {}
+    citations: dict[str, list[tuple[CitedFact, ...]]] = {}
     by_paragraph: dict[str, dict[int | None, list[CitedFact]]] = {}
     reuse = reuse or Reuse()
 
     def add(links: _Links, bundle: BriefingBundle | None = None) -> None:
         # A group's records come together, so its part of each list is added whole.
         for target, found in links.appearances.items():
-            appearances.setdefault(target, []).extend(found)
+            appearances.setdefault(target, []).append(found)
             by_briefing.setdefault(target, []).append((bundle, found))  # type: ignore[arg-type]
         for source, facts in links.citations.items():
-            citations.setdefault(source, []).extend(facts)
+            citations.setdefault(source, []).append(facts)
         for source, paras in links.by_paragraph.items():
             held = by_paragraph.setdefault(source, {})
             for para, facts in paras.items():
@@ -397,9 +399,16 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
         add(reuse.get(("shown", bundle.id), (links, shown), lambda: _with_shown(bundle, links, shown)), bundle)
         for listed in bundle.shown_events:
             listed_by.setdefault(listed, []).append(bundle)
+    def joined(name: str, found: dict[str, list[tuple[T, ...]]]) -> Mapping[str, tuple[T, ...]]:
+        # `found` sorted by id, each list joined from its parts: the last build's tuple where its
+        # parts are the last build's, the same object, which a page that read it compares at once
+        # (track.same) when a rebuild decides what to render again.
+        return MappingProxyType({key: reuse.get((name, key), tuple(parts), lambda parts=parts: tuple(
+            chain.from_iterable(parts))) for key, parts in sorted(found.items())})
+
     index = Index(
-        appearances=_frozen(appearances, tuple),
-        citations=_frozen(citations, tuple),
+        appearances=joined("appearances", appearances),
+        citations=joined("citations", citations),
         role_holders=_role_holders(data),
         appearances_by_briefing=_frozen(by_briefing, tuple),
         cited_by_paragraph=_frozen(
