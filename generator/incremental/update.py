@@ -10,6 +10,7 @@ first build) renders every page so.
 
 from __future__ import annotations
 
+import functools
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from .state import (BuildState, PageRow, Units, changed_tokens, content_units, d
                     piece_key)
 
 Job = tuple[str, str, dict[str, Any], bool]
-_ACTOR_KINDS = ("person", "organization")
+_ACTOR_TOKENS = ("u:person:", "u:organization:")
 _COLLECTION_KINDS = {collection.name: collection.kind for collection in COLLECTIONS}
 T = TypeVar("T")
 
@@ -172,15 +173,20 @@ def documents_kept(state: BuildState, folder: Path | None, kept: frozenset[str],
     and the page's title and description; a page kept has the same title, description and job."""
     if folder is None:
         return frozenset()
+    actors = {token.split(":", 2)[2] for token in changed if token.startswith(_ACTOR_TOKENS)}
+
+    @functools.cache
+    def touched(token: str) -> bool:
+        """Whether a unit (by its token) changed, or a person or organisation it names did."""
+        return token in changed or not actors.isdisjoint(units.refs.get(token[2:], ()))
+
     found = set()
     root = str(folder)
     for path in kept:
         document = output_path(path)
-        if state.documents.get(document) is None or output_stat(f"{root}/{document}") != state.documents[document]:
-            continue
-        if all(token not in changed and not any(f"u:{kind}:{ref}" in changed for ref in units.refs.get(token[2:], ())
-                                                for kind in _ACTOR_KINDS)
-               for token in described[path][1]):
+        written = state.documents.get(document)
+        if written is not None and output_stat(f"{root}/{document}") == written and not any(
+                map(touched, described[path][1])):
             found.add(document)
     return frozenset(found)
 
@@ -238,13 +244,7 @@ class KeptExports(Reuse):
             path, tokens = key[0], {f"u:briefing:{briefing}", "u:history"}
         else:
             return None
-        file = self.previous_site / path
-        if not tokens.isdisjoint(self.changed) or self.state.files.get(path) != output_stat(file):
-            return None
-        try:
-            return file.read_bytes()
-        except OSError:
-            return None
+        return self._text(path) if tokens.isdisjoint(self.changed) else None
 
 
 def _changes_briefing(path: str) -> str | None:

@@ -101,7 +101,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         # to stop (see on_post_build).
         self.files_later = False
         self.writing: threading.Thread | None = None
-        self.files_written = threading.Event()
         self.stopping = threading.Event()
         self.interrupting = threading.Lock()
         self.search = SearchBundle()
@@ -359,7 +358,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             # is still in the making (see `interrupt`). The collector runs again once the export
             # files are written.
             self.files_later = False
-            self.files_written.clear()
             self.writing = threading.Thread(target=self._write_later, args=(config.site_dir,),
                                             name="briefing-files", daemon=True)
             self.writing.start()
@@ -407,7 +405,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             LOG.exception("writing the export files failed")
         finally:
             gc.enable()
-            self.files_written.set()
             self._ready()
         # Made and indexed while the editor reads the page; the next save's build stops it
         # (`interrupt`), for it would be out of date, and makes its own.
@@ -419,11 +416,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             pass
         except Exception:
             LOG.exception("writing the search bundle failed")
-
-    def written(self) -> None:
-        """Wait until the export files of the last build are written (see on_post_build)."""
-        if self.writing is not None:
-            self.files_written.wait()
 
     def indexed(self) -> None:
         """Wait until the export files and the search bundle of the last build are in place."""
@@ -473,7 +465,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.saves = SaveSignal(folders, self.ahead.saved)
         if self.saves.start():
             server.watch(str(self.saves.folder))
-            self.written()
             self._ready()
         else:
             self._stop_saves()

@@ -85,7 +85,7 @@ def search_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None =
     the pages whose paths in the site it accepts are made (or at most a few more)."""
     reuse = reuse or Reuse()
     try:
-        found = _found_items(data, pages, reuse, stop, wanted or (lambda path: True))
+        found = _found_items(data, pages, reuse, stop, wanted)
     except Stopped:
         reuse.keep_made()
         raise
@@ -94,13 +94,13 @@ def search_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse | None =
 
 
 def _found_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse, stop: Callable[[], bool] | None,
-                 wanted: Callable[[str], bool]) -> dict[str, Item]:
+                 wanted: Callable[[str], bool] | None) -> dict[str, Item]:
     found: dict[str, Item] = {}
     for bundle in data.briefings:
         _go_on(stop)
         own = [page_path("briefing", briefing=bundle.id)] + [
             page_path(part, briefing=bundle.id) for part in BRIEFING_PARTS]
-        if not any(wanted(output_path(path)) for path in own):
+        if wanted is not None and not any(wanted(output_path(path)) for path in own):
             continue
         # What a briefing's entries show besides its records: the names of the people and
         # organisations they refer to, its pages' titles.
@@ -110,20 +110,20 @@ def _found_items(data: Dataset, pages: Mapping[str, Page], reuse: Reuse, stop: C
     _go_on(stop)
     for kind, collection in (("person", data.people), ("organization", data.organizations)):
         for record in collection.values():
-            if not wanted(record_url(kind, record, None).partition("#")[0]):
+            if wanted is not None and not wanted(record_url(kind, record, None).partition("#")[0]):
                 continue
             names = _names(data, record)
             found.update(reuse.get((kind, record.id), (record, names), lambda: _actor_items(data, kind, record)))
     _go_on(stop)
     for source in data.sources.values():
-        if not wanted(record_url("source", source, None).partition("#")[0]):
+        if wanted is not None and not wanted(record_url("source", source, None).partition("#")[0]):
             continue
         found.update(reuse.get(("source", source.id), source, lambda: _source_items(source)))
     _go_on(stop)
     # A page that is no record's own (an index, a part of a briefing) has an entry of its own.
     for page in pages.values():
         url = output_path(page.path)
-        if url not in found and wanted(url):
+        if url not in found and (wanted is None or wanted(url)):
             found[url] = reuse.get(("page", url), page, lambda: _item(page.title, "", (page.description,), url))
     return found
 
