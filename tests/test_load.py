@@ -15,7 +15,7 @@ from generator.errors import ContentError, ContentErrors
 from generator.read.load import load_content
 from generator.read.parse import MAX_DEPTH, Position, parse_yaml
 from generator.check.validate import validate_content
-from support import ROOT
+from support import ARCHIVE_CONTENT, ROOT
 
 
 def parse(text: str):
@@ -261,3 +261,43 @@ def test_a_file_that_cannot_be_read_is_one_problem_line(tmp_path, monkeypatch, n
         f"content/people.yml:1:1: cannot read the file: {os.strerror(code)} "
         "(check that it exists and that you may read it)"]
     assert content.unreadable == {("person", None)}
+
+
+# What can make a list's items mean something else when each is parsed alone: quotations and
+# brackets left open across an item's end, block scalars, document markers, directives, tabs,
+# other line breaks, aliases, tags, comments, placeholders, escapes.
+_PIECES = ['"', "'", "[", "]", "{", "}", "\t", "---\n", "...\n", "\r", "\r\n", "- ", "-\n", "\n- \"a\n",
+           "*a", "&a ", "|\n", "|+\n", ">-\n", "#", ": ", "\n", " ", "? ", "%YAML 1.1\n", "TODO", "\\",
+           "\x85", "\u2028", "- |\n  x\n\n- b\n", '"x\n- y"', "- [a,\n- b]\n", "\ufeff", "!!str ", "key: v\n",
+           "- {a: 1,\n  b: 2}\n", "  - nested\n", "-\n  id: x\n"]
+_LISTS = [(ARCHIVE_CONTENT / name).read_text(encoding="utf-8")
+          for name in ("people.yml", "organizations.yml", "sources.yml")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_LISTS), st.lists(st.tuples(st.sampled_from(_PIECES), st.floats(0, 1), st.booleans()),
+                                         max_size=4))
+def test_a_long_list_parsed_item_by_item_is_the_whole_parse(text, changes):
+    for piece, where, at_a_line in changes:
+        at = int(where * len(text))
+        if at_a_line:
+            at = text.rfind("\n", 0, at) + 1
+        text = text[:at] + piece + text[at:]
+    whole = parse_yaml(text, "people.yml", "person")
+    items = parse_module.parse_items(text, "people.yml", "person", None,
+                                     lambda item: parse_yaml(item, "people.yml", "person"))
+    if isinstance(whole, ContentError):
+        assert items == whole
+        return
+    assert isinstance(items, parse_module.Document)
+    assert repr(items.data) == repr(whole.data)  # types too: 1, 1.0 and True are equal
+    assert items.marks.tolist() == whole.marks.tolist()
+    assert items.placeholders == whole.placeholders
+
+
+def test_a_list_is_split_at_its_items_and_only_a_plain_list_is():
+    assert parse_module.split_items("# people\n- id: a\n  name: A\n-\n  id: b\n- id: c") == [
+        (0, "# people\n- id: a\n  name: A\n"), (3, "-\n  id: b\n"), (5, "- id: c")]
+    for text in ("id: a\n", "- a\n---\n- b\n", "%YAML 1.1\n---\n- a\n", "- a\n\t- b\n", "- a\r\n- b\r\n",
+                 "\ufeff- a\n- b\n", "[a, b]\n", "- a\n-b\n"):
+        assert parse_module.split_items(text) is None, text

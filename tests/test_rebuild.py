@@ -20,6 +20,8 @@ from generator.build import Built, build
 from generator.read.cache import CACHE_VARIABLE
 from generator.errors import ContentErrors
 from generator.read.parse import parse_yaml
+from generator.check.validate import validate_entry
+from generator.incremental import rebuild
 from generator.incremental.rebuild import Rebuilder
 from generator.mkdocs.saves import Ahead
 from generator.pages.search import search_documents
@@ -63,10 +65,13 @@ def assert_equal(rebuilt: Built, full: Built) -> None:
 
 
 @pytest.fixture
-def project(tmp_path, tmp_path_factory, monkeypatch):
+def project(request, tmp_path, tmp_path_factory, monkeypatch):
     """Copies of the fixture archive and the page templates, and a Rebuilder of them, the same
     one throughout, as `briefing serve` keeps it. (`briefing build`, which starts from the build
-    database instead, is tests/test_incremental.py's.)"""
+    database instead, is tests/test_incremental.py's.) With the parameter "item by item", every
+    list file is parsed and checked one item at a time, as a long one is."""
+    if getattr(request, "param", None) == "item by item":
+        monkeypatch.setattr(rebuild, "LONG_TEXT", 0)
     content, templates = tmp_path / "content", tmp_path / "templates"
     shutil.copytree(ARCHIVE_CONTENT, content)
     shutil.copytree(ROOT / "templates" / "pages", templates)
@@ -93,6 +98,7 @@ def project(tmp_path, tmp_path_factory, monkeypatch):
     return content, templates, step
 
 
+@pytest.mark.parametrize("project", ["whole files", "item by item"], indirect=True)
 def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     content, templates, step = project
     folder = content / "briefings" / BRIEFING
@@ -163,6 +169,14 @@ def test_a_series_of_edits_rebuilds_to_what_a_full_build_makes(project):
     edit(folder / "briefing.yml", lambda briefing: briefing.update(updated="2024-02-01"))
     step()
 
+    # A record of a long list that fails the schema, then fixed: both builds report the same
+    # problem, and the rebuild is whole again.
+    people = (content / "people.yml").read_text(encoding="utf-8")
+    edit(content / "people.yml", lambda found: by_id(found, "li-minister").update(nickname="Li"))
+    assert any("nickname" in e.message for e in step(problems=True))
+    (content / "people.yml").write_text(people, encoding="utf-8")
+    step()
+
     # A person added, then a record pointing at them.
     edit(content / "people.yml", lambda people: people.append(
         {**copy.deepcopy(people[0]), "id": "new-person", "name": "A New Person"}))
@@ -224,6 +238,21 @@ def test_a_save_to_one_record_leaves_the_others_of_its_file_the_same_objects(pro
     assert after.people["li-minister"].name == "Li Min-ister"
     others = [pid for pid in before.people if pid != "li-minister"]
     assert others and all(after.people[pid] is before.people[pid] for pid in others)
+
+
+@pytest.mark.parametrize("project", ["item by item"], indirect=True)
+def test_a_save_to_a_long_list_parses_and_checks_only_the_item_it_changed(project, monkeypatch):
+    content, _, step = project
+    edit(content / "people.yml", lambda people: None)  # written as `edit` writes, once
+    step()
+    parsed, checked = [], []
+    monkeypatch.setattr(rebuild, "parse_yaml", lambda text, *rest: parsed.append(text) or parse_yaml(text, *rest))
+    monkeypatch.setattr(rebuild, "validate_entry", lambda doc, at, *rest: checked.append(at) or validate_entry(doc, at, *rest))
+    edit(content / "people.yml", lambda people: by_id(people, "li-minister").update(name="Li Min-ister"))
+    step()
+    assert len(parsed) == 1 and "Li Min-ister" in parsed[0]
+    people = read(content / "people.yml")
+    assert checked == [(people.index(by_id(people, "li-minister")),)]
 
 
 def test_same_tells_a_reordered_mapping_from_the_original():

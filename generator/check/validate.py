@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import MappingProxyType
-from typing import Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from pydantic import ValidationError
 
@@ -60,19 +60,27 @@ def validate_document(doc: Document) -> tuple[list[Located], list[ContentError],
                                     "start from `briefing new briefing SLUG`"))
             return [], errors, broken
         entries = [((), doc.data)]
-    located = []
+    located: list[Located] = []
     for at, item in entries:
-        try:
-            record = file_kind.model.model_validate(item)
-        except ValidationError as exc:
-            errors.extend(schema_error(doc, at, file_kind.model, e) for e in exc.errors())
-            rid = item.get("id") if isinstance(item, dict) else None
-            if isinstance(rid, str) and _ID_RE.fullmatch(rid):
-                broken.add(rid)
-        else:
-            located.append(Located(record, doc, at))
-            _check_claims(located[-1], errors)
+        validate_entry(doc, at, item, located, errors, broken)
     return located, errors, broken
+
+
+def validate_entry(doc: Document, at: Path_, item: Any, located: list[Located], errors: list[ContentError],
+                   broken: set[str]) -> None:
+    """Check the record `item`, at `at` in `doc`, against the schema: add it to `located` if it
+    passes, its problems to `errors` and, if it fails, its valid id to `broken`."""
+    model = KINDS[doc.kind].model
+    try:
+        record = model.model_validate(item)
+    except ValidationError as exc:
+        errors.extend(schema_error(doc, at, model, e) for e in exc.errors())
+        rid = item.get("id") if isinstance(item, dict) else None
+        if isinstance(rid, str) and _ID_RE.fullmatch(rid):
+            broken.add(rid)
+    else:
+        located.append(Located(record, doc, at))
+        _check_claims(located[-1], errors)
 
 
 def _check_claims(item: Located, errors: list[ContentError]) -> None:

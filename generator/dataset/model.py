@@ -165,6 +165,7 @@ def _find_ref(annotation: object) -> str | None:
 Path_ = tuple[str | int, ...]
 T = TypeVar("T")
 U = TypeVar("U")
+V = TypeVar("V")
 
 
 @lru_cache(maxsize=None)
@@ -406,31 +407,31 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
         return MappingProxyType({key: reuse.get((name, key), tuple(parts), lambda parts=parts: tuple(
             chain.from_iterable(parts))) for key, parts in sorted(found.items())})
 
+    def frozen(name: str, found: dict[str, V], freeze: Callable[[V], U]) -> Mapping[str, U]:
+        # `found` sorted by id, each value frozen: the last build's object where it is the same.
+        return MappingProxyType({key: reuse.get((name, key), value, lambda value=value: value) for key, value in (
+            (key, freeze(value)) for key, value in sorted(found.items()))})
+
     index = Index(
         appearances=joined("appearances", appearances),
         citations=joined("citations", citations),
-        role_holders=_role_holders(data),
-        appearances_by_briefing=_frozen(by_briefing, tuple),
-        cited_by_paragraph=_frozen(
-            by_paragraph, lambda paras: MappingProxyType({para: tuple(facts) for para, facts in paras.items()})),
-        events_of=_frozen(events_of, tuple),
-        listed_by=_frozen(listed_by, tuple),
+        role_holders=frozen("role_holders", _role_holders(data), tuple),
+        appearances_by_briefing=frozen("appearances_by_briefing", by_briefing, tuple),
+        cited_by_paragraph=frozen("cited_by_paragraph", by_paragraph, lambda paras: MappingProxyType(
+            {para: tuple(facts) for para, facts in paras.items()})),
+        events_of=frozen("events_of", events_of, tuple),
+        listed_by=frozen("listed_by", listed_by, tuple),
         bundles=MappingProxyType(bundles),
     )
     reuse.next_build()
     return index
 
 
-def _frozen(found: dict[str, T], freeze: Callable[[T], U]) -> Mapping[str, U]:
-    """`found` sorted by id, each value frozen."""
-    return MappingProxyType({key: freeze(value) for key, value in sorted(found.items())})
-
-
-def _role_holders(data: Dataset) -> Mapping[str, tuple[tuple[Person, tuple[Role, ...]], ...]]:
+def _role_holders(data: Dataset) -> dict[str, list[tuple[Person, tuple[Role, ...]]]]:
+    """The people holding roles in each organisation, each with those roles, in dataset order."""
     holders: dict[str, dict[str, list[Role]]] = {}
     for person in data.people.values():
         for role in person.roles:
             if role.organization:
                 holders.setdefault(role.organization, {}).setdefault(person.id, []).append(role)
-    return MappingProxyType({org: tuple((data.people[pid], tuple(roles)) for pid, roles in people.items())
-                             for org, people in holders.items()})
+    return {org: [(data.people[pid], tuple(roles)) for pid, roles in people.items()] for org, people in holders.items()}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 
 class _Missing:
@@ -59,6 +59,39 @@ def resolve(values: Mapping[str, Any], key: Key) -> Any:
         value = getattr(value, name)
     if part[0] == "key":
         return value.get(part[1], MISSING)
+    return value
+
+
+def resolve_all(values: Mapping[str, Any], keys: Iterable[Key]) -> dict[Key, Any]:
+    """What each of `keys` resolves to in `values` (as `resolve`; MISSING where the globals no
+    longer hold its path), looking each path up once: a page reads many keys of one mapping."""
+    holders: dict[tuple[str, ...], Any] = {}
+    found: dict[Key, Any] = {}
+    for key in keys:
+        path, part = key
+        holder = holders.get(path, _UNSET)
+        if holder is _UNSET:
+            holder = holders[path] = _holder(values, path)
+        if holder is MISSING:
+            found[key] = MISSING
+        elif part[0] == "key":
+            found[key] = holder.get(part[1], MISSING)
+        else:
+            found[key] = holder
+    return found
+
+
+_UNSET = object()
+
+
+def _holder(values: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at `path` in `values`, or MISSING."""
+    try:
+        value = values[path[0]]
+        for name in path[1:]:
+            value = getattr(value, name)
+    except (AttributeError, KeyError):
+        return MISSING
     return value
 
 

@@ -33,14 +33,17 @@ from ..build import Built, check, fields_located
 from ..errors import ContentError
 from ..export import SiteInfo, list_exports, render_exports
 from ..dataset.history import NO_GIT, History, read_history
-from ..read.parse import Document, parse_yaml
+from ..read.parse import Document, parse_items, parse_yaml
 from ..dataset.model import Dataset, index_dataset
 from ..pages.render import Page, _jobs, make_environment, page_globals, render_jobs
 from ..pages.search import search_documents
-from ..dataset.track import MISSING, Key, Reads, Reuse, resolve, same, track_globals
-from ..check.validate import Located, validate_document
+from ..dataset.track import Key, Reads, Reuse, resolve_all, same, track_globals
+from ..check.validate import Located, validate_document, validate_entry
+from ..content.schema import KINDS
 
 Job = tuple[str, str, dict[str, Any], bool]
+LONG_TEXT = 1 << 16
+"""A content file this long (in characters) is parsed item by item under `briefing serve`."""
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -108,6 +111,10 @@ class Rebuilder:
         self.templates_dir = templates_dir
         self.site = site or SiteInfo("Briefings")
         self.parses = Reuse()
+        self.items: dict[str, dict[str, Document | ContentError]] = {}
+        """The parse of each item of each long file, by the file's path and the item's text."""
+        self.reading: set[str] = set()
+        """The files the current build has read."""
         self.schema_checks = Reuse()
         self.exports = Reuse()
         self.index = Reuse()
@@ -128,12 +135,14 @@ class Rebuilder:
         `files`, its export files are left for `files` to make (`Built.exports` is empty): a save
         under `briefing serve` shows its pages first."""
         self.parsed = 0
+        self.reading = set()
         try:
             data = check(self.content_dir, self._parse, self._validate, drafts=self.drafts, reuse=self.checks)
         finally:
             # Forget the files the load did not read (deleted or changed since), and their documents.
             self.parses.next_build()
             self.schema_checks.next_build()
+            self.items = {path: items for path, items in self.items.items() if path in self.reading}
         index = index_dataset(data, self.index)
         self.history = read_history(self.content_dir, sources=data.sources, known=self.versions)
         with fields_located(self.content_dir):
@@ -147,20 +156,55 @@ class Rebuilder:
             return render_exports(data, self.site, self.exports, self.history)
 
     def _parse(self, text: str, path: str, kind: str, briefing: str | None = None) -> Document | ContentError:
-        """parse_yaml, or the last load's parse of the same file if its text is the same."""
+        """parse_yaml, or the last load's parse of the same file if its text is the same. A long
+        file (a shared list of thousands of records) is parsed one item at a time, each item's
+        parse kept by its text: a save parses the items it changed (parse.parse_items)."""
         def parse() -> Document | ContentError:
             self.parsed += 1
-            return parse_yaml(text, path, kind, briefing)
+            if len(text) < LONG_TEXT:
+                return parse_yaml(text, path, kind, briefing)
+            last, made = self.items.get(path, {}), {}
 
+            def parse_item(item: str) -> Document | ContentError:
+                found = made.get(item)
+                if found is None:
+                    found = last.get(item)
+                if found is None:
+                    found = parse_yaml(item, path, kind, briefing)
+                made[item] = found
+                return found
+
+            doc = parse_items(text, path, kind, briefing, parse_item)
+            self.items[path] = made
+            return doc
+
+        self.reading.add(path)
         return self.parses.get((path, kind, briefing), text, parse)
 
     def _validate(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
         """validate_document, or the last load's result for the same document (the same object).
         In a file that changed, each record equal to the last check's record of the same id is
         that record: the same object, so that the rest of the pipeline compares it quickly (a
-        save changes one record of a file of thousands)."""
-        return self.schema_checks.get(doc.path, doc, lambda: _keep_equal(
-            validate_document(doc), self.schema_checks.previous(doc.path)))
+        save changes one record of a file of thousands). A list whose last check found no
+        problem checks only the items that are not the last check's (parsed again: `_parse`)."""
+        return self.schema_checks.get(doc.path, doc, lambda: self._validate_changed(doc))
+
+    def _validate_changed(self, doc: Document) -> tuple[list[Located], list[ContentError], set[str]]:
+        before = self.schema_checks.previous(doc.path)
+        if before is None or before[1] or before[2] or not KINDS[doc.kind].is_list or type(doc.data) is not list:
+            return _keep_equal(validate_document(doc), before)
+        # The items of the last document that passed, by identity: a kept item is the same object.
+        passed = {id(item.doc.data[item.at[0]]): item.record for item in before[0]}
+        located: list[Located] = []
+        errors: list[ContentError] = []
+        broken: set[str] = set()
+        for i, item in enumerate(doc.data):
+            record = passed.get(id(item))
+            if record is not None:
+                located.append(Located(record, doc, (i,)))
+            else:
+                validate_entry(doc, (i,), item, located, errors, broken)
+        return _keep_equal((located, errors, broken), before)
 
     def search_documents(self, data: Dataset, pages: Mapping[str, Page],
                          stop: Callable[[], bool] | None = None) -> dict[str, str]:
@@ -204,9 +248,10 @@ class Rebuilder:
         if last is None or set(values) != set(last.values):
             return {job[0] for job in jobs}, {}
         dirty: set[str] = set()
-        now = {key: _resolved(values, key) for key in last.seen}
+        now = resolve_all(values, last.seen)
         for key, before in last.seen.items():
-            if not same(before, now[key]):
+            found = now[key]
+            if found is not before and not same(before, found):
                 dirty |= last.readers[key]
         changed = {name for name in sources.keys() | last.templates.keys()
                    if sources.get(name) != last.templates.get(name)}
@@ -230,7 +275,8 @@ def _keep_equal(found: tuple[list[Located], list[ContentError], set[str]],
     located = []
     for item in found[0]:
         kept = last.pop(getattr(item.record, "id", None), None)  # once: ids may repeat (a problem)
-        located.append(item._replace(record=kept) if kept is not None and kept == item.record else item)
+        located.append(item._replace(record=kept) if kept is not None and kept is not item.record
+                       and kept == item.record else item)
     return located, found[1], found[2]
 
 
@@ -258,11 +304,3 @@ def _readers(last: Rendered | None, new: Rendered, rendered: list[str]) -> dict[
             else:
                 found.add(path)
     return readers
-
-
-def _resolved(values: Mapping[str, Any], key: Key) -> Any:
-    """What a key resolves to now; MISSING where the globals no longer hold its path."""
-    try:
-        return resolve(values, key)
-    except (AttributeError, KeyError):
-        return MISSING

@@ -14,7 +14,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -312,3 +312,58 @@ def placeholder_texts(text: str, value: Any) -> tuple[tuple[Path_, str], ...]:
     if "TODO" not in text and "\\" not in text:
         return ()
     return tuple((at, found) for at, found in _strings(value) if PLACEHOLDER.search(found))
+
+
+def split_items(text: str) -> list[tuple[int, str]] | None:
+    """The items of a text that is one block list at the left margin, each as (its first line,
+    from 0; its text), so that each can be parsed alone (`parse_items`); None for any other text.
+
+    Every line at the left margin must start an item (`- `) or be blank, indented or a comment;
+    a text with a document marker or a directive there, a tab there, a line break other than a
+    line feed or a byte-order mark is not split. A quotation or bracket left open across an
+    item's end makes that item fail to parse alone, which `parse_items` answers by parsing the
+    whole text.
+    """
+    if _NOT_AN_ITEM.search(text) or any(mark in text for mark in "\r\x85\u2028\u2029\ufeff"):
+        return None
+    starts = [found.start() for found in _ITEM.finditer(text)]
+    if not starts:
+        return None
+    items, lines = [], text.count("\n", 0, starts[0])
+    for n, start in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else len(text)
+        items.append((0 if n == 0 else lines, text[0 if n == 0 else start:stop]))
+        lines += text.count("\n", start, stop)
+    return items
+
+
+# A line at the left margin that is not blank, indented, a comment or the start of an item; the
+# start of an item.
+_NOT_AN_ITEM = re.compile(r"^(?:[^ \n#-]|-[^ \n])", re.MULTILINE)
+_ITEM = re.compile(r"^-(?:[ \n]|\Z)", re.MULTILINE)
+
+
+def parse_items(text: str, path: str, kind: str, briefing: str | None,
+                parse_item: Callable[[str], Document | ContentError]) -> Document | ContentError:
+    """parse_yaml of a long list one item at a time: `parse_item` parses the text of one item (as
+    `parse_yaml`; a rebuild answers from its last parse of the same text), and the items make one
+    Document, each item's places moved to its lines. Parses the whole text whenever the items
+    cannot give exactly what that parse gives (see `split_items`), and always for an error,
+    whose place and message are then the whole text's."""
+    items = split_items(text)
+    if items is None or len(items) < 2:
+        return parse_yaml(text, path, kind, briefing)
+    data: list[Any] = []
+    marks = array("Q")
+    placeholders: list[tuple[Path_, str]] = []
+    for n, (line, item) in enumerate(items):
+        found = parse_item(item)
+        if not isinstance(found, Document) or type(found.data) is not list or len(found.data) != 1:
+            return parse_yaml(text, path, kind, briefing)
+        if n == 0:
+            marks.append(found.marks[0])  # the list's own place: where its first item starts
+        shift = line << 32
+        marks.extend(found.marks[1:] if not shift else (mark + shift for mark in found.marks[1:]))
+        placeholders.extend(((n, *at[1:]), found_text) for at, found_text in found.placeholders)
+        data.append(found.data[0])
+    return Document(path, kind, briefing, data, marks, tuple(placeholders))
