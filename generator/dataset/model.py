@@ -376,7 +376,10 @@ def index_dataset(data: Dataset, reuse: Reuse | None = None) -> Index:
         # A group's records come together, so its part of each list is added whole.
         for target, found in links.appearances.items():
             appearances.setdefault(target, []).append(found)
-            by_briefing.setdefault(target, []).append((bundle, found))  # type: ignore[arg-type]
+        if bundle is not None:  # each (bundle, appearances) pair the last build's while both are
+            for target, pair in reuse.get(("pairs", bundle.id), (bundle, links), lambda: {
+                    target: (bundle, found) for target, found in links.appearances.items()}).items():
+                by_briefing.setdefault(target, []).append(pair)
         for source, facts in links.citations.items():
             citations.setdefault(source, []).append(facts)
         for source, paras in links.by_paragraph.items():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from functools import partial
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 
@@ -114,7 +115,7 @@ def same(old: Any, new: Any) -> bool:
             if type(a) is not type(b) or not (a == b if type(a) in _SCALARS else same(a, b)):
                 return False
         return True
-    if isinstance(old, Mapping):
+    if type(old) in _MAPPINGS or isinstance(old, Mapping):
         if len(old) != len(new):
             return False
         for (key, a), (other, b) in zip(old.items(), new.items()):
@@ -125,6 +126,7 @@ def same(old: Any, new: Any) -> bool:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_MAPPINGS = frozenset({dict, MappingProxyType})  # told at once, without the abstract class's check
 
 
 class Reads:
