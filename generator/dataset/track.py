@@ -88,12 +88,9 @@ _UNSET = object()
 def _holder(values: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     """The value at `path` in `values`, or MISSING."""
     try:
-        value = values[path[0]]
-        for name in path[1:]:
-            value = getattr(value, name)
+        return resolve(values, (path, WHOLE))
     except (AttributeError, KeyError):
         return MISSING
-    return value
 
 
 def same(old: Any, new: Any) -> bool:
