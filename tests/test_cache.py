@@ -14,6 +14,7 @@ import pytest
 from generator.read import cache
 from generator.build import check_summary
 from generator.read.cache import CACHE_VARIABLE, ParseStore, cache_file
+from generator.read.parse import MAX_DEPTH
 
 
 @pytest.fixture
@@ -204,6 +205,23 @@ def test_an_entry_whose_places_do_not_fit_its_value_is_parsed_again(content, par
     parses.clear()
     _same(check_summary(root), first)
     assert len(parses) == len(list(root.rglob("*.yml")))
+
+
+def test_an_entry_deeper_than_parsing_allows_is_parsed_again(content, parses):
+    root = content({"people.yml": "- id: a\n  name: A\n  role: nobody\n"})
+    first = check_summary(root)
+    store = ParseStore(root)
+    written = orjson.loads(store.file.read_bytes())
+    deep: list = []
+    for _ in range(MAX_DEPTH + 5):
+        deep = [deep]
+    places = MAX_DEPTH + 6  # one per list, each holding the next
+    written["entries"] = {key: [deep, [0] * places, []] for key in written["entries"]}
+    store.file.write_bytes(orjson.dumps(written))
+    parses.clear()
+    _same(check_summary(root), first)
+    assert len(parses) == len(list(root.rglob("*.yml")))
+    assert cache._places([[1, {"a": [2]}], {}]) == 8  # three lists, two mappings, one key, two numbers
 
 
 @pytest.mark.parametrize("where", ["project", "content"])

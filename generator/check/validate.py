@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ..errors import ContentError, did_you_mean
 from ..read.load import Content
 from ..read.parse import Document, Path_
-from ..dataset.model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_refs, may_hold_field
+from ..dataset.model import BriefingBundle, Dataset, collect_refs, event_order, iter_records, iter_records_toward, iter_refs, may_hold_field
 from ..content.fields import ID_PATTERN, WEEKDAYS, id_problem
 from .formats import old_role_forms, para_hint
 from .linkcheck import read_link_report
@@ -88,7 +88,7 @@ def _check_claims(item: Located, errors: list[ContentError]) -> None:
     a `difference` is said by the other accounts, of themselves, never by the preferred one."""
     if not may_hold_field(type(item.record), "claims"):
         return
-    for path, sub in iter_records(item.record):
+    for path, sub in iter_records_toward(item.record, "claims"):
         claims = sub.claims if "claims" in type(sub).model_fields else None
         if not claims:
             continue

@@ -187,6 +187,27 @@ def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record
                     yield from iter_records(item, at + (name, i))
 
 
+def iter_records_toward(record: Record, name: str, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
+    """iter_records, through only the fields that can hold a record with the field `name`: each
+    record that may have it, with those it is nested in, in iter_records' order."""
+    yield at, record
+    for field_name in _fields_toward(type(record), name):
+        value = getattr(record, field_name)
+        if isinstance(value, Record):
+            yield from iter_records_toward(value, name, at + (field_name,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Record):
+                    yield from iter_records_toward(item, name, at + (field_name, i))
+
+
+@lru_cache(maxsize=None)
+def _fields_toward(model: type[Record], name: str) -> tuple[str, ...]:
+    """The fields of `model` that can hold a record with the field `name`."""
+    return tuple(field_name for field_name in _record_fields(model)
+                 if any(may_hold_field(inner, name) for inner in _records_in(model.model_fields[field_name].annotation)))
+
+
 def iter_refs(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, str, str]]:
     """(path, kind, id) for every reference held in `record` or its nested records."""
     for sub_at, sub in iter_records(record, at):

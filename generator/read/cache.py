@@ -207,7 +207,7 @@ def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Documen
     that are texts at paths."""
     try:
         data, marks, placeholders = entry
-        if _places(data, 0) != len(marks) or not all(
+        if _places(data) != len(marks) or not all(
                 isinstance(at, list) and all(isinstance(p, (str, int)) for p in at) and isinstance(text, str)
                 for at, text in placeholders):
             return None
@@ -217,12 +217,21 @@ def _document(entry: Any, path: str, kind: str, briefing: str | None) -> Documen
         return None
 
 
-def _places(value: Any, depth: int) -> int:
-    """How many places (Document.marks) a parsed value has: one for each value and each key."""
-    if depth > MAX_DEPTH:
-        raise ValueError("deeper than parsing allows")
-    if isinstance(value, dict):
-        return 1 + sum(1 + _places(item, depth + 1) for item in value.values())
-    if isinstance(value, list):
-        return 1 + sum(_places(item, depth + 1) for item in value)
-    return 1
+def _places(value: Any) -> int:
+    """How many places (Document.marks) a parsed value has: one for each value and each key.
+    Counted a level at a time (no recursion, no call per value); ValueError if the value is
+    deeper than parsing allows."""
+    count, level, depth = 0, [value], 0
+    while level:
+        if depth > MAX_DEPTH:
+            raise ValueError("deeper than parsing allows")
+        below: list[Any] = []
+        for item in level:
+            count += 1
+            if type(item) is dict:
+                count += len(item)
+                below.extend(item.values())
+            elif type(item) is list:
+                below.extend(item)
+        level, depth = below, depth + 1
+    return count
