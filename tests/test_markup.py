@@ -94,3 +94,15 @@ def test_the_text_characters_leave_out_every_whitespace_but_the_space() -> None:
     whitespace = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
     assert not {c for c in whitespace - {" "} if re.fullmatch(_TEXT_CHAR, c)}
     assert re.fullmatch(_TEXT_CHAR, " ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="[]()\\ab", min_size=1, max_size=400), st.integers(1, 400))
+def test_the_bracket_check_skips_only_texts_that_cannot_reach_its_limit(piece, times):
+    from generator.content import fields
+
+    value = (piece * times)[:fields.MAX_MARKDOWN]
+    read = fields._bracket_problem(value) if "[" in value else None
+    expected = None if read is None else (
+        f"Markdown brackets that are left open or nested deeply: {read}", "write a bracket that starts no link as \\[")
+    assert fields.markdown_problem(value) == expected

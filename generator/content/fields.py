@@ -183,7 +183,9 @@ def markdown_problem(value: str) -> tuple[str, str] | None:
                 "split it, or shorten it")
     if _DEEP_START.search(value) and _nesting(value) > MAX_MARKDOWN_NESTING:
         return f"Markdown nested deeper than {MAX_MARKDOWN_NESTING} levels of lists and quotes", "flatten the lists"
-    if "[" in value:
+    # Each '[' and each '(' makes the link parser read at most the rest of the text: a text whose
+    # brackets cannot add up to the limit need not be read character by character.
+    if "[" in value and (value.count("[") + value.count("(")) * len(value) > _MAX_BRACKET_READING:
         problem = _bracket_problem(value)
         if problem is not None:
             return (f"Markdown brackets that are left open or nested deeply: {problem}",
