@@ -176,29 +176,27 @@ def _record_fields(model: type[Record]) -> tuple[str, ...]:
 
 def iter_records(record: Record, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
     """The record and every record nested in it, each with its path from `record`."""
-    yield at, record
-    for name in _record_fields(type(record)):
-        value = getattr(record, name)
-        if isinstance(value, Record):
-            yield from iter_records(value, at + (name,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, Record):
-                    yield from iter_records(item, at + (name, i))
+    return _iter_through(record, _record_fields, at)
 
 
 def iter_records_toward(record: Record, name: str, at: Path_ = ()) -> Iterator[tuple[Path_, Record]]:
     """iter_records, through only the fields that can hold a record with the field `name`: each
     record that may have it, with those it is nested in, in iter_records' order."""
+    return _iter_through(record, lambda model: _fields_toward(model, name), at)
+
+
+def _iter_through(record: Record, fields: Callable[[type[Record]], tuple[str, ...]],
+                  at: Path_) -> Iterator[tuple[Path_, Record]]:
+    """The record and the records nested in it through the fields `fields` gives for each model."""
     yield at, record
-    for field_name in _fields_toward(type(record), name):
-        value = getattr(record, field_name)
+    for name in fields(type(record)):
+        value = getattr(record, name)
         if isinstance(value, Record):
-            yield from iter_records_toward(value, name, at + (field_name,))
+            yield from _iter_through(value, fields, at + (name,))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, Record):
-                    yield from iter_records_toward(item, name, at + (field_name, i))
+                    yield from _iter_through(item, fields, at + (name, i))
 
 
 @lru_cache(maxsize=None)
